@@ -1,0 +1,51 @@
+"""How the CLI reports failures: one line on stderr saying what was wrong and what to do, and an exit code."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+# Exit codes a script can rely on.
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2  # click's own code for bad arguments
+EXIT_BAD_INPUT = 3  # the input (an image, a file, a document) cannot be used
+EXIT_UNAVAILABLE = 4  # a model, a file or a service the command needs is missing
+
+
+def user_error_types() -> tuple[type[BaseException], ...]:
+    """Exception bases that mean "the user's input or set-up is wrong", not a bug."""
+    from edge.errors import EdgeError
+
+    return (EdgeError,)
+
+
+def exit_code_for(exc: BaseException) -> int:
+    from edge.errors import ModelUnavailable
+
+    if isinstance(exc, ModelUnavailable | FileNotFoundError):
+        return EXIT_UNAVAILABLE
+    return EXIT_BAD_INPUT
+
+
+def run_with_clean_errors(group: click.Group, argv: list[str]) -> int:
+    try:
+        group.main(args=argv, prog_name="checkpoint", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("checkpoint: interrupted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except user_error_types() as exc:
+        click.echo(f"checkpoint: {exc}", err=True)
+        return exit_code_for(exc)
+    except FileNotFoundError as exc:
+        click.echo(f"checkpoint: {exc}", err=True)
+        return EXIT_UNAVAILABLE
+    return EXIT_OK
+
+

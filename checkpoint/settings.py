@@ -1,0 +1,104 @@
+"""Every knob of the system in one place: environment variables prefixed CHECKPOINT_, optionally a TOML file.
+
+This module imports nothing from the project, so every package may read it (see README, "Layers").
+Lower layers (edge, matcher) never read it themselves: the CLI, the kiosk and the centre build a
+Settings once and pass plain values down.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ENV_PREFIX = "CHECKPOINT_"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "checkpoint"
+
+
+def _config_file() -> Path | None:
+    path = os.environ.get(ENV_PREFIX + "CONFIG")
+    return Path(path) if path else None
+
+
+class Settings(BaseSettings):
+    """Configuration read once per process; see README for every variable."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="where databases, caches and keys live")
+    shared_data: Path = Field(
+        default=REPO_ROOT.parent / "shared" / "data",
+        description="evaluation data (LFW dev copy); tests needing it skip when it is absent",
+    )
+
+    # Face pipeline
+    face_detector: Literal["hog", "cnn"] = "hog"
+    face_upsample: int = Field(1, ge=0, le=3, description="image pyramid upsampling before detection")
+    embedder: Literal["dlib", "onnx"] = "dlib"
+    max_image_pixels: int = Field(40_000_000, gt=0, description="decompression-bomb guard")
+    max_image_bytes: int = Field(50 * 1024 * 1024, gt=0)
+
+    # Quality gate minimums for screening (ISO/IEC 29794-5 component names)
+    quality_min_inter_eye_px: float = 30.0
+    quality_max_yaw_deg: float = 35.0
+    quality_max_pitch_deg: float = 30.0
+    quality_max_roll_deg: float = 25.0
+    quality_min_sharpness: float = 20.0
+    quality_min_brightness: float = 40.0
+    quality_max_brightness: float = 220.0
+    quality_min_contrast: float = 20.0
+    quality_min_score: float = 40.0
+
+    # Decisions: thresholds are always looked up in the model's calibration file at this FMR
+    target_fmr: float = Field(1e-3, gt=0, lt=1)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = _config_file()
+        if config is not None:
+            if not config.is_file():
+                raise FileNotFoundError(
+                    f"{ENV_PREFIX}CONFIG points to {config}, which is not a file: fix the path or unset it"
+                )
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config))
+        return tuple(sources)
+
+    @property
+    def calibration_dir(self) -> Path:
+        return self.data_dir / "calibration"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def lfw_dir(self) -> Path:
+        return self.shared_data / "lfw-dev"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use."""
+    return Settings()

@@ -1,0 +1,133 @@
+"""Load an image from a file or bytes into an RGB uint8 array, refusing anything that is not a sane photo.
+
+Pillow reads the header first, so the size of a decompression bomb is known before a single pixel is
+decoded. EXIF orientation is applied so a phone photo taken sideways is upright.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from edge.errors import ImageTooLarge, ImplausibleImage, UnreadableImage
+
+ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "BMP", "WEBP", "TIFF"})
+DEFAULT_MAX_PIXELS = 40_000_000
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+MAX_ASPECT_RATIO = 8.0
+MIN_SIDE = 32
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    """What an input image may be; defaults suit camera frames and document scans."""
+
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_aspect_ratio: float = MAX_ASPECT_RATIO
+    min_side: int = MIN_SIDE
+
+
+def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) -> np.ndarray:
+    """Decode `source` (path or bytes) into an (H, W, 3) uint8 RGB array, upright per EXIF."""
+    data = _read_bytes(source, limits)
+    name = str(source) if isinstance(source, str | Path) else "the image"
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns, then raises, on bombs; we check the size ourselves below with a clearer message.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            pil = Image.open(io.BytesIO(data))
+            fmt = pil.format
+            width, height = pil.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+        raise UnreadableImage(
+            f"{name} is not an image we can read ({exc.__class__.__name__})",
+            "Send a JPEG, PNG, BMP, WebP or TIFF file",
+        ) from exc
+    if fmt not in ACCEPTED_FORMATS:
+        raise UnreadableImage(
+            f"{name} is a {fmt} image, which is not accepted", "Convert it to JPEG or PNG and try again"
+        )
+    _check_geometry(name, width, height, limits)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            pil.load()
+            pil = ImageOps.exif_transpose(pil)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise UnreadableImage(
+            f"{name} is damaged or truncated ({exc})", "Capture or scan the image again"
+        ) from exc
+    return _to_rgb8(pil)
+
+
+def _read_bytes(source: str | Path | bytes, limits: ImageLimits) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        name = "the image"
+    else:
+        path = Path(source)
+        name = str(path)
+        if not path.is_file():
+            raise UnreadableImage(f"{name} does not exist or is not a file", "Check the path")
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise ImageTooLarge(
+                f"{name} is {size} bytes, over the {limits.max_bytes}-byte limit",
+                "Send a smaller or more compressed image",
+            )
+        data = path.read_bytes()
+    if not data:
+        raise UnreadableImage(f"{name} is empty (0 bytes)", "Capture or scan the image again")
+    if len(data) > limits.max_bytes:
+        raise ImageTooLarge(
+            f"{name} is {len(data)} bytes, over the {limits.max_bytes}-byte limit",
+            "Send a smaller or more compressed image",
+        )
+    return data
+
+
+def _check_geometry(name: str, width: int, height: int, limits: ImageLimits) -> None:
+    if width * height > limits.max_pixels:
+        raise ImageTooLarge(
+            f"{name} is {width}x{height} = {width * height} pixels, over the {limits.max_pixels}-pixel limit",
+            "Resize it below the limit (a face needs far fewer pixels)",
+        )
+    if min(width, height) < limits.min_side:
+        raise ImplausibleImage(
+            f"{name} is only {width}x{height} pixels", f"Send an image at least {limits.min_side} pixels a side"
+        )
+    ratio = max(width, height) / min(width, height)
+    if ratio > limits.max_aspect_ratio:
+        raise ImplausibleImage(
+            f"{name} has an aspect ratio of {ratio:.1f}:1 ({width}x{height})",
+            f"Send a photo or scan no more elongated than {limits.max_aspect_ratio:.0f}:1",
+        )
+
+
+def _to_rgb8(pil: Image.Image) -> np.ndarray:
+    mode = pil.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        # 16-bit (or 32-bit integer) greyscale: keep the top 8 bits of the actual range in use.
+        arr = np.asarray(pil, dtype=np.uint32 if mode == "I" else np.uint16).astype(np.float64)
+        top = max(float(arr.max()), 1.0)
+        scale = 255.0 / (65535.0 if top > 255 and mode != "I" else top)
+        grey = np.clip(arr * scale, 0, 255).astype(np.uint8)
+        return np.repeat(grey[:, :, None], 3, axis=2)
+    if mode == "F":
+        arr = np.asarray(pil, dtype=np.float64)
+        lo, hi = float(arr.min()), float(arr.max())
+        grey = ((arr - lo) / max(hi - lo, 1e-9) * 255).astype(np.uint8)
+        return np.repeat(grey[:, :, None], 3, axis=2)
+    if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in pil.info):
+        # Transparent pixels become white, as on a printed page, rather than the arbitrary colour under them.
+        rgba = pil.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        pil = Image.alpha_composite(background, rgba)
+    rgb = pil.convert("RGB")
+    return np.ascontiguousarray(np.asarray(rgb, dtype=np.uint8))
