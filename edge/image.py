@@ -60,9 +60,7 @@ def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) 
             pil.load()
             pil = ImageOps.exif_transpose(pil)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise UnreadableImage(
-            f"{name} is damaged or truncated ({exc})", "Capture or scan the image again"
-        ) from exc
+        raise UnreadableImage(f"{name} is damaged or truncated ({exc})", "Capture or scan the image again") from exc
     return _to_rgb8(pil)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 # Exit codes a script can rely on.
@@ -47,5 +45,3 @@ def run_with_clean_errors(group: click.Group, argv: list[str]) -> int:
         click.echo(f"checkpoint: {exc}", err=True)
         return EXIT_UNAVAILABLE
     return EXIT_OK
-
-

@@ -83,9 +83,7 @@ class FaceAnalyzer:
             )
         chosen = choose_primary(faces, rgb.shape[:2])
         if len(faces) > 1:
-            chosen.notes.append(
-                f"{len(faces) - 1} other face(s) in the frame; screened the largest central one"
-            )
+            chosen.notes.append(f"{len(faces) - 1} other face(s) in the frame; screened the largest central one")
         t0 = time.perf_counter()
         chosen.embedding = self.embedder.embed([chosen.chip])[0]
         chosen.model_id = self.embedder.model_id

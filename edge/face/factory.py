@@ -16,6 +16,7 @@ def make_embedder(name: str) -> Embedder:
     raise ValueError(f"unknown embedder {name!r}: choose 'dlib'")
 
 
-def make_analyzer(embedder: str = "dlib", detector: str = "hog", upsample: int = 1,
-                  gate: QualityGate | None = None) -> FaceAnalyzer:
+def make_analyzer(
+    embedder: str = "dlib", detector: str = "hog", upsample: int = 1, gate: QualityGate | None = None
+) -> FaceAnalyzer:
     return FaceAnalyzer(make_embedder(embedder), detector, upsample, gate or QualityGate())

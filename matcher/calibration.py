@@ -1,0 +1,125 @@
+"""Calibration files: for one model, the similarity threshold that yields each false match rate (FMR).
+
+Policy asks for "the threshold at FMR 1e-3"; only this module turns that into a number, read from a file
+the verification benchmark wrote. Lookup order: the data directory (a site's own calibration), then the
+files shipped in `matcher/calibrations/` (produced by `checkpoint bench verify` on LFW-dev).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+FORMAT = "checkpoint-calibration/1"
+SHIPPED_DIR = Path(__file__).resolve().parent / "calibrations"
+
+
+class CalibrationError(Exception):
+    """No usable calibration for a model, or a request it cannot answer."""
+
+    code = "calibration_error"
+
+    def __init__(self, problem: str, remedy: str) -> None:
+        super().__init__(f"{problem}. {remedy}")
+        self.problem = problem
+        self.remedy = remedy
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    fmr: float
+    threshold: float
+    impostor_comparisons: int  # how many impostor scores the threshold rests on
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Thresholds on cosine similarity (inner product of L2-normalised templates) for one model id."""
+
+    model_id: str
+    dataset: str
+    dataset_fingerprint: str
+    created: str
+    points: list[OperatingPoint]
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def threshold_at(self, fmr: float) -> float:
+        """The threshold for `fmr`; if that FMR is not tabulated, the next stricter one (never a looser one)."""
+        usable = [p for p in self.points if p.fmr <= fmr * (1 + 1e-9)]
+        if not usable:
+            tabulated = ", ".join(f"{p.fmr:g}" for p in sorted(self.points, key=lambda p: p.fmr))
+            raise CalibrationError(
+                f"the calibration of {self.model_id} has no threshold at FMR {fmr:g} or stricter "
+                f"(tabulated: {tabulated})",
+                "Ask for a tabulated FMR, or recalibrate on a larger dataset with `checkpoint bench verify`",
+            )
+        return max(usable, key=lambda p: p.fmr).threshold
+
+    def to_json(self) -> str:
+        body = {"format": FORMAT, **asdict(self)}
+        return json.dumps(body, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, where: str = "calibration file") -> Calibration:
+        try:
+            body = json.loads(text)
+            if body.get("format") != FORMAT:
+                raise ValueError(f"format is {body.get('format')!r}, expected {FORMAT!r}")
+            points = [OperatingPoint(**p) for p in body["points"]]
+            for p in points:
+                if not (0 < p.fmr < 1) or not math.isfinite(p.threshold):
+                    raise ValueError(f"bad operating point {p}")
+            return cls(
+                model_id=body["model_id"],
+                dataset=body["dataset"],
+                dataset_fingerprint=body["dataset_fingerprint"],
+                created=body["created"],
+                points=points,
+                source=body.get("source", ""),
+                notes=list(body.get("notes", [])),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CalibrationError(
+                f"{where} is not a valid calibration ({exc})",
+                "Regenerate it with `checkpoint bench verify`",
+            ) from exc
+
+
+def calibration_filename(model_id: str) -> str:
+    return f"{model_id}.json"
+
+
+def load_calibration(model_id: str, search_dirs: list[Path] | tuple[Path, ...] = ()) -> Calibration:
+    """The calibration for `model_id` from the first directory holding one (then the shipped ones)."""
+    for directory in [*search_dirs, SHIPPED_DIR]:
+        path = Path(directory) / calibration_filename(model_id)
+        if path.is_file():
+            calibration = Calibration.from_json(path.read_text(), str(path))
+            if calibration.model_id != model_id:
+                raise CalibrationError(
+                    f"{path} is for model {calibration.model_id}, not {model_id}",
+                    "Remove the misnamed file or regenerate it with `checkpoint bench verify`",
+                )
+            return calibration
+    raise CalibrationError(
+        f"no calibration for face model {model_id}",
+        "Run `checkpoint bench verify` on a labelled dataset to produce one",
+    )
+
+
+def save_calibration(calibration: Calibration, directory: Path) -> Path:
+    """Write atomically (temp file + rename) so a reader never sees half a file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / calibration_filename(calibration.model_id)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".calibration-", suffix=".tmp")
+    with os.fdopen(fd, "w") as fh:
+        fh.write(calibration.to_json())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
