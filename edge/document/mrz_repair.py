@@ -1,0 +1,207 @@
+"""Field-aware repair of OCR'd MRZ lines, accepted only when every check digit then holds.
+
+OCR confuses look-alike characters (O/0, I/1, B/8, S/5, Z/2, G/6) and miscounts runs of fillers. Knowing
+which field each position belongs to, a letter in a date can only be a digit and a digit in a name only a
+letter: those repairs are forced. Unforced changes (resizing a filler run inside a line, swapping O/0 in a
+document number) are tried only as candidates; a candidate is accepted when it passes every check digit and
+no other candidate with as few unforced changes does. A tie means the read is ambiguous, and it is refused
+rather than "corrected" into somebody else's document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from edge.document.mrz_formats import CharClass, MrzFormat, format_for
+from edge.document.mrz_parse import ParsedMrz, normalise_lines, parse_layout
+
+TO_DIGIT = {"O": "0", "I": "1", "B": "8", "S": "5", "Z": "2", "G": "6"}
+TO_LETTER = {digit: letter for letter, digit in TO_DIGIT.items()}
+# Characters OCR engines print for the MRZ filler.
+FILLER_LOOKALIKES = {"«": "<", "‹": "<", "〈": "<", "く": "<", "＜": "<"}
+MAX_LENGTH_FIX = 2  # at most this many fillers added or removed per line
+MAX_SWAPS = 4  # at most 2**4 O/0 variants of the alphanumeric fields
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One change to the OCR text: where (line, position after length fixes, field), what to what, and why."""
+
+    line: int
+    position: int
+    field: str
+    read: str
+    now: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RepairOutcome:
+    """What repair made of the OCR lines: the parse to report, the repairs in it, and whether to trust it."""
+
+    parsed: ParsedMrz | None
+    repairs: tuple[Repair, ...]
+    accepted: bool
+    candidates_valid: int  # distinct readings passing every check with the fewest unforced changes (1 if accepted)
+    reason: str
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary."""
+        return {
+            "accepted": self.accepted,
+            "reason": self.reason,
+            "candidates_valid": self.candidates_valid,
+            "repairs": [r.__dict__ for r in self.repairs],
+        }
+
+
+def repair_mrz(lines: Sequence[str], today: dt.date) -> RepairOutcome:
+    """Repair OCR'd MRZ `lines`; accepted only when exactly one repaired reading passes every check digit."""
+    clean, filler_repairs = _replace_filler_lookalikes(normalise_lines(lines))
+    layout = _guess_layout(clean)
+    if layout is None:
+        shape = " + ".join(str(len(line)) for line in clean) or "no lines"
+        return RepairOutcome(None, (), False, 0, f"no ICAO 9303 layout has {shape} characters")
+    primary: tuple[tuple[str, ...], list[Repair]] | None = None
+    valid: dict[tuple[str, ...], tuple[int, ParsedMrz, list[Repair]]] = {}
+    for fixed, length_repairs, length_cost in _length_variants(clean, layout):
+        typed, type_repairs = _repair_types(fixed, layout)
+        if primary is None:
+            primary = (typed, filler_repairs + length_repairs + type_repairs)
+        for swapped, swap_repairs in _alnum_variants(typed, layout):
+            cost = length_cost + len(swap_repairs)
+            parsed = parse_layout(swapped, layout, today)
+            if parsed.valid and (swapped not in valid or cost < valid[swapped][0]):
+                valid[swapped] = (cost, parsed, filler_repairs + length_repairs + type_repairs + swap_repairs)
+    assert primary is not None  # _length_variants always yields the plain pad/cut first
+    cheapest = min((cost for cost, _, _ in valid.values()), default=0)
+    best = [(parsed, repairs) for cost, parsed, repairs in valid.values() if cost == cheapest]
+    if len(best) == 1:
+        parsed, repairs = best[0]
+        reason = "read as printed" if not repairs else f"{len(repairs)} repair(s), every check digit holds"
+        return RepairOutcome(parsed, tuple(repairs), True, 1, reason)
+    parsed = parse_layout(primary[0], layout, today)
+    if best:
+        reason = f"{len(best)} different readings pass every check digit with as few changes: ambiguous, refused"
+    else:
+        reason = "check digits fail: " + ", ".join(parsed.failing)
+    return RepairOutcome(parsed, tuple(primary[1]), False, len(best), reason)
+
+
+def _replace_filler_lookalikes(lines: tuple[str, ...]) -> tuple[tuple[str, ...], list[Repair]]:
+    repairs = []
+    out = []
+    for i, line in enumerate(lines):
+        chars = list(line)
+        for j, ch in enumerate(chars):
+            if ch in FILLER_LOOKALIKES:
+                repairs.append(Repair(i, j, "", ch, "<", "filler look-alike"))
+                chars[j] = "<"
+        out.append("".join(chars))
+    return tuple(out), repairs
+
+
+def _guess_layout(lines: tuple[str, ...]) -> MrzFormat | None:
+    """The layout whose width is nearest to the longest line (within MAX_LENGTH_FIX), by line count."""
+    if not lines or not lines[0]:
+        return None
+    longest = max(len(line) for line in lines)
+    widths = (30,) if len(lines) == 3 else (36, 44)
+    width = min(widths, key=lambda w: abs(w - longest))
+    if any(abs(len(line) - width) > MAX_LENGTH_FIX for line in lines):
+        return None
+    return format_for(len(lines), width, lines[0][0])
+
+
+def _length_variants(lines: tuple[str, ...], layout: MrzFormat) -> Iterator[tuple[tuple[str, ...], list[Repair], int]]:
+    """Every way to bring each line to the layout width, with its cost: 0 padding/cutting the end, 1 per run."""
+    last_checked = _checked_positions(layout)
+    per_line = [list(_line_variants(i, line, layout.width, last_checked[i])) for i, line in enumerate(lines)]
+    for combo in itertools.product(*per_line):
+        cost = sum(1 for _, reps in combo for r in reps if r.reason.startswith("filler run"))
+        yield tuple(text for text, _ in combo), [r for _, reps in combo for r in reps], cost
+
+
+def _checked_positions(layout: MrzFormat) -> list[int]:
+    """Per line, the last position a check digit covers or holds (-1 if none): shifts before it can be verified."""
+    last = [-1] * layout.lines
+    for spec in layout.checks:
+        for span in (*spec.covers, layout.field(spec.digit).span):
+            last[span.line] = max(last[span.line], span.end - 1)
+    return last
+
+
+def _line_variants(index: int, line: str, width: int, last_checked: int) -> Iterator[tuple[str, list[Repair]]]:
+    """The line padded/cut at its end, then with a filler run resized, but only where a check digit sees the shift."""
+    missing = width - len(line)
+    if missing == 0:
+        yield line, []
+        return
+    if missing > 0:
+        yield line + "<" * missing, [Repair(index, len(line), "filler", "", "<" * missing, "line too short: padded")]
+        for run in re.finditer(r"<{2,}", line):  # OCR drops fillers inside long runs
+            if run.end() == len(line) or run.end() > last_checked:
+                continue
+            fixed = line[: run.end()] + "<" * missing + line[run.end() :]
+            yield fixed, [Repair(index, run.end(), "filler", "", "<" * missing, "filler run too short: lengthened")]
+        return
+    extra = -missing
+    if line.endswith("<" * extra):
+        yield line[:width], [Repair(index, width, "filler", line[width:], "", "line too long: fillers cut")]
+    for run in re.finditer(f"<{{{extra + 1},}}", line):
+        if run.end() == len(line) or run.end() - extra > last_checked:
+            continue
+        fixed = line[: run.end() - extra] + line[run.end() :]
+        yield fixed, [Repair(index, run.end() - extra, "filler", "<" * extra, "", "filler run too long: shortened")]
+
+
+def _field_at(layout: MrzFormat) -> dict[tuple[int, int], tuple[str, CharClass]]:
+    return {
+        (spec.span.line, pos): (spec.name, spec.chars)
+        for spec in layout.fields
+        for pos in range(spec.span.start, spec.span.end)
+    }
+
+
+def _repair_types(lines: tuple[str, ...], layout: MrzFormat) -> tuple[tuple[str, ...], list[Repair]]:
+    """Map look-alikes into the class each field allows: letters to digits in dates, digits to letters in names."""
+    where = _field_at(layout)
+    repairs = []
+    out = []
+    for i, line in enumerate(lines):
+        chars = list(line)
+        for j, ch in enumerate(chars):
+            name, cls = where[(i, j)]
+            table = TO_DIGIT if cls is CharClass.NUMERIC else TO_LETTER if cls is CharClass.ALPHA else None
+            if table and ch in table:
+                chars[j] = table[ch]
+                repairs.append(Repair(i, j, name, ch, chars[j], f"{cls.value} field"))
+        out.append("".join(chars))
+    return tuple(out), repairs
+
+
+def _alnum_variants(lines: tuple[str, ...], layout: MrzFormat) -> Iterator[tuple[tuple[str, ...], list[Repair]]]:
+    """The lines as given, then O<->0 swaps in alphanumeric fields (OCR-B's O and 0 differ only in width)."""
+    yield lines, []
+    where = _field_at(layout)
+    spots = [
+        (i, j)
+        for i, line in enumerate(lines)
+        for j, ch in enumerate(line)
+        if ch in "O0" and where[(i, j)][1] is CharClass.ALNUM
+    ]
+    if not spots or len(spots) > MAX_SWAPS:
+        return
+    for mask in range(1, 2 ** len(spots)):
+        rows = [list(line) for line in lines]
+        repairs = []
+        for bit, (i, j) in enumerate(spots):
+            if mask >> bit & 1:
+                old = rows[i][j]
+                rows[i][j] = "0" if old == "O" else "O"
+                repairs.append(Repair(i, j, where[(i, j)][0], old, rows[i][j], "O/0 in an alphanumeric field"))
+        yield tuple("".join(r) for r in rows), repairs
