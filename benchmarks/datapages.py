@@ -164,13 +164,19 @@ def _portrait(rng: random.Random, faces_dir: Path | None, size: tuple[int, int])
     return sil
 
 
-def render_page(identity: MrzIdentity, rng: random.Random, faces_dir: Path | None, px_per_mm: float = 12.0):
-    """The flat, undistorted data page and the portrait box on it (x0, y0, x1, y1)."""
+def render_page(
+    identity: MrzIdentity,
+    rng: random.Random,
+    faces_dir: Path | None,
+    px_per_mm: float = 12.0,
+    mrz_lines: tuple[str, ...] | None = None,
+):
+    """The flat, undistorted data page and the portrait box on it (x0, y0, x1, y1); `mrz_lines` prints others."""
     w_mm, h_mm = PAGE_MM[identity.format]
     width, height = int(w_mm * px_per_mm), int(h_mm * px_per_mm)
     page = Image.fromarray(_guilloche(rng, width, height))
     draw = ImageDraw.Draw(page)
-    lines = build_mrz(identity)
+    lines = mrz_lines or build_mrz(identity)
     pitch = PITCH_MM * px_per_mm
     mrz_font = _font(OCRB_FONT, round(pitch / OCRB_ADVANCE))
     line_gap = 4.2 * px_per_mm  # ~6 lines per inch
@@ -263,21 +269,29 @@ class DataPage:
 
 
 def generate_page(
-    seed: int, layout: str, level: str, faces_dir: Path | None = None, today: dt.date | None = None
+    seed: int,
+    layout: str,
+    level: str,
+    faces_dir: Path | None = None,
+    today: dt.date | None = None,
+    mrz_lines: tuple[str, ...] | None = None,
 ) -> DataPage:
-    """Page number `seed` of `layout` at distortion `level`; the same arguments always give the same bytes."""
+    """Page number `seed` of `layout` at distortion `level`; the same arguments always give the same bytes.
+
+    `mrz_lines` prints those lines instead of the identity's own MRZ (to test how bad MRZs are reported).
+    """
     today = today or dt.date(2026, 1, 1)
     rng = random.Random(f"{seed}/{layout}/{level}")
     identity = random_identity(rng, layout, today)
     distortion = draw_distortion(rng, level)
-    page, box = render_page(identity, rng, faces_dir)
+    page, box = render_page(identity, rng, faces_dir, mrz_lines=mrz_lines)
     jpeg, corners = photograph(page, box, distortion, rng)
     truth = {
         "seed": seed,
         "layout": layout,
         "level": level,
         "reference_date": today.isoformat(),
-        "mrz": list(build_mrz(identity)),
+        "mrz": list(mrz_lines or build_mrz(identity)),
         "identity": {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(identity).items()},
         "distortion": asdict(distortion),
         "portrait_corners": [[round(float(x), 1), round(float(y), 1)] for x, y in corners],

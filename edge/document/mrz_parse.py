@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from edge.document.check_digits import MRZ_ALPHABET, check_digit, holds
+from edge.document.codes import valid_issuer, valid_nationality
 from edge.document.errors import InvalidMRZ
 from edge.document.mrz_dates import NotADate, birth_date, expiry_date
 from edge.document.mrz_formats import TD1, TD2, CharClass, MrzFormat, format_for
@@ -31,7 +32,7 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """A field whose characters cannot be what the layout allows."""
+    """A field whose characters cannot be what the layout allows, or a code the ICAO list does not have."""
 
     field: str
     problem: str
@@ -67,7 +68,7 @@ class ParsedMrz:
 
     @property
     def valid(self) -> bool:
-        """True when every check digit holds and every field has only the characters its layout allows."""
+        """True when every check digit holds, every field has only allowed characters and the codes are known."""
         return all(c.ok for c in self.checks) and not self.problems
 
     @property
@@ -124,6 +125,9 @@ def parse_layout(lines: tuple[str, ...], layout: MrzFormat, today: dt.date) -> P
         document_number += overflow[:-1]
         checks[0] = _check("document_number", overflow[-1:], document_number, False)
         optional_data = rest
+    for name, known in (("issuing_state", valid_issuer), ("nationality", valid_nationality)):
+        if not known(raw[name]) and not any(p.field == name for p in problems):
+            problems.append(FieldProblem(name, f"{raw[name]!r} is not in the ICAO 9303 code list"))
     surname, given, truncated = _split_name(raw["name"])
     dates: dict[str, dt.date | None] = {}
     for name, convert in (("birth_date", birth_date), ("expiry_date", expiry_date)):

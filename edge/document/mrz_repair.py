@@ -2,8 +2,8 @@
 
 OCR confuses look-alike characters (O/0, I/1, B/8, S/5, Z/2, G/6) and miscounts runs of fillers. Knowing
 which field each position belongs to, a letter in a date can only be a digit and a digit in a name only a
-letter: those repairs are forced. Unforced changes (resizing a filler run inside a line, swapping O/0 in a
-document number) are tried only as candidates; a candidate is accepted when it passes every check digit and
+letter: those repairs are forced. Unforced changes (resizing a filler run inside a line, swapping O/0, I/1...
+in a document number) are tried only as candidates; a candidate is accepted when it passes every check digit and
 no other candidate with as few unforced changes does. A tie means the read is ambiguous, and it is refused
 rather than "corrected" into somebody else's document.
 """
@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from edge.document.check_digits import MRZ_ALPHABET
 from edge.document.mrz_formats import CharClass, MrzFormat, format_for
 from edge.document.mrz_parse import ParsedMrz, normalise_lines, parse_layout
 
@@ -24,7 +25,8 @@ TO_LETTER = {digit: letter for letter, digit in TO_DIGIT.items()}
 # Characters OCR engines print for the MRZ filler.
 FILLER_LOOKALIKES = {"«": "<", "‹": "<", "〈": "<", "く": "<", "＜": "<"}
 MAX_LENGTH_FIX = 2  # at most this many fillers added or removed per line
-MAX_SWAPS = 4  # at most 2**4 O/0 variants of the alphanumeric fields
+MAX_SWAPS = 2  # look-alike swaps tried together in alphanumeric fields (each one is an unforced change)
+SWAPS = {**TO_DIGIT, **TO_LETTER}
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,18 @@ class RepairOutcome:
         }
 
 
-def repair_mrz(lines: Sequence[str], today: dt.date) -> RepairOutcome:
-    """Repair OCR'd MRZ `lines`; accepted only when exactly one repaired reading passes every check digit."""
+def repair_mrz(
+    lines: Sequence[str],
+    today: dt.date,
+    alternatives: Sequence[Sequence[frozenset[str]]] | None = None,
+) -> RepairOutcome:
+    """Repair OCR'd MRZ `lines`; accepted only when exactly one repaired reading passes every check digit.
+
+    `alternatives` (per line, per character: other characters the OCR found plausible there) limits the
+    swaps tried in alphanumeric fields to what the OCR saw; without it every look-alike pair is tried.
+    """
+    if alternatives is not None and any(len(a) != len(t) for a, t in zip(alternatives, lines, strict=True)):
+        alternatives = None  # spaces or odd characters made the two disagree: fall back to look-alikes
     clean, filler_repairs = _replace_filler_lookalikes(normalise_lines(lines))
     layout = _guess_layout(clean)
     if layout is None:
@@ -68,11 +80,12 @@ def repair_mrz(lines: Sequence[str], today: dt.date) -> RepairOutcome:
         return RepairOutcome(None, (), False, 0, f"no ICAO 9303 layout has {shape} characters")
     primary: tuple[tuple[str, ...], list[Repair]] | None = None
     valid: dict[tuple[str, ...], tuple[int, ParsedMrz, list[Repair]]] = {}
-    for fixed, length_repairs, length_cost in _length_variants(clean, layout):
+    for fixed, length_repairs, length_cost, origin in _length_variants(clean, layout):
         typed, type_repairs = _repair_types(fixed, layout)
         if primary is None:
             primary = (typed, filler_repairs + length_repairs + type_repairs)
-        for swapped, swap_repairs in _alnum_variants(typed, layout):
+        options = _swap_options(typed, origin, alternatives)
+        for swapped, swap_repairs in _alnum_variants(typed, layout, options):
             cost = length_cost + len(swap_repairs)
             parsed = parse_layout(swapped, layout, today)
             if parsed.valid and (swapped not in valid or cost < valid[swapped][0]):
@@ -123,7 +136,33 @@ def _length_variants(lines: tuple[str, ...], layout: MrzFormat) -> Iterator[tupl
     per_line = [list(_line_variants(i, line, layout.width, last_checked[i])) for i, line in enumerate(lines)]
     for combo in itertools.product(*per_line):
         cost = sum(1 for _, reps in combo for r in reps if r.reason.startswith("filler run"))
-        yield tuple(text for text, _ in combo), [r for _, reps in combo for r in reps], cost
+        origin = [_origin(len(lines[i]), reps, layout.width) for i, (_, reps) in enumerate(combo)]
+        yield tuple(text for text, _ in combo), [r for _, reps in combo for r in reps], cost, origin
+
+
+def _origin(raw_len: int, repairs: list[Repair], width: int) -> list[int]:
+    """For each position of a length-fixed line, the index of the OCR character it holds (-1: added filler)."""
+    index = list(range(raw_len))
+    for r in repairs:
+        if r.now:  # fillers inserted at r.position
+            index[r.position : r.position] = [-1] * len(r.now)
+        else:  # fillers removed at r.position
+            del index[r.position : r.position + len(r.read)]
+    return (index + [-1] * width)[:width]
+
+
+def _swap_options(
+    lines: tuple[str, ...], origin: list[list[int]], alternatives: Sequence[Sequence[frozenset[str]]] | None
+) -> dict[tuple[int, int], frozenset[str]] | None:
+    """Per (line, position), the characters the OCR found plausible; None means 'every look-alike'."""
+    if alternatives is None:
+        return None
+    return {
+        (i, j): alternatives[i][k]
+        for i, line in enumerate(lines)
+        for j, k in enumerate(origin[i][: len(line)])
+        if k >= 0 and alternatives[i][k]
+    }
 
 
 def _checked_positions(layout: MrzFormat) -> list[int]:
@@ -184,24 +223,43 @@ def _repair_types(lines: tuple[str, ...], layout: MrzFormat) -> tuple[tuple[str,
     return tuple(out), repairs
 
 
-def _alnum_variants(lines: tuple[str, ...], layout: MrzFormat) -> Iterator[tuple[tuple[str, ...], list[Repair]]]:
-    """The lines as given, then O<->0 swaps in alphanumeric fields (OCR-B's O and 0 differ only in width)."""
+def _alnum_variants(
+    lines: tuple[str, ...], layout: MrzFormat, options: dict[tuple[int, int], frozenset[str]] | None
+) -> Iterator[tuple[tuple[str, ...], list[Repair]]]:
+    """The lines as given, then every single and every pair of swaps in checked alphanumeric fields.
+
+    Document numbers mix letters and digits, so no class tells O from 0 there; only a check digit can. A swap
+    is tried only where the OCR itself found the other character plausible (`options`), or, given text alone,
+    for the look-alike pairs. Fields no check digit covers (a visa's optional data) are never touched: nothing
+    could confirm a swap there.
+    """
     yield lines, []
     where = _field_at(layout)
-    spots = [
-        (i, j)
-        for i, line in enumerate(lines)
-        for j, ch in enumerate(line)
-        if ch in "O0" and where[(i, j)][1] is CharClass.ALNUM
-    ]
-    if not spots or len(spots) > MAX_SWAPS:
-        return
-    for mask in range(1, 2 ** len(spots)):
-        rows = [list(line) for line in lines]
-        repairs = []
-        for bit, (i, j) in enumerate(spots):
-            if mask >> bit & 1:
-                old = rows[i][j]
-                rows[i][j] = "0" if old == "O" else "O"
-                repairs.append(Repair(i, j, where[(i, j)][0], old, rows[i][j], "O/0 in an alphanumeric field"))
-        yield tuple("".join(r) for r in rows), repairs
+    checked = _checked_fields(layout)
+    spots = []
+    for i, line in enumerate(lines):
+        for j, ch in enumerate(line):
+            name, cls = where[(i, j)]
+            if cls is not CharClass.ALNUM or name not in checked:
+                continue
+            if options is None:
+                choices = {SWAPS[ch]} if ch in SWAPS else set()
+            else:
+                choices = options.get((i, j), frozenset()) & MRZ_ALPHABET - {ch}
+            spots += [(i, j, c) for c in sorted(choices)]
+    for size in range(1, MAX_SWAPS + 1):
+        for chosen in itertools.combinations(spots, size):
+            if len({(i, j) for i, j, _ in chosen}) < size:
+                continue  # two different swaps at one position
+            rows = [list(line) for line in lines]
+            repairs = []
+            for i, j, new in chosen:
+                repairs.append(Repair(i, j, where[(i, j)][0], rows[i][j], new, "look-alike in an alphanumeric field"))
+                rows[i][j] = new
+            yield tuple("".join(r) for r in rows), repairs
+
+
+def _checked_fields(layout: MrzFormat) -> set[str]:
+    """Names of the fields some check digit covers."""
+    covered = {(s.line, p) for spec in layout.checks for s in spec.covers for p in range(s.start, s.end)}
+    return {f.name for f in layout.fields if any((f.span.line, p) in covered for p in range(f.span.start, f.span.end))}

@@ -150,6 +150,7 @@ def test_o_and_zero_in_a_document_number_are_settled_by_the_check_digits():
     outcome = repair_mrz(replace(truth, 1, 1, "0"), TODAY)
     assert outcome.accepted and outcome.parsed.fields.document_number == "AO1234567"
     assert [(r.field, r.read, r.now) for r in outcome.repairs] == [("document_number", "0", "O")]
+    assert outcome.repairs[0].reason == "look-alike in an alphanumeric field"
 
 
 def test_filler_look_alikes_and_lower_case_are_normalised():
@@ -163,3 +164,17 @@ def test_text_of_no_mrz_shape_is_refused_with_a_reason():
     outcome = repair_mrz(["HELLO", "WORLD"], TODAY)
     assert not outcome.accepted and outcome.parsed is None
     assert "no ICAO 9303 layout" in outcome.reason
+
+
+def test_the_ocr_alternatives_settle_what_the_check_digits_alone_cannot():
+    # A real misread from the reader: 'I' of the document number read as '1'. Several single look-alike swaps
+    # repair both the check digit and the composite, so text alone is ambiguous; the OCR only found 'I'
+    # plausible at that one position, and with that evidence the repair is unique.
+    truth = ("P<D<<DIMAMAAN<BE<<BEBE<<<<<<<<<<<<<<<<<<<<<<", "AI58253029UTO4905158M3509065<<<<<<<<<<<<<<<8")
+    read = (truth[0], "A158253029UTO4905158M3509065<<<<<<<<<<<<<<<8")
+    assert not repair_mrz(read, TODAY).accepted
+    seen = [[frozenset()] * len(line) for line in read]
+    seen[1][1] = frozenset("I")
+    outcome = repair_mrz(read, TODAY, seen)
+    assert outcome.accepted and outcome.parsed.lines == truth
+    assert [(r.field, r.read, r.now) for r in outcome.repairs] == [("document_number", "1", "I")]

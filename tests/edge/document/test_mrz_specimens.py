@@ -148,3 +148,13 @@ def test_birth_is_always_in_the_past_and_expiry_in_the_window():
     parsed = parse_mrz(lines, TODAY)
     assert parsed.fields.birth_date == dt.date(1926, 12, 1)  # 2026-12-01 is after TODAY, so it must be 1926
     assert parsed.fields.expiry_date == dt.date(2070, 1, 1)
+
+
+def test_an_unknown_state_code_makes_the_mrz_invalid_even_with_good_check_digits():
+    lines = build_mrz(
+        MrzIdentity("TD3", "P", "QQQ", "DOE", "JO", "X1", "OTO", dt.date(1980, 1, 1), "M", dt.date(2030, 1, 1))
+    )
+    parsed = parse_mrz(lines, TODAY)
+    assert all(c.ok for c in parsed.checks)
+    assert not parsed.valid
+    assert parsed.failing == ["issuing_state", "nationality"]
