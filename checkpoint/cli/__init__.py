@@ -29,6 +29,10 @@ def _register() -> None:
 
     cli.add_command(compare.compare)
     bench.add_command(bench_verify.verify)
+    from checkpoint.cli import bench_mrz, read_document
+
+    cli.add_command(read_document.read_document)
+    bench.add_command(bench_mrz.mrz)
 
 
 _register()
