@@ -67,6 +67,11 @@ def _fields_right(reading, truth: dict) -> dict[str, bool]:
     return out
 
 
+def _split(right: dict[str, bool], accepted: bool) -> dict[str, bool]:
+    """Field right in an accepted read (what the kiosk uses) and right in the raw parse (OCR quality)."""
+    return {k: v and accepted for k, v in right.items()} | {f"raw_{k}": v for k, v in right.items()}
+
+
 def read_page(reader: DocumentReader, seed: int, layout: str, level: str, faces_dir: Path | None) -> PageResult:
     """Generate page `seed` and read it once, timed."""
     page = generate_page(seed, layout, level, faces_dir, today=REFERENCE_DATE)
@@ -84,7 +89,7 @@ def read_page(reader: DocumentReader, seed: int, layout: str, level: str, faces_
             False,
             False,
             seconds,
-            _fields_right(None, page.truth),
+            _split(_fields_right(None, page.truth), False),
             exc.problem,
             [],
             page.truth["mrz"],
@@ -100,7 +105,7 @@ def read_page(reader: DocumentReader, seed: int, layout: str, level: str, faces_
         reading.valid,
         reading.valid and lines == page.truth["mrz"],
         seconds,
-        {k: v and reading.valid for k, v in right.items()} | {f"raw_{k}": v for k, v in right.items()},
+        _split(right, reading.valid),
         reading.repair.reason,
         list(reading.lines_read),
         page.truth["mrz"],

@@ -28,7 +28,6 @@ def mrz(pages_per_cell: int, seed: int, faces: Path | None, portrait: bool, out:
         MrzOcr(settings.document_detect_side, settings.document_ocr_threads),
         make_detector(settings.face_detector, settings.face_upsample) if portrait else None,
         settings.document_max_validity_years,
-        settings.document_max_age_years,
     )
     results = run(reader, pages_per_cell, seed, faces if faces.is_dir() else None, out_file=out, progress=not quiet)
     click.echo(format_table(results))

@@ -33,7 +33,6 @@ def read_document(image: Path, today: dt.datetime | None, no_portrait: bool, por
         MrzOcr(settings.document_detect_side, settings.document_ocr_threads),
         None if no_portrait else make_detector(settings.face_detector, settings.face_upsample),
         settings.document_max_validity_years,
-        settings.document_max_age_years,
     )
     reading = reader.read(rgb, today.date() if today else None, portrait=not no_portrait)
     out = {"image": str(image), **reading.to_dict()}

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 MIN_LINE_RATIO = 8.0  # an MRZ line of 30 characters is far more than 8 times as long as it is high
-SAME_LENGTH = 0.8  # the other MRZ lines are at least this share of the longest one
+SAME_LENGTH = 0.5  # the other MRZ lines are at least this share of the longest one (trailing fillers go unseen)
 SAME_ANGLE_DEG = 4.0
 
 
@@ -36,9 +36,39 @@ def _axis(box: np.ndarray) -> tuple[np.ndarray, float, float, np.ndarray]:
     return direction, max(w, h), max(min(w, h), 1.0), np.array([cx, cy])
 
 
+def merge_collinear(boxes: list[np.ndarray]) -> list[np.ndarray]:
+    """Join boxes that are pieces of one text line (the detector often cuts an MRZ line at a run of fillers)."""
+    geo = [_axis(b) for b in boxes]
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (di, li, hi, ci) in enumerate(geo):
+        for j in range(i + 1, len(geo)):
+            dj, lj, hj, cj = geo[j]
+            if abs(float(np.dot(di, dj))) < np.cos(np.deg2rad(SAME_ANGLE_DEG)):
+                continue
+            normal = np.array([-di[1], di[0]])
+            offset = abs(float(np.dot(cj - ci, normal)))
+            gap = abs(float(np.dot(cj - ci, di))) - (li + lj) / 2
+            if offset < 0.5 * min(hi, hj) and gap < 2.5 * max(hi, hj) and 0.6 < hi / hj < 1.6:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[np.ndarray]] = {}
+    for i, box in enumerate(boxes):
+        groups.setdefault(root(i), []).append(box)
+    return [
+        members[0] if len(members) == 1 else cv2.boxPoints(cv2.minAreaRect(np.concatenate(members))).astype(np.float32)
+        for members in groups.values()
+    ]
+
+
 def find_mrz(boxes: list[np.ndarray]) -> MrzBlock | None:
     """The MRZ lines among `boxes`, or None when no 2-3 long parallel lines are there."""
-    geo = [(b, *_axis(b)) for b in boxes]
+    geo = [(b, *_axis(b)) for b in merge_collinear(boxes)]
     lines = [g for g in geo if g[2] / g[3] >= MIN_LINE_RATIO]
     if len(lines) < 2:
         return None
@@ -50,13 +80,19 @@ def find_mrz(boxes: list[np.ndarray]) -> MrzBlock | None:
     def parallel(d: np.ndarray) -> bool:
         return abs(float(np.dot(d, direction))) >= np.cos(np.deg2rad(SAME_ANGLE_DEG))
 
+    def aligned(g: tuple) -> bool:
+        # MRZ lines start (and, but for unseen trailing fillers, end) at the same place along the line.
+        along = float(np.dot(g[4] - longest[4], direction))
+        start, end = along - g[2] / 2, along + g[2] / 2
+        return min(abs(start + length / 2), abs(end - length / 2)) <= 1.5 * height
+
     members = [
         g
         for g in lines
         if g[2] >= SAME_LENGTH * length
         and parallel(g[1])
         and abs(float(np.dot(g[4] - longest[4], normal))) <= 3.2 * 2 * height
-        and abs(float(np.dot(g[4] - longest[4], direction))) <= 0.2 * length
+        and aligned(g)
     ]
     if len(members) < 2:
         return None
@@ -114,6 +150,10 @@ def upright_crops(rgb: np.ndarray, block: MrzBlock, flip: bool) -> tuple[list[np
         x0, y0 = pts.min(axis=0)
         x1, y1 = pts.max(axis=0)
         placed.append((y0, x0, x1, y1))
+    # Every MRZ line has the same number of characters in a monospaced font, so the same extent: the detector
+    # often stops short of a trailing run of fillers, so each line is cut across the widest one.
+    left, right = min(p[1] for p in placed), max(p[2] for p in placed)
+    placed = [(y0, left, right, y1) for y0, _, _, y1 in placed]
     for y0, x0, x1, y1 in sorted(placed):
         # The detector's box is grown beyond the ink; keep its width (OCR needs room at both ends or it drops
         # the first and last characters) but trim its height to the ink band, with a small margin.

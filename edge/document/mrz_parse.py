@@ -12,7 +12,7 @@ from edge.document.errors import InvalidMRZ
 from edge.document.mrz_dates import NotADate, birth_date, expiry_date
 from edge.document.mrz_formats import TD1, TD2, CharClass, MrzFormat, format_for
 
-_ALLOWED = {
+ALLOWED_CHARS = {
     CharClass.ALPHA: frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ<"),
     CharClass.NUMERIC: frozenset("0123456789<"),
     CharClass.ALNUM: MRZ_ALPHABET,
@@ -111,7 +111,7 @@ def parse_layout(lines: tuple[str, ...], layout: MrzFormat, today: dt.date) -> P
     problems = [
         FieldProblem(spec.name, f"holds characters a {spec.chars.value} field cannot: {raw[spec.name]!r}")
         for spec in layout.fields
-        if not set(raw[spec.name]) <= _ALLOWED[spec.chars]
+        if not set(raw[spec.name]) <= ALLOWED_CHARS[spec.chars]
     ]
     checks = [
         _check(spec.name, raw[spec.digit], "".join(s.of(lines) for s in spec.covers), spec.filler_when_empty)

@@ -75,6 +75,9 @@ def repair_mrz(
         alternatives = None  # spaces or odd characters made the two disagree: fall back to look-alikes
     clean, filler_repairs = _replace_filler_lookalikes(normalise_lines(lines))
     layout = _guess_layout(clean)
+    if layout is not None:
+        clean, gap_repairs = _fill_skipped_fillers(clean, name_line=2 if layout.lines == 3 else 0)
+        filler_repairs += gap_repairs
     if layout is None:
         shape = " + ".join(str(len(line)) for line in clean) or "no lines"
         return RepairOutcome(None, (), False, 0, f"no ICAO 9303 layout has {shape} characters")
@@ -114,6 +117,28 @@ def _replace_filler_lookalikes(lines: tuple[str, ...]) -> tuple[tuple[str, ...],
             if ch in FILLER_LOOKALIKES:
                 repairs.append(Repair(i, j, "", ch, "<", "filler look-alike"))
                 chars[j] = "<"
+        out.append("".join(chars))
+    return tuple(out), repairs
+
+
+def _fill_skipped_fillers(lines: tuple[str, ...], name_line: int) -> tuple[tuple[str, ...], list[Repair]]:
+    """A skipped character ('?', see mrz_align) becomes '<' only where nothing else can stand: inside a run
+    of fillers, and on the name line (which no check digit covers) only in the trailing run."""
+    out, repairs = [], []
+    for i, line in enumerate(lines):
+        chars = list(line)
+        for j, ch in enumerate(chars):
+            if ch != "?":
+                continue
+            before = line[:j].rstrip("?")
+            after = line[j + 1 :].lstrip("?")
+            if i == name_line:
+                ok = before.endswith("<") and set(after) <= {"<", "?"}
+            else:
+                ok = before.endswith("<") and (after.startswith("<") or not after)
+            if ok:
+                chars[j] = "<"
+                repairs.append(Repair(i, j, "filler", "?", "<", "skipped character inside a filler run"))
         out.append("".join(chars))
     return tuple(out), repairs
 

@@ -24,12 +24,16 @@ ALTERNATIVE_MIN_PROB = 0.02  # a character the model gave at least this probabil
 
 @dataclass(frozen=True)
 class LineRead:
-    """One recognised line: the text, the mean per-character confidence (0-1), and per character the other
-    MRZ characters the model found plausible (what the repair may swap in; nothing else)."""
+    """One recognised line: the text and the mean character confidence (0-1); per character its confidence,
+    the other MRZ characters the model found plausible (all the repair may swap in) with their probabilities,
+    and where it sits on the line (CTC frame, 8 px of the 48-px-high line)."""
 
     text: str
     confidence: float
     alternatives: tuple[frozenset[str], ...] = ()
+    char_confidence: tuple[float, ...] = ()
+    alternative_probs: tuple[tuple[tuple[str, float], ...], ...] = ()
+    position: tuple[float, ...] = ()
 
 
 class MrzOcr:
@@ -80,23 +84,28 @@ class MrzOcr:
 
     def _decode(self, probs: np.ndarray) -> LineRead:
         best = probs.argmax(axis=1)
-        text, scores, alternatives = [], [], []
+        chars: list[dict] = []
         previous = 0
         for t, k in enumerate(best):
-            if k != 0 and (k != previous or not scores):
-                text.append(self._symbols[k])
-                scores.append(float(probs[t, k]))
-                alternatives.append(set())
-            elif k != 0:
-                scores[-1] = max(scores[-1], float(probs[t, k]))
-            if k != 0:
-                plausible = np.flatnonzero(probs[t, 1:] >= ALTERNATIVE_MIN_PROB) + 1
-                alternatives[-1].update(self._symbols[i] for i in plausible if i != k)
+            if k == 0:
+                previous = 0
+                continue
+            if k != previous or not chars:
+                chars.append({"symbol": self._symbols[k], "p": 0.0, "alts": {}, "first": t, "last": t})
+            c = chars[-1]
+            c["last"] = t
+            c["p"] = max(c["p"], float(probs[t, k]))
+            for i in np.flatnonzero(probs[t, 1:] >= ALTERNATIVE_MIN_PROB) + 1:
+                if i != k:
+                    c["alts"][self._symbols[i]] = max(c["alts"].get(self._symbols[i], 0.0), float(probs[t, i]))
             previous = k
         return LineRead(
-            "".join(text),
-            float(np.mean(scores)) if scores else 0.0,
-            tuple(frozenset(a) for a in alternatives),
+            text="".join(c["symbol"] for c in chars),
+            confidence=float(np.mean([c["p"] for c in chars])) if chars else 0.0,
+            alternatives=tuple(frozenset(c["alts"]) for c in chars),
+            char_confidence=tuple(c["p"] for c in chars),
+            alternative_probs=tuple(tuple(sorted(c["alts"].items())) for c in chars),
+            position=tuple((c["first"] + c["last"]) / 2 for c in chars),
         )
 
 
