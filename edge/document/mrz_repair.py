@@ -104,7 +104,15 @@ def repair_mrz(
     if best:
         reason = f"{len(best)} different readings pass every check digit with as few changes: ambiguous, refused"
     else:
-        reason = "check digits fail: " + ", ".join(parsed.failing)
+        failing_checks = [c.name for c in parsed.checks if not c.ok]
+        reason = "; ".join(
+            part
+            for part in (
+                "check digits fail: " + ", ".join(failing_checks) if failing_checks else "",
+                "unreadable or impossible: " + ", ".join(p.field for p in parsed.problems) if parsed.problems else "",
+            )
+            if part
+        )
     return RepairOutcome(parsed, tuple(primary[1]), False, len(best), reason)
 
 
