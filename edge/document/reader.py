@@ -18,7 +18,7 @@ from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_che
 from edge.document.errors import InvalidMRZ, NoMRZFound
 from edge.document.locate import MrzBlock, block_box, find_mrz, upright_crops, upright_rotation
 from edge.document.mrz_align import mark_gaps
-from edge.document.mrz_formats import FORMATS
+from edge.document.mrz_formats import FORMATS, MrzFormat
 from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz
 from edge.document.mrz_repair import TO_DIGIT, TO_LETTER, RepairOutcome, repair_mrz
 from edge.document.ocr import LineRead, MrzOcr
@@ -187,14 +187,8 @@ class DocumentReader:
     @staticmethod
     def _disagreements(parsed: ParsedMrz, first: tuple[str, ...]) -> list[str]:
         """Unchecked fields where the first reading had a different character (not a gap, not a look-alike)."""
-        layout = FORMATS[parsed.format]
-        covered = {(s.line, p) for spec in layout.checks for s in spec.covers for p in range(s.start, s.end)}
         out = []
-        for spec in layout.fields:
-            if spec.name.endswith("_check") or any(
-                (spec.span.line, p) in covered for p in range(spec.span.start, spec.span.end)
-            ):
-                continue
+        for spec in FORMATS[parsed.format].unchecked_fields():
             line = first[spec.span.line]
             for p in range(spec.span.start, spec.span.end):
                 final = parsed.lines[spec.span.line][p]
@@ -245,15 +239,10 @@ class DocumentReader:
         reason = "the OCR is unsure of characters no check digit protects, in: " + fields
         return RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reason)
 
-    def _doubtful(self, layout, final: tuple[str, ...], reads: list[LineRead]) -> list[tuple[int, int, str]]:
+    def _doubtful(self, layout: MrzFormat, final: tuple[str, ...], reads: list[LineRead]) -> list[tuple[int, int, str]]:
         """(line, position, field) of every doubted character in a field no check digit covers."""
-        covered = {(s.line, p) for spec in layout.checks for s in spec.covers for p in range(s.start, s.end)}
         out = []
-        for spec in layout.fields:
-            if spec.name.endswith("_check") or any(
-                (spec.span.line, p) in covered for p in range(spec.span.start, spec.span.end)
-            ):
-                continue
+        for spec in layout.unchecked_fields():
             read = reads[spec.span.line]
             allowed = ALLOWED_CHARS[spec.chars]
             for p in range(spec.span.start, min(spec.span.end, len(read.text))):
