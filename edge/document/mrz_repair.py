@@ -75,12 +75,11 @@ def repair_mrz(
         alternatives = None  # spaces or odd characters made the two disagree: fall back to look-alikes
     clean, filler_repairs = _replace_filler_lookalikes(normalise_lines(lines))
     layout = _guess_layout(clean)
-    if layout is not None:
-        clean, gap_repairs = _fill_skipped_fillers(clean, name_line=2 if layout.lines == 3 else 0)
-        filler_repairs += gap_repairs
     if layout is None:
         shape = " + ".join(str(len(line)) for line in clean) or "no lines"
         return RepairOutcome(None, (), False, 0, f"no ICAO 9303 layout has {shape} characters")
+    clean, gap_repairs = _fill_skipped_fillers(clean, name_line=2 if layout.lines == 3 else 0)
+    filler_repairs += gap_repairs
     primary: tuple[tuple[str, ...], list[Repair]] | None = None
     valid: dict[tuple[str, ...], tuple[int, ParsedMrz, list[Repair]]] = {}
     for fixed, length_repairs, length_cost, origin in _length_variants(clean, layout):
@@ -117,13 +116,14 @@ def repair_mrz(
 
 
 def _replace_filler_lookalikes(lines: tuple[str, ...]) -> tuple[tuple[str, ...], list[Repair]]:
+    """'«', 'く' and the like are how OCR engines print the filler; they are nothing else in an MRZ."""
     repairs = []
     out = []
     for i, line in enumerate(lines):
         chars = list(line)
         for j, ch in enumerate(chars):
             if ch in FILLER_LOOKALIKES:
-                repairs.append(Repair(i, j, "", ch, "<", "filler look-alike"))
+                repairs.append(Repair(i, j, "filler", ch, "<", "filler look-alike"))
                 chars[j] = "<"
         out.append("".join(chars))
     return tuple(out), repairs
