@@ -62,3 +62,34 @@ def mark_gaps(read: LineRead) -> LineRead:
         alternative_probs=tuple(probs),
         position=tuple(pos),
     )
+
+
+def mark_missing_starts(reads: list[LineRead], tolerance: float = 0.7) -> list[LineRead]:
+    """Put '?' before lines whose first character sits a pitch or more right of the other lines' first.
+
+    Every MRZ line starts at the same place and the lines are cut with one common extent, so a line that
+    starts later lost its first character(s): read as it is, everything in it would shift by one.
+    """
+    starts = []
+    for read in reads:
+        gaps = np.diff(np.array(read.position)) if len(read.position) >= 8 else np.array([])
+        pitch = float(np.median(gaps)) if gaps.size else 0.0
+        starts.append(read.position[0] / pitch if pitch >= MIN_FRAMES_PER_CHAR else None)
+    known = [s for s in starts if s is not None]
+    if len(known) < 2:
+        return reads
+    earliest = min(known)
+    out = []
+    for read, start in zip(reads, starts, strict=True):
+        missing = int(round(start - earliest)) if start is not None and start - earliest >= tolerance else 0
+        if missing:
+            read = replace(
+                read,
+                text=MISSING * missing + read.text,
+                alternatives=(frozenset(),) * missing + read.alternatives,
+                char_confidence=(0.0,) * missing + read.char_confidence,
+                alternative_probs=((),) * missing + read.alternative_probs,
+                position=tuple(read.position[0] - (missing - m) for m in range(missing)) + read.position,
+            )
+        out.append(read)
+    return out

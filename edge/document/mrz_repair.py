@@ -27,6 +27,7 @@ FILLER_LOOKALIKES = {"«": "<", "‹": "<", "〈": "<", "く": "<", "＜": "<"}
 MAX_LENGTH_FIX = 2  # at most this many fillers added or removed per line
 MAX_SWAPS = 2  # look-alike swaps tried together in alphanumeric fields (each one is an unforced change)
 SWAPS = {**TO_DIGIT, **TO_LETTER}
+MAX_O_ZERO = 6  # O/0 positions read both ways (2**6 readings); beyond that the reading is taken as it is
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ def repair_mrz(
         if primary is None:
             primary = (typed, filler_repairs + length_repairs + type_repairs)
         options = _swap_options(typed, origin, alternatives)
-        for swapped, swap_repairs in _alnum_variants(typed, layout, options):
-            cost = length_cost + len(swap_repairs)
+        for swapped, swap_repairs, swap_cost in _alnum_variants(typed, layout, options):
+            cost = length_cost + swap_cost
             parsed = parse_layout(swapped, layout, today)
             if parsed.valid and (swapped not in valid or cost < valid[swapped][0]):
                 valid[swapped] = (cost, parsed, filler_repairs + length_repairs + type_repairs + swap_repairs)
@@ -258,38 +259,52 @@ def _repair_types(lines: tuple[str, ...], layout: MrzFormat) -> tuple[tuple[str,
 
 def _alnum_variants(
     lines: tuple[str, ...], layout: MrzFormat, options: dict[tuple[int, int], frozenset[str]] | None
-) -> Iterator[tuple[tuple[str, ...], list[Repair]]]:
-    """The lines as given, then every single and every pair of swaps in checked alphanumeric fields.
+) -> Iterator[tuple[tuple[str, ...], list[Repair], int]]:
+    """Candidate readings of the checked alphanumeric fields, each with its cost in unforced changes.
 
-    Document numbers mix letters and digits, so no class tells O from 0 there; only a check digit can. A swap
-    is tried only where the OCR itself found the other character plausible (`options`), or, given text alone,
-    for the look-alike pairs. Fields no check digit covers (a visa's optional data) are never touched: nothing
-    could confirm a swap there.
+    Document numbers mix letters and digits, so no class tells a letter from a digit there; only a check digit
+    can. OCR-B's O and 0 differ by a sliver of width, so every O/0 there is read both ways at no cost: when
+    both pass the check digits the reading is ambiguous and refused, never guessed. Other swaps are tried
+    singly and in pairs where the OCR found the other character plausible (`options`), or, given text alone,
+    for the look-alike pairs. Fields no check digit covers (a visa's optional data) are never touched.
     """
-    yield lines, []
     where = _field_at(layout)
     checked = _checked_fields(layout)
-    spots = []
+    o_or_zero, spots = [], []
     for i, line in enumerate(lines):
         for j, ch in enumerate(line):
             name, cls = where[(i, j)]
             if cls is not CharClass.ALNUM or name not in checked:
+                continue
+            if ch in "O0":
+                o_or_zero.append((i, j))
                 continue
             if options is None:
                 choices = {SWAPS[ch]} if ch in SWAPS else set()
             else:
                 choices = options.get((i, j), frozenset()) & MRZ_ALPHABET - {ch}
             spots += [(i, j, c) for c in sorted(choices)]
-    for size in range(1, MAX_SWAPS + 1):
+    if len(o_or_zero) > MAX_O_ZERO:
+        o_or_zero = []  # too many to read every way; the check digits judge the reading as it is
+    max_swaps = MAX_SWAPS if len(o_or_zero) <= MAX_O_ZERO // 2 else 1
+    for size in range(0, max_swaps + 1):
         for chosen in itertools.combinations(spots, size):
             if len({(i, j) for i, j, _ in chosen}) < size:
                 continue  # two different swaps at one position
-            rows = [list(line) for line in lines]
-            repairs = []
-            for i, j, new in chosen:
-                repairs.append(Repair(i, j, where[(i, j)][0], rows[i][j], new, "look-alike in an alphanumeric field"))
-                rows[i][j] = new
-            yield tuple("".join(r) for r in rows), repairs
+            for mask in range(2 ** len(o_or_zero)):
+                rows = [list(line) for line in lines]
+                repairs = []
+                for i, j, new in chosen:
+                    repairs.append(
+                        Repair(i, j, where[(i, j)][0], rows[i][j], new, "look-alike in an alphanumeric field")
+                    )
+                    rows[i][j] = new
+                for bit, (i, j) in enumerate(o_or_zero):
+                    if mask >> bit & 1:
+                        new = "0" if rows[i][j] == "O" else "O"
+                        repairs.append(Repair(i, j, where[(i, j)][0], rows[i][j], new, "O/0 in an alphanumeric field"))
+                        rows[i][j] = new
+                yield tuple("".join(r) for r in rows), repairs, size
 
 
 def _checked_fields(layout: MrzFormat) -> set[str]:

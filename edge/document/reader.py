@@ -17,7 +17,7 @@ import numpy as np
 from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_checks
 from edge.document.errors import InvalidMRZ, NoMRZFound
 from edge.document.locate import MrzBlock, block_box, find_mrz, upright_crops, upright_rotation
-from edge.document.mrz_align import mark_gaps
+from edge.document.mrz_align import mark_gaps, mark_missing_starts
 from edge.document.mrz_formats import FORMATS, MrzFormat
 from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz
 from edge.document.mrz_repair import TO_DIGIT, TO_LETTER, RepairOutcome, repair_mrz
@@ -199,7 +199,7 @@ class DocumentReader:
         return out
 
     def _read(self, crops: list[np.ndarray], chars: int, flip: bool, today: dt.date) -> _Attempt:
-        reads = [mark_gaps(r) for r in self.ocr.recognise(crops, chars_per_line=chars)]
+        reads = mark_missing_starts([mark_gaps(r) for r in self.ocr.recognise(crops, chars_per_line=chars)])
         texts = tuple(r.text for r in reads)
         repair = repair_mrz(texts, today, [r.alternatives for r in reads])
         if repair.accepted:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from edge.document.mrz_align import MISSING, mark_gaps
+from edge.document.mrz_align import MISSING, mark_gaps, mark_missing_starts
 from edge.document.mrz_repair import repair_mrz
 from edge.document.ocr import LineRead
 
@@ -51,3 +51,12 @@ def test_a_skipped_filler_in_a_filler_run_is_filled_and_reported():
     outcome = repair_mrz((name, line2), TODAY)
     assert outcome.accepted and outcome.parsed.lines == TD3
     assert sum(r.reason == "skipped character inside a filler run" for r in outcome.repairs) == 2
+
+
+def test_a_line_missing_its_first_character_is_marked_not_shifted():
+    first = read_at(TD3[0][1:], [3.0 * k for k in range(1, 44)])  # 'P' not read: starts a pitch late
+    second = read_at(TD3[1], [3.0 * k for k in range(44)])
+    marked = mark_missing_starts([first, second])
+    assert marked[0].text == MISSING + TD3[0][1:]
+    assert marked[1].text == TD3[1]
+    assert not repair_mrz([r.text for r in marked], TODAY).accepted

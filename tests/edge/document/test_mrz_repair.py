@@ -150,7 +150,17 @@ def test_o_and_zero_in_a_document_number_are_settled_by_the_check_digits():
     outcome = repair_mrz(replace(truth, 1, 1, "0"), TODAY)
     assert outcome.accepted and outcome.parsed.fields.document_number == "AO1234567"
     assert [(r.field, r.read, r.now) for r in outcome.repairs] == [("document_number", "0", "O")]
-    assert outcome.repairs[0].reason == "look-alike in an alphanumeric field"
+    assert outcome.repairs[0].reason == "O/0 in an alphanumeric field"
+
+
+def test_o_and_zero_that_the_check_digits_cannot_tell_apart_are_refused_even_when_read_right():
+    # Weights 7 and 3: 'OO' and '00' change the check digit by 24 * (7 + 3) = 240, nothing mod 10. OCR-B's O
+    # and 0 are near twins, so a reading either way cannot be trusted (a real wrong-but-valid read otherwise).
+    identity = MrzIdentity(
+        "TD2", "I", "UTO", "DOE", "JO", "OO4332198", "XXA", dt.date(1958, 11, 6), "M", dt.date(2027, 5, 12)
+    )
+    outcome = repair_mrz(build_mrz(identity), TODAY)
+    assert not outcome.accepted and outcome.candidates_valid == 2
 
 
 def test_filler_look_alikes_and_lower_case_are_normalised():
