@@ -25,9 +25,10 @@ def bench() -> None:
 
 
 def _register() -> None:
-    from checkpoint.cli import bench_verify, compare
+    from checkpoint.cli import bench_verify, compare, demo
 
     cli.add_command(compare.compare)
+    cli.add_command(demo.demo)
     bench.add_command(bench_verify.verify)
 
 
