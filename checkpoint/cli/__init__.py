@@ -25,10 +25,12 @@ def bench() -> None:
 
 
 def _register() -> None:
-    from checkpoint.cli import bench_verify, compare
+    from checkpoint.cli import bench_embedder, bench_verify, compare, models
 
     cli.add_command(compare.compare)
     bench.add_command(bench_verify.verify)
+    cli.add_command(models.models)
+    bench.add_command(bench_embedder.embedder)
 
 
 _register()
