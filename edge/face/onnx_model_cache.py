@@ -86,10 +86,11 @@ def convert(dat_path: Path, target: Path) -> Path:
             f"converting {dat_path.name} to ONNX failed: {type(exc).__name__}: {exc}",
             "Report this with the file's SHA-256; meanwhile set CHECKPOINT_EMBEDDER=dlib",
         ) from exc
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-    temp = Path(temp_name)
+    temp: Path | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
+        temp = Path(temp_name)
         with os.fdopen(handle, "wb") as fh:
             fh.write(model.SerializeToString())
         min_cosine = dlib_equivalence(temp, dat_path, self_check_chips())
@@ -105,7 +106,8 @@ def convert(dat_path: Path, target: Path) -> Path:
             "Make the data directory writable (CHECKPOINT_DATA_DIR) or run `checkpoint models prepare` as its owner",
         ) from exc
     finally:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
     return target
 
 

@@ -77,4 +77,7 @@ def read_network(r: DlibReader) -> DlibNetwork:
 def read_network_file(path: Path) -> DlibNetwork:
     """Read a `.dat` network file; the file must hold the network and nothing we cannot account for."""
     r = DlibReader(Path(path).read_bytes(), source=Path(path).name)
-    return read_network(r)
+    network = read_network(r)
+    if not r.at_end():
+        raise r.fail(f"{len(r.data) - r.pos} bytes left over after the network")
+    return network
