@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 from pathlib import Path
 
 import click
@@ -41,7 +40,10 @@ def embedder(faces: int, timing_faces: int, batch_size: int, threads: int | None
         timing_faces=timing_faces,
         batch_size=batch_size,
         onnx_threads=threads,
-        command="checkpoint " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "checkpoint bench embedder",
+        command=shlex.join(
+            ["checkpoint", "bench", "embedder", "--faces", str(faces), "--timing-faces", str(timing_faces)]
+            + ["--batch", str(batch_size), "--threads", str(threads), "--output", str(output)]
+        ),
         progress=lambda msg: click.echo(msg, err=True),
     )
     click.echo(format_table(result))
