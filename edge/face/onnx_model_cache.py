@@ -105,6 +105,13 @@ def convert(dat_path: Path, target: Path) -> Path:
             f"cannot write the converted model to {target.parent}: {exc.strerror or exc}",
             "Make the data directory writable (CHECKPOINT_DATA_DIR) or run `checkpoint models prepare` as its owner",
         ) from exc
+    except ModelUnavailable:
+        raise
+    except Exception as exc:  # dlib or onnxruntime failing during the self-check
+        raise ModelConversionFailed(
+            f"checking the converted {dat_path.name} against dlib failed: {type(exc).__name__}: {exc}",
+            "Report this with the file's SHA-256; meanwhile set CHECKPOINT_EMBEDDER=dlib",
+        ) from exc
     finally:
         if temp is not None:
             temp.unlink(missing_ok=True)

@@ -82,3 +82,11 @@ def test_damaged_converted_file_says_how_to_rebuild(tmp_path):
     with pytest.raises(ModelUnavailable, match="onnxruntime cannot load") as info:
         OnnxDlibEmbedder(models_dir=tmp_path)
     assert "checkpoint models prepare --force" in info.value.remedy
+
+
+def test_without_a_directory_the_data_dir_of_the_environment_is_used(tmp_path, monkeypatch):
+    # Callers that cannot pass Settings (e.g. make_embedder("onnx") in a benchmark worker) still land in
+    # <CHECKPOINT_DATA_DIR>/models, where `checkpoint models prepare` puts it.
+    monkeypatch.setenv("CHECKPOINT_DATA_DIR", str(tmp_path / "data"))
+    embedder = make_embedder("onnx")
+    assert embedder.onnx_path.parent == tmp_path / "data" / "models"
