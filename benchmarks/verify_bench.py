@@ -102,7 +102,7 @@ def stage_timing(paths: list[Path], config: PipelineConfig, faces: int) -> dict:
     from edge.face.factory import make_analyzer
     from edge.image import load_image
 
-    analyzer = make_analyzer(config.embedder, config.detector, config.upsample)
+    analyzer = make_analyzer(config.embedder, config.detector, config.upsample, **config.embedder_options)
     samples: dict[str, list[float]] = {"detect": [], "landmarks": [], "quality": [], "embed": [], "total": []}
     analyzer.primary(load_image(paths[0]))  # warm-up
     for path in paths:

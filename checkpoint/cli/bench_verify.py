@@ -14,7 +14,7 @@ import click
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True, help="extraction processes")
 @click.option("--no-reference", is_flag=True, help="skip dlib's reference pipeline")
 @click.option("--timing-faces", type=int, default=200, show_default=True, help="faces timed per stage (0: none)")
-@click.option("--embedder", type=click.Choice(["dlib", "onnx"]), help="override the configured embedder")
+@click.option("--embedder", type=click.Choice(["onnx", "dlib", "arcface"]), help="override the configured embedder")
 @click.option("--ship", is_flag=True, help="also write the calibration into matcher/calibrations/ (for a release)")
 @click.option("--quiet", is_flag=True, help="no progress bar")
 def verify(
@@ -36,7 +36,9 @@ def verify(
     settings = get_settings()
     images = images or settings.lfw_dir / "images"
     pairs_file = pairs_file or images.parent / "pairs.txt"
-    config = PipelineConfig(embedder or settings.embedder, settings.face_detector, settings.face_upsample)
+    config = PipelineConfig(
+        embedder or settings.embedder, settings.face_detector, settings.face_upsample, settings.embedder_options()
+    )
     results = run(
         images,
         pairs_file,
