@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # Face pipeline
     face_detector: Literal["hog", "cnn"] = "hog"
     face_upsample: int = Field(1, ge=0, le=3, description="image pyramid upsampling before detection")
+    face_fallback_detector: Literal["cnn", "none"] = Field(
+        "cnn", description="detector tried when the main one finds no face (none: report no face at once)"
+    )
     embedder: Literal["onnx", "dlib", "arcface"] = Field(
         "onnx", description="onnx: dlib's ResNet converted to ONNX (default); dlib: the reference; arcface: a file"
     )
@@ -104,6 +107,10 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def fallback_detector(self) -> str | None:
+        return None if self.face_fallback_detector == "none" else self.face_fallback_detector
 
     def embedder_options(self) -> dict:
         """Keyword arguments for edge.face.factory.make_embedder / make_analyzer besides the backend name."""
