@@ -32,6 +32,8 @@ COMMANDS = [
     ("cli", "models:models"),
     ("bench", "bench_verify:verify"),
     ("bench", "bench_embedder:embedder"),
+    ("bench", "bench_report:report"),
+    ("bench", "bench_report:verify_report"),
 ]
 
 
