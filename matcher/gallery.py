@@ -336,9 +336,7 @@ class Gallery:
             self._log(("add", [subject], ids, vec))
         self._maybe_rebuild()
 
-    def replace_subject(
-        self, subject_id: str, template_ids: Sequence[int], vectors: np.ndarray, model_id: str
-    ) -> None:
+    def replace_subject(self, subject_id: str, template_ids: Sequence[int], vectors: np.ndarray, model_id: str) -> None:
         """Swap all templates of a subject for new ones in one step (readers see the old set or the new)."""
         ids, vecs = self._checked_new([subject_id] * len(template_ids), template_ids, vectors, model_id)
         with self._lock.write():
@@ -394,7 +392,7 @@ class Gallery:
 
     def _rebuild_wanted(self) -> bool:
         state = self._state
-        if state.size >= 1000 and state.dead > self.rebuild_dead_fraction * state.size:
+        if state.size >= 100 and state.dead > self.rebuild_dead_fraction * state.size:
             return True
         if self._fixed_spec is not None:
             return False
@@ -432,9 +430,7 @@ class Gallery:
             raise ValueError("template ids must be a sequence of integers")
         ids = ids.astype(np.int64)
         if not (len(ids) == len(subject_ids) == vecs.shape[0]):
-            raise ValueError(
-                f"got {len(ids)} template ids, {len(subject_ids)} subject ids and {vecs.shape[0]} vectors"
-            )
+            raise ValueError(f"got {len(ids)} template ids, {len(subject_ids)} subject ids and {vecs.shape[0]} vectors")
         if (ids < 0).any():
             raise ValueError("template ids must be non-negative 64-bit integers")
         if any(not isinstance(s, str) or not s for s in subject_ids):
