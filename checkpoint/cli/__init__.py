@@ -25,10 +25,12 @@ def bench() -> None:
 
 
 def _register() -> None:
-    from checkpoint.cli import bench_verify, compare
+    from checkpoint.cli import bench_gallery, bench_identify, bench_verify, compare
 
     cli.add_command(compare.compare)
     bench.add_command(bench_verify.verify)
+    bench.add_command(bench_gallery.gallery)
+    bench.add_command(bench_identify.identify)
 
 
 _register()
