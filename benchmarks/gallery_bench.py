@@ -96,8 +96,15 @@ def recall(found: np.ndarray, exact: np.ndarray) -> tuple[float, float]:
     return at1, at10
 
 
-def run_cell(real: np.ndarray, size: int, spec: str, n_probes: int, latency_probes: int, seed: int) -> dict:
-    """Measure one gallery size with one index spec (meant to run in its own process)."""
+def run_cell(
+    real: np.ndarray, size: int, spec: str, variants: Sequence[dict], n_probes: int, latency_probes: int, seed: int
+) -> list[dict]:
+    """Build one gallery of `size` with `spec`, then measure it with each search-parameter variant.
+
+    Meant to run in its own process. Single-probe latency uses one OpenMP thread (a kiosk serves one
+    traveller at a time; a second thread only adds a barrier, which stalls whenever the machine is busy);
+    batched search uses every core.
+    """
     from matcher.gallery import Gallery
 
     load_before = os.getloadavg()
@@ -116,21 +123,44 @@ def run_cell(real: np.ndarray, size: int, spec: str, n_probes: int, latency_prob
     gc.collect()
     rss = _rss_mb()
 
-    for probe in probes[:20]:  # warm caches and thread pools before timing
-        gallery.search(probe, model_id, k=K)
-    single = []
-    for probe in probes[:latency_probes]:
-        t0 = time.perf_counter()
-        gallery.search(probe, model_id, k=K)
-        single.append(time.perf_counter() - t0)
-    batch_times = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        results = gallery.search_batch(probes, model_id, k=K)
-        batch_times.append(time.perf_counter() - t0)
-    found = np.array([[c.template_id for c in row] + [-1] * (K - len(row)) for row in results])
-    at1, at10 = recall(found, exact)
+    rows = []
+    for variant in variants or [{}]:
+        if variant:
+            gallery.tune(**variant)
+        faiss.omp_set_num_threads(1)
+        for probe in probes[:20]:  # warm caches before timing
+            gallery.search(probe, model_id, k=K)
+        single = []
+        for probe in probes[:latency_probes]:
+            t0 = time.perf_counter()
+            gallery.search(probe, model_id, k=K)
+            single.append(time.perf_counter() - t0)
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
+        batch_times = []
+        for _ in range(1 if size * len(probes) > 10**8 and gallery.spec.exact else 3):
+            t0 = time.perf_counter()
+            results = gallery.search_batch(probes, model_id, k=K)
+            batch_times.append(time.perf_counter() - t0)
+        found = np.array([[c.template_id for c in row] + [-1] * (K - len(row)) for row in results])
+        at1, at10 = recall(found, exact)
+        p50, p95, p99 = _percentiles_ms(single)
+        rows.append(
+            {
+                "size": size,
+                "index": str(gallery.spec),
+                "build_s": build_s,
+                "rss_mb": rss,
+                "p50_ms": p50,
+                "p95_ms": p95,
+                "p99_ms": p99,
+                "batch_qps": len(probes) / float(np.median(batch_times)),
+                "recall@1": at1,
+                "recall@10": at10,
+                "latency_probes": len(single),
+            }
+        )
 
+    faiss.omp_set_num_threads(1)
     add_times, remove_times = [], []
     for i, vector in enumerate(extra):
         t0 = time.perf_counter()
@@ -140,28 +170,16 @@ def run_cell(real: np.ndarray, size: int, spec: str, n_probes: int, latency_prob
         t0 = time.perf_counter()
         gallery.remove([size + i])
         remove_times.append(time.perf_counter() - t0)
-
-    p50, p95, p99 = _percentiles_ms(single)
-    return {
-        "size": size,
-        "index": str(gallery.spec),
-        "build_s": build_s,
-        "rss_mb": rss,
+    shared = {
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "p50_ms": p50,
-        "p95_ms": p95,
-        "p99_ms": p99,
-        "batch_qps": len(probes) / float(np.median(batch_times)),
-        "recall@1": at1,
-        "recall@10": at10,
         "add_ms": float(np.median(add_times)) * 1e3,
         "remove_ms": float(np.median(remove_times)) * 1e3,
         "probes": len(probes),
-        "latency_probes": len(single),
         "real_templates_in_gallery": int(min(len(rest), size)),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
     }
+    return [{**row, **shared} for row in rows]
 
 
 def run(
@@ -173,21 +191,39 @@ def run(
     seed: int = 0,
     report=print,
 ) -> list[dict]:
-    """Every (size, spec) cell, each in a fresh process; `specs` defaults to exact plus the shipped approximate."""
+    """Every (size, spec) cell, each in a fresh process.
+
+    `specs` defaults to exact search plus the shipped approximate index at several efSearch values; a spec
+    may list alternatives as "HNSW32 efSearch=64|128|256" (one build, measured at each value).
+    """
     from matcher.index_choice import APPROXIMATE, EXACT
 
-    specs = list(specs) or [EXACT, APPROXIMATE]
+    specs = list(specs) or [EXACT, APPROXIMATE + "|" + "|".join(str(e) for e in EF_SWEEP)]
     rows = []
     report(header())
     for size in sizes:
-        for spec in specs:
+        for text in specs:
+            spec, variants = _variants(text)
+            # Exact search at 1M costs tens of ms a probe: fewer probes keep the run in minutes.
+            probes_for_latency = latency_probes if size < 500_000 or spec != EXACT else min(200, latency_probes)
             with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-                # Exact search at 1M costs tens of ms a probe: fewer probes keep the run in minutes.
-                probes_for_latency = latency_probes if size < 500_000 or spec != EXACT else min(200, latency_probes)
-                row = pool.submit(run_cell, real, size, spec, n_probes, probes_for_latency, seed).result()
-            rows.append(row)
-            report(format_row(row))
+                cell = pool.submit(run_cell, real, size, spec, variants, n_probes, probes_for_latency, seed).result()
+            for row in cell:
+                rows.append(row)
+                report(format_row(row))
     return rows
+
+
+EF_SWEEP = (64, 256)  # besides the shipped efSearch
+
+
+def _variants(text: str) -> tuple[str, list[dict]]:
+    """'HNSW32 efSearch=96|128' -> ('HNSW32 efSearch=96', [{}, {'efSearch': 128}])."""
+    head, *alternatives = text.split("|")
+    name = next((p.split("=")[0] for p in head.split() if "=" in p and p.split("=")[0] in ("efSearch", "nprobe")), None)
+    if alternatives and name is None:
+        name = "nprobe" if head.startswith("IVF") else "efSearch"
+    return head, [{}] + [{name: int(a)} for a in alternatives]
 
 
 def header() -> str:

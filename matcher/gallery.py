@@ -29,7 +29,7 @@ import faiss
 import numpy as np
 
 from matcher.calibration import Calibration
-from matcher.errors import DuplicateTemplateId, EmptyGallery, UnknownTemplateId
+from matcher.errors import DuplicateTemplateId, EmptyGallery, IndexUnusable, UnknownTemplateId
 from matcher.index_choice import (
     IndexSpec,
     choose_spec,
@@ -348,6 +348,17 @@ class Gallery:
             self._log(("remove", old))
             self._log(("add", [subject_id] * len(ids), ids, vecs))
         self._maybe_rebuild()
+
+    def tune(self, **params: int) -> None:
+        """Change search-time parameters (efSearch for HNSW, nprobe for IVF) without a rebuild."""
+        allowed = {"efSearch", "nprobe"}
+        if not set(params) <= allowed or any(not isinstance(v, int) or v <= 0 for v in params.values()):
+            raise IndexUnusable(f"cannot tune {params}", f"Give positive integers for {sorted(allowed)}")
+        with self._lock.write():
+            state = self._state
+            state.spec = IndexSpec(state.spec.factory, {**state.spec.params, **params})
+            if self._fixed_spec is not None:
+                self._fixed_spec = IndexSpec(self._fixed_spec.factory, {**self._fixed_spec.params, **params})
 
     # --- maintenance ---------------------------------------------------------------------------------------
 

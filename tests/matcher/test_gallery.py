@@ -272,3 +272,15 @@ def test_bad_index_specs_are_named_errors(rng):
     gallery = Gallery(MODEL, DIM, "IVF256,Flat")
     with pytest.raises(IndexUnusable, match="trained"):
         gallery.add("x", [1, 2], unit(rng, 2), MODEL)
+
+
+def test_tuning_search_parameters_keeps_the_gallery_and_its_answers(people):
+    gallery = build(people, "HNSW16 efSearch=16")
+    vectors = people[2]
+    gallery.tune(efSearch=200)
+    assert gallery.spec.params["efSearch"] == 200 and len(gallery) == 600
+    assert gallery.search(vectors[0], MODEL, k=1)[0].template_id == 0
+    with pytest.raises(IndexUnusable):
+        gallery.tune(efSearch=0)
+    with pytest.raises(IndexUnusable):
+        gallery.tune(efConstruction=10)
