@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.identification import cmc, fnir_at_fpir, mate_outcome, rank1_identification_rate
+from benchmarks.identification import cmc, fnir, fnir_at_fpir, fpir, mate_outcome, rank1_identification_rate
+from matcher.calibration import Calibration
 
 FPIR_TARGETS = (0.01, 0.003)
 MAX_RANK = 20
@@ -82,8 +83,18 @@ def lfw_real_templates(lfw_dir: Path, cache_dir: Path) -> tuple[np.ndarray, str]
     return vectors[np.asarray(ok, dtype=bool)], dlib_resnet_model_id()
 
 
-def run(lfw_dir: Path, templates_for: TemplatesFor, model_id: str, max_rank: int = MAX_RANK) -> dict:
-    """Run the protocol; returns counts, FNIR at each FPIR target (with its threshold), rank-1 and the CMC."""
+def run(
+    lfw_dir: Path,
+    templates_for: TemplatesFor,
+    model_id: str,
+    max_rank: int = MAX_RANK,
+    calibration: Calibration | None = None,
+) -> dict:
+    """Run the protocol; returns counts, FNIR at each FPIR target (with its threshold), rank-1 and the CMC.
+
+    With a 1:1 calibration, also FPIR and FNIR at each of its thresholds: what "the threshold at FMR x"
+    means once every probe is compared with the whole gallery.
+    """
     from matcher.gallery import Gallery
 
     people = lfw_identities(lfw_dir)
@@ -120,6 +131,17 @@ def run(lfw_dir: Path, templates_for: TemplatesFor, model_id: str, max_rank: int
     for target in FPIR_TARGETS:
         value, threshold = fnir_at_fpir(ranks, scores, nonmated_top, target)
         at_fpir.append({"fpir": target, "fnir": value, "threshold": threshold})
+    at_calibration = []
+    if calibration is not None:
+        for point in sorted(calibration.points, key=lambda p: p.fmr, reverse=True):
+            at_calibration.append(
+                {
+                    "fmr": point.fmr,
+                    "threshold": point.threshold,
+                    "fpir": fpir(nonmated_top, point.threshold),
+                    "fnir": fnir(ranks, scores, point.threshold),
+                }
+            )
     return {
         "dataset": str(lfw_dir),
         "model_id": model_id,
@@ -132,6 +154,8 @@ def run(lfw_dir: Path, templates_for: TemplatesFor, model_id: str, max_rank: int
         "rank1": rank1_identification_rate(ranks),
         "fnir_at_fpir": at_fpir,
         "cmc": [float(x) for x in cmc(ranks, max_rank)],
+        "at_calibrated_thresholds": at_calibration,
+        "calibration": None if calibration is None else f"{calibration.dataset} ({calibration.created})",
     }
 
 
@@ -151,4 +175,9 @@ def format_report(result: dict) -> str:
     for rank in (5, 10, 20):
         if rank <= len(result["cmc"]):
             lines.append(f"{f'CMC rank {rank}':<24} {result['cmc'][rank - 1]:>8.4f} {'-':>10}")
+    if result["at_calibrated_thresholds"]:
+        lines += ["", f"at the 1:1 calibrated thresholds ({result['calibration']}):"]
+        lines.append(f"{'FMR (1:1)':<12} {'threshold':>10} {'FPIR':>8} {'FNIR':>8}")
+        for row in result["at_calibrated_thresholds"]:
+            lines.append(f"{row['fmr']:<12g} {row['threshold']:>10.4f} {row['fpir']:>8.4f} {row['fnir']:>8.4f}")
     return "\n".join(lines)

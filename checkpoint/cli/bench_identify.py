@@ -19,9 +19,16 @@ def identify(out: Path) -> None:
     from benchmarks.result_file import save_result
     from checkpoint.settings import get_settings
     from edge.face.dlib_embedder import dlib_resnet_model_id
+    from matcher.calibration import CalibrationError, load_calibration
 
     settings = get_settings()
-    result = run(settings.lfw_dir, lfw_templates_for(settings.lfw_dir, settings.cache_dir), dlib_resnet_model_id())
+    model_id = dlib_resnet_model_id()
+    try:
+        calibration = load_calibration(model_id, [settings.calibration_dir])
+    except CalibrationError:
+        calibration = None  # the 1:N figures stand alone; the 1:1 comparison is skipped
+    templates = lfw_templates_for(settings.lfw_dir, settings.cache_dir)
+    result = run(settings.lfw_dir, templates, model_id, calibration=calibration)
     path = save_result(out, "identify", result)
     click.echo(format_report(result))
     click.echo(f"saved {path}")
