@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 # Exit codes a script can rely on.
@@ -12,13 +14,21 @@ EXIT_BAD_INPUT = 3  # the input (an image, a file, a document) cannot be used
 EXIT_UNAVAILABLE = 4  # a model, a file or a service the command needs is missing
 
 
+# "module:Exception" — the base class of each package's user-caused errors; one line per package.
+USER_ERRORS = [
+    "edge.errors:EdgeError",
+    "matcher.errors:MatcherError",
+    "benchmarks.lfw:DatasetError",
+]
+
+
 def user_error_types() -> tuple[type[BaseException], ...]:
     """Exception bases that mean "the user's input or set-up is wrong", not a bug."""
-    from benchmarks.lfw import DatasetError
-    from edge.errors import EdgeError
-    from matcher.calibration import CalibrationError
-
-    return (EdgeError, CalibrationError, DatasetError)
+    types = []
+    for target in USER_ERRORS:
+        module, name = target.split(":")
+        types.append(getattr(importlib.import_module(module), name))
+    return tuple(types)
 
 
 def exit_code_for(exc: BaseException) -> int:
