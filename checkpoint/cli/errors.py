@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 import click
+from pydantic import ValidationError
 
 # Exit codes a script can rely on.
 EXIT_OK = 0
@@ -57,4 +58,11 @@ def run_with_clean_errors(group: click.Group, argv: list[str]) -> int:
     except FileNotFoundError as exc:
         click.echo(f"checkpoint: {exc}", err=True)
         return EXIT_UNAVAILABLE
+    except ValidationError as exc:
+        # Settings are validated when first read; name the variable to fix rather than print a traceback.
+        problems = "; ".join(
+            f"CHECKPOINT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        click.echo(f"checkpoint: invalid configuration ({problems}). Fix the variable or the TOML file", err=True)
+        return EXIT_USAGE
     return EXIT_OK
