@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     quality_min_contrast: float = 20.0
     quality_min_score: float = 40.0
 
+    # Document reader (edge.document): MRZ location, OCR, checks, portrait
+    document_detect_side: int = Field(640, ge=320, le=2000, description="longest image side the text detector sees")
+    document_ocr_threads: int = Field(2, ge=1, le=64, description="onnxruntime threads for the OCR models")
+    document_max_validity_years: int = Field(15, ge=1, description="later expiry dates are implausible")
+
     # Decisions: thresholds are always looked up in the model's calibration file at this FMR
     target_fmr: float = Field(1e-3, gt=0, lt=1)
 

@@ -36,6 +36,8 @@ COMMANDS = [
     ("bench", "bench_report:verify_report"),
     ("bench", "bench_identify:identify"),
     ("bench", "bench_gallery:gallery"),
+    ("cli", "read_document:read_document"),
+    ("bench", "bench_mrz:mrz"),
 ]
 
 
