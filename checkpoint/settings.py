@@ -77,14 +77,14 @@ class Settings(BaseSettings):
     # Longest side in pixels of the face thumbnail shipped to kiosks for lists that allow one.
     watchlists_thumbnail_px: int = Field(96, ge=32, le=256)
     # Enrolment quality gate: stricter than screening (the enrolled template is compared with every traveller).
-    enrol_quality_min_inter_eye_px: float = 30.0
-    enrol_quality_max_yaw_deg: float = 20.0
+    enrol_quality_min_inter_eye_px: float = 35.0
+    enrol_quality_max_yaw_deg: float = 25.0
     enrol_quality_max_pitch_deg: float = 20.0
     enrol_quality_max_roll_deg: float = 15.0
-    enrol_quality_min_sharpness: float = 30.0
+    enrol_quality_min_sharpness: float = 25.0
     enrol_quality_min_brightness: float = 50.0
     enrol_quality_max_brightness: float = 210.0
-    enrol_quality_min_contrast: float = 25.0
+    enrol_quality_min_contrast: float = 22.0
     enrol_quality_min_score: float = 55.0
     # Snapshot signing: the centre's Ed25519 private key (PEM) and the public key kiosks verify with.
     # Empty means <data_dir>/keys/snapshot-signing.pem and <data_dir>/keys/snapshot-signing.pub.pem.

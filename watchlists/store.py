@@ -249,6 +249,18 @@ def add_template(
     return template, True
 
 
+def remove_template(session: Session, template_id: int, actor: str, reason: str) -> None:
+    """Erase one face template (e.g. its photo was withdrawn); logged like every change."""
+    _check_who(actor, reason)
+    template = session.get(FaceTemplate, template_id)
+    if template is None:
+        raise UnknownEntry(f"no face template with id {template_id}", "Check the id")
+    subject = get_subject(session, template.subject_id)
+    session.delete(template)
+    session.flush()
+    _log(session, actor, reason, ChangeAction.remove_template, "face_template", template_id, subject.watchlist_id)
+
+
 def templates_of(session: Session, subject_id: int) -> list[FaceTemplate]:
     return list(
         session.exec(select(FaceTemplate).where(FaceTemplate.subject_id == subject_id).order_by(FaceTemplate.id))

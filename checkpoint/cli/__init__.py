@@ -29,6 +29,8 @@ def _register() -> None:
 
     cli.add_command(compare.compare)
     bench.add_command(bench_verify.verify)
+    cli.add_command(__import__("checkpoint.cli.watchlist", fromlist=["watchlist"]).watchlist)
+    bench.add_command(__import__("checkpoint.cli.bench_names", fromlist=["names"]).names)
 
 
 _register()

@@ -15,8 +15,9 @@ EXIT_UNAVAILABLE = 4  # a model, a file or a service the command needs is missin
 def user_error_types() -> tuple[type[BaseException], ...]:
     """Exception bases that mean "the user's input or set-up is wrong", not a bug."""
     from edge.errors import EdgeError
+    from watchlists.errors import WatchlistError
 
-    return (EdgeError,)
+    return (EdgeError, WatchlistError)
 
 
 def exit_code_for(exc: BaseException) -> int:
