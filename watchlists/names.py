@@ -56,6 +56,8 @@ class NameRules:
     canonical: dict[str, str]
     particles: dict[str, str]
     spelling: tuple[tuple[re.Pattern, str], ...]
+    # word -> Word, filled as words are met: lists repeat the same few hundred given names and surnames
+    words: dict[str, Word] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, directory: Path = DATA_DIR) -> NameRules:
@@ -129,14 +131,18 @@ def prepare(name: str, rules: NameRules | None = None) -> PreparedName:
     return PreparedName(name, tuple(_word(t, rules) for t in core), particles)
 
 
-def _word(token: str, rules: NameRules) -> Word:
-    skeleton = rules.skeleton(token)
-    return Word(token, rules.canonical.get(token), skeleton, jellyfish.metaphone(skeleton) if skeleton else "")
+def _word(token: str, rules: NameRules, fused: bool = False) -> Word:
+    cache_key = "+" + token if fused else token
+    word = rules.words.get(cache_key)
+    if word is None:
+        skeleton = rules.skeleton(token)
+        phonetic = jellyfish.metaphone(skeleton) if skeleton else ""
+        word = rules.words[cache_key] = Word(token, rules.canonical.get(token), skeleton, phonetic, fused)
+    return word
 
 
 def _fused(a: Word, b: Word, rules: NameRules) -> Word:
-    word = _word(a.surface + b.surface, rules)
-    return Word(word.surface, word.canonical, word.skeleton, word.phonetic, fused=True)
+    return _word(a.surface + b.surface, rules, fused=True)
 
 
 @dataclass(frozen=True)
@@ -315,22 +321,36 @@ def _partial(text: str | None) -> PartialDate | None:
 
 
 class NameIndex:
-    """Name entries keyed by word (canonical form, phonetic key, skeleton prefix) so a screen scores few of them."""
+    """Name entries keyed by word (canonical form, phonetic key, prefixes) so a screen scores few of them.
+
+    Entries sharing a written name (lists hold many "Mohamed Traore") share one slot: each distinct name is
+    scored once per screen, then every entry bearing it is checked against the date of birth.
+    """
 
     def __init__(self, entries: list[ListedName], rules: NameRules | None = None) -> None:
         self.rules = rules or default_rules()
         self.entries = entries
-        self._prepared: list[tuple[int, PreparedName]] = []
+        self._prepared: list[PreparedName] = []  # slot -> distinct name
+        self._bearers: list[list[int]] = []  # slot -> entries bearing it
         self._by_key: dict[str, set[int]] = defaultdict(set)
+        slot_of: dict[str, int] = {}
         for number, entry in enumerate(entries):
             for name in entry.names:
-                if not name.strip():
+                written = normalise(name)
+                if not written:
                     continue
-                prepared = prepare(name, self.rules)
-                slot = len(self._prepared)
-                self._prepared.append((number, prepared))
-                for key in _keys(prepared, self.rules):
-                    self._by_key[key].add(slot)
+                slot = slot_of.get(written)
+                if slot is None:
+                    prepared = prepare(name, self.rules)
+                    slot = slot_of[written] = len(self._prepared)
+                    self._prepared.append(prepared)
+                    self._bearers.append([])
+                    for keys in _keys_by_position(prepared, self.rules).values():
+                        for key in keys:
+                            self._by_key[key].add(slot)
+                if number not in self._bearers[slot]:
+                    self._bearers[slot].append(number)
+        self._dobs = [_partial(e.birth_date) for e in entries]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -339,31 +359,44 @@ class NameIndex:
         """Entries whose best name scores at least `cutoff` against `name` (+ DOB), best first, with reasons."""
         query = prepare(name, self.rules)
         dob = _partial(birth_date)
-        votes: dict[int, int] = defaultdict(int)
-        for key in _keys(query, self.rules):
-            for slot in self._by_key.get(key, ()):
-                votes[slot] += 1
+        # A candidate must share a key with two different words of the query (or with its only word): one
+        # common word ("Mohamed") alone would make every Mohamed on the list a candidate.
+        positions: dict[int, set[int]] = defaultdict(set)
+        for position, keys in _keys_by_position(query, self.rules).items():
+            for key in keys:
+                for slot in self._by_key.get(key, ()):
+                    positions[slot].add(position)
         best: dict[int, NameHit] = {}
-        for slot in votes:
-            number, prepared = self._prepared[slot]
-            entry = self.entries[number]
+        for slot, hit in positions.items():
+            prepared = self._prepared[slot]
+            if len(hit) < min(2, len(query.words), len(prepared.words)):
+                continue
             result = compare_names(query, prepared, self.rules)
             if result.score < cutoff:
                 continue  # the date of birth only ever lowers a score
-            dob_result = compare_birth_dates(dob, _partial(entry.birth_date))
-            score = result.score * dob_result.factor
-            if score >= cutoff and (number not in best or score > best[number].score):
-                best[number] = NameHit(entry.entry_id, prepared.original, score, [*result.reasons, dob_result.reason])
+            for number in self._bearers[slot]:
+                dob_result = compare_birth_dates(dob, self._dobs[number])
+                score = result.score * dob_result.factor
+                if score >= cutoff and (number not in best or score > best[number].score):
+                    entry_id = self.entries[number].entry_id
+                    best[number] = NameHit(entry_id, prepared.original, score, [*result.reasons, dob_result.reason])
         return sorted(best.values(), key=lambda h: h.score, reverse=True)
 
 
-def _keys(name: PreparedName, rules: NameRules) -> set[str]:
-    """Blocking keys: a candidate must share one with the query to be scored at all."""
-    keys = set()
-    for words in _with_fusions(name.words, rules):
-        for word in words:
-            keys.add("k:" + word.key)
+def _keys_by_position(name: PreparedName, rules: NameRules) -> dict[int, set[str]]:
+    """Blocking keys per word position (canonical form or skeleton, phonetic key, prefixes, ending); a fused pair
+    of words gives its full key to both positions."""
+    out: dict[int, set[str]] = defaultdict(set)
+    words = name.words
+    spans = [((i,), w) for i, w in enumerate(words)]
+    spans += [((i, i + 1), _fused(words[i], words[i + 1], rules)) for i in range(len(words) - 1)]
+    for positions, word in spans:
+        keys = {"k:" + word.key}
+        if not word.fused:  # a fused word's prefix is its first word's: it must not vote for both positions
+            # Prefixes of the spelling and of its skeleton, and the skeleton's ending: a typo rarely hits all.
+            keys |= {"s:" + word.skeleton[:3], "f:" + word.surface[:2], "e:" + word.skeleton[-3:]}
             if word.phonetic:
                 keys.add("p:" + word.phonetic)
-            keys.add("s:" + word.skeleton[:3])
-    return keys
+        for position in positions:
+            out[position] |= keys
+    return out

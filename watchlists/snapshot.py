@@ -311,13 +311,15 @@ class Snapshot:
         self.version: int = manifest["version"]
         self.model_id: str | None = manifest["model_id"]
         self.subjects = {s.key: s for s in subjects}
+        self._review_by = {s.key: dt.date.fromisoformat(s.review_by) for s in subjects}
+        self._review_days = np.array([d.toordinal() for d in self._review_by.values()], dtype=np.int64)
         self.names = NameIndex(names)
         self.documents = DocumentList(documents)
         self.gallery = gallery
         self.thumbnails = thumbnails
 
     def _current(self, key: str, today: dt.date) -> bool:
-        return dt.date.fromisoformat(self.subjects[key].review_by) >= today
+        return self._review_by[key] >= today
 
     def screen_face(
         self, probe: np.ndarray, model_id: str, threshold: float, k: int = 5, today: dt.date | None = None
@@ -326,7 +328,7 @@ class Snapshot:
         if self.gallery is None:
             return []
         today = today or dt.date.today()
-        expired = sum(1 for key in self.subjects if not self._current(key, today))
+        expired = int((self._review_days < today.toordinal()).sum())
         candidates = self.gallery.search(probe, model_id, k=k + expired, min_score=threshold)
         hits = [FaceHit(self.subjects[c.subject_id], c.score, c.template_id) for c in candidates]
         return [h for h in hits if self._current(h.subject.key, today)][:k]

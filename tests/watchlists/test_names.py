@@ -72,3 +72,14 @@ def test_index_screens_aliases_and_original_script_and_ranks_best_first():
     assert index.screen("محمد تراوري", None, CUTOFF)[0].entry_id == "s1"
     assert [h.entry_id for h in index.screen("Fatima Keyta", None, CUTOFF)] == ["s3"]
     assert index.screen("Awa Sow", None, CUTOFF) == []
+
+
+def test_index_blocking_loses_no_same_person_pair_the_scorer_would_match():
+    from benchmarks.names_bench import load_pairs
+
+    rows = [r for r in load_pairs() if r["same"] == "1"]
+    index = NameIndex([ListedName(str(i), (r["name_b"],), r["dob_b"] or None) for i, r in enumerate(rows)])
+    for i, row in enumerate(rows):
+        expected = score_pair(row["name_a"], row["dob_a"] or None, row["name_b"], row["dob_b"] or None).score
+        found = {h.entry_id for h in index.screen(row["name_a"], row["dob_a"] or None, CUTOFF)}
+        assert (str(i) in found) == (expected >= CUTOFF), row
