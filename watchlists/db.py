@@ -26,11 +26,12 @@ def make_engine(url: str, create: bool = True) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     if create:
-        SQLModel.metadata.create_all(engine, tables=[table for table in _watchlist_tables()])
+        SQLModel.metadata.create_all(engine, tables=watchlist_tables())
     return engine
 
 
-def _watchlist_tables():
+def watchlist_tables() -> list:
+    """The tables this package owns (the central service's database holds others too)."""
     return [
         models.Watchlist.__table__,
         models.Subject.__table__,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from watchlists.db import make_engine, sqlite_url
 from watchlists.models import Category, SubjectCreate, WatchlistCreate
@@ -16,9 +17,23 @@ TODAY = dt.date(2026, 11, 22)
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = make_engine(sqlite_url(tmp_path / "watchlists.sqlite"))
+    """SQLite in a temporary file; PostgreSQL instead when CHECKPOINT_TEST_POSTGRES_URL names a scratch database
+    (its watchlist tables are dropped and recreated for every test)."""
+    url = os.environ.get("CHECKPOINT_TEST_POSTGRES_URL")
+    if url:
+        engine = make_engine(url, create=False)
+        SQLModel.metadata.drop_all(engine, tables=_tables())
+        SQLModel.metadata.create_all(engine, tables=_tables())
+    else:
+        engine = make_engine(sqlite_url(tmp_path / "watchlists.sqlite"))
     yield engine
     engine.dispose()
+
+
+def _tables():
+    from watchlists.db import watchlist_tables
+
+    return watchlist_tables()
 
 
 @pytest.fixture
