@@ -300,6 +300,39 @@ def add_document(
     return document
 
 
+def upsert_document(
+    session: Session, watchlist: Watchlist, data: DocumentCreate, actor: str, reason: str, today: dt.date | None = None
+) -> tuple[Document, str]:
+    """Add the document, or update the entry with the same state and number: (entry, created|updated|unchanged).
+
+    A removed entry (the document was found) is not revived this way: ForbiddenTransition.
+    """
+    _check_who(actor, reason)
+    checked, normalised = _valid_document(data, today)
+    existing = session.exec(
+        select(Document).where(
+            Document.watchlist_id == watchlist.id,
+            Document.issuing_state == checked.issuing_state,
+            Document.number_normalised == normalised,
+        )
+    ).first()
+    if existing is None:
+        return add_document(session, watchlist, data, actor, reason, today), "created"
+    if existing.status == EntryStatus.removed:
+        raise ForbiddenTransition(
+            f"document {checked.issuing_state} {normalised} was removed from {watchlist.name!r} "
+            f"({existing.status_reason})",
+            "A removed entry is not re-listed by import; add it again deliberately if it was reported anew",
+        )
+    changed = _apply(existing, checked)
+    if changed:
+        existing.updated_at = utc_now()
+        session.add(existing)
+        session.flush()
+        _log(session, actor, reason, ChangeAction.update, "document", existing.id, watchlist.id, changed)
+    return existing, "updated" if changed else "unchanged"
+
+
 def get_document(session: Session, document_id: int) -> Document:
     document = session.get(Document, document_id)
     if document is None:

@@ -106,6 +106,22 @@ def import_(folder: Path, manifest_path: Path, watchlist_name: str, review_by, r
         report_path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+@watchlist.command("import-documents")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--watchlist", "watchlist_name", required=True, help="the list to import into")
+@click.option("--review-by", type=click.DateTime(["%Y-%m-%d"]), help="review date for rows that have none")
+@_ACTOR
+@click.option("--reason", default="lost/stolen document import", show_default=True, help="why (change log)")
+def import_documents_(csv_file: Path, watchlist_name: str, review_by, actor: str, reason: str) -> None:
+    """Import lost/stolen documents from CSV (issuing_state, number, reported_on, check_digit, ...)."""
+    from watchlists.document_import import import_documents
+
+    report = import_documents(
+        _engine(), watchlist_name, csv_file, actor, reason, review_by.date() if review_by else None
+    )
+    click.echo(report.summary())
+
+
 @watchlist.command("list")
 @click.option("--watchlist", "watchlist_name", help="only this list")
 def list_(watchlist_name: str | None) -> None:
