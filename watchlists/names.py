@@ -32,6 +32,8 @@ from rapidfuzz.distance import JaroWinkler
 from watchlists.partial_date import PartialDate
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+_APOSTROPHES = re.compile(r"['’`ʼ‘]")
+_NOT_WORD = re.compile(r"[^\w]+|_")
 
 # Word similarities under this floor count as "no match" (Traore vs Toure is 0.75 and is another family).
 WORD_FLOOR = 0.8
@@ -113,8 +115,8 @@ def _fold(text: str) -> str:
     """NFKD, diacritics dropped, case folded; apostrophes vanish, other punctuation becomes a space."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stripped = re.sub(r"['’`ʼ‘]", "", stripped.casefold())
-    return " ".join(re.sub(r"[^\w]+|_", " ", stripped).split())
+    stripped = _APOSTROPHES.sub("", stripped.casefold())
+    return " ".join(_NOT_WORD.sub(" ", stripped).split())
 
 
 def normalise(name: str) -> str:
