@@ -25,12 +25,15 @@ def bench() -> None:
 
 
 def _register() -> None:
-    from checkpoint.cli import bench_verify, compare
+    from checkpoint.cli import bench_verify, compare, demo
 
     cli.add_command(compare.compare)
+    cli.add_command(demo.demo)
     bench.add_command(bench_verify.verify)
     cli.add_command(__import__("checkpoint.cli.watchlist", fromlist=["watchlist"]).watchlist)
     bench.add_command(__import__("checkpoint.cli.bench_names", fromlist=["names"]).names)
+    bench.add_command(__import__("checkpoint.cli.bench_enrol", fromlist=["enrol"]).enrol)
+    bench.add_command(__import__("checkpoint.cli.bench_snapshot", fromlist=["snapshot"]).snapshot)
 
 
 _register()
