@@ -4,10 +4,10 @@ A bundle is one uncompressed tar file:
     manifest.json   format, version, creation time and author, face model, counts, and the SHA-256 and size of
                     every other member
     manifest.sig    Ed25519 signature of manifest.json's exact bytes
-    subjects.json   per subject only what an officer needs to judge a hit: names, date of birth, nationality,
+    subjects.json.gz  per subject only what an officer needs to judge a hit: names, date of birth, nationality,
                     sex, list, category, reason, review date
-    names.json      the names (Latin, original script, aliases) and dates of birth screened against
-    documents.json  lost/stolen documents: issuing state, normalised number, type, dates
+    names.json.gz   the names (Latin, original script, aliases) and dates of birth screened against
+    documents.json.gz lost/stolen documents: issuing state, normalised number, type, dates
     faces/*         the FAISS gallery of face templates (matcher/gallery.py, saved by matcher/persist.py)
     thumbnails/*.jpg small face thumbnails, only for lists whose configuration allows officers to see one
 No source photo is ever included. The signature covers the manifest and the manifest covers every member, so
@@ -18,6 +18,7 @@ Expiry is checked again on the kiosk at screening time, so an old bundle never m
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import io
 import json
@@ -211,8 +212,8 @@ def write_bundle(
 ) -> BundleInfo:
     """Write `content` as signed bundle `version` at `out_path` (atomically: temp file, then rename)."""
     members: dict[str, bytes] = {
-        "subjects.json": _json([asdict(c) for c in content.subjects]),
-        "names.json": _json(
+        "subjects.json.gz": _gzip_json([asdict(c) for c in content.subjects]),
+        "names.json.gz": _gzip_json(
             [
                 {
                     "key": c.key,
@@ -223,7 +224,7 @@ def write_bundle(
                 for c in content.subjects
             ]
         ),
-        "documents.json": _json([_document_json(d) for d in content.documents]),
+        "documents.json.gz": _gzip_json([_document_json(d) for d in content.documents]),
     }
     for key, jpeg in sorted(content.thumbnails.items()):
         members[f"{THUMBS_DIR}{key}.jpg"] = jpeg
@@ -385,9 +386,9 @@ def read_bundle(data: bytes, public_key: Ed25519PublicKey, newer_than: int = 0, 
     for name, expected in listed.items():
         if len(members[name]) != expected["size"] or _sha256(members[name]) != expected["sha256"]:
             raise _rejected(what, f"member {name} does not match its signed hash (altered or truncated)")
-    subjects = [SubjectCard(**s) for s in json.loads(members["subjects.json"])]
-    names = [ListedName(n["key"], tuple(n["names"]), n["birth_date"]) for n in json.loads(members["names.json"])]
-    documents = [_document_from_json(d) for d in json.loads(members["documents.json"])]
+    subjects = [SubjectCard(**s) for s in _gunzip_json(members["subjects.json.gz"])]
+    names = [ListedName(n["key"], tuple(n["names"]), n["birth_date"]) for n in _gunzip_json(members["names.json.gz"])]
+    documents = [_document_from_json(d) for d in _gunzip_json(members["documents.json.gz"])]
     faces = {n: d for n, d in members.items() if n.startswith(FACES_DIR)}
     gallery = _load_face_gallery(faces, manifest["model_id"]) if faces else None
     thumbnails = {Path(n).stem: d for n, d in members.items() if n.startswith(THUMBS_DIR)}
@@ -474,6 +475,15 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _gzip_json(value) -> bytes:
+    """JSON, gzipped without a timestamp: metadata shrinks several-fold on the way to a poorly connected post."""
+    return gzip.compress(_json(value), compresslevel=6, mtime=0)
+
+
+def _gunzip_json(data: bytes):
+    return json.loads(gzip.decompress(data))
 
 
 def _sha256(data: bytes) -> str:
