@@ -18,8 +18,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from edge.face.factory import make_analyzer
-from edge.face.quality import QualityGate
+from edge.face.analyzer import FaceAnalyzer
 from watchlists.db import make_engine, sqlite_url
 from watchlists.enrol import EnrolOptions, enrol_folder, read_manifest
 from watchlists.models import Category, WatchlistCreate
@@ -49,9 +48,11 @@ def _layout(photos: list[Path], root: Path) -> Path:
     return manifest
 
 
-def run(images: Path, count: int, gate: QualityGate, embedder: str = "dlib", detector: str = "hog",
-        upsample: int = 1, progress: bool = True, results_dir: Path = RESULTS) -> tuple[dict, Path]:  # fmt: skip
-    """Enrol `count` photos into a fresh database, re-import them, and write the JSON report."""
+def run(
+    images: Path, count: int, analyzer: FaceAnalyzer, progress: bool = True, results_dir: Path = RESULTS
+) -> tuple[dict, Path]:
+    """Enrol `count` photos with `analyzer` (its gate is the enrolment gate) into a fresh database, re-import
+    them, and write the JSON report."""
     load_before = list(os.getloadavg())
     photos = pick_photos(images, count)
     with tempfile.TemporaryDirectory(prefix="enrol-bench-") as tmp:
@@ -73,7 +74,6 @@ def run(images: Path, count: int, gate: QualityGate, embedder: str = "dlib", det
             )
             session.commit()
         subjects = read_manifest(manifest, dt.date.today() + dt.timedelta(days=365))
-        analyzer = make_analyzer(embedder, detector, upsample, gate)
         options = EnrolOptions("bench", "benchmark", progress=progress)
         first = enrol_folder(engine, "bench", root / "photos", subjects, analyzer, options)
         again = enrol_folder(engine, "bench", root / "photos", subjects, analyzer, options)
@@ -95,7 +95,12 @@ def run(images: Path, count: int, gate: QualityGate, embedder: str = "dlib", det
         "reimport_processed": again.images_processed,
         "database_bytes": db_bytes,
         "rejection_reasons": dict(reasons.most_common(12)),
-        "pipeline": {"embedder": embedder, "detector": detector, "upsample": upsample, "gate": vars(gate)},
+        "pipeline": {
+            "model_id": analyzer.model_id,
+            "detector": analyzer.detector_name,
+            "upsample": analyzer.upsample,
+            "gate": vars(analyzer.gate),
+        },
         "machine": {
             "cpu_count": os.cpu_count(),
             "loadavg_before": load_before,

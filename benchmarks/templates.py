@@ -15,7 +15,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,14 +29,17 @@ from edge.image import load_image
 class PipelineConfig:
     """What determines a template: the embedder backend, the detector and its upsampling."""
 
-    embedder: str = "dlib"
+    embedder: str = "onnx"
     detector: str = "hog"
     upsample: int = 1
+    fallback_detector: str | None = "cnn"
+    # make_embedder keyword arguments (models_dir, threads, ...): where a backend's files are, not what it computes.
+    embedder_options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def key(self, model_id: str) -> str:
         # The backend is part of the key even when two backends share a model id (dlib and its ONNX
         # conversion), so a benchmark comparing them really computes both.
-        return f"{model_id}|{self.embedder}|{self.detector}|up{self.upsample}"
+        return f"{model_id}|{self.embedder}|{self.detector}|up{self.upsample}|fallback-{self.fallback_detector}"
 
 
 REFERENCE_KEY = "dlib-reference|hog|up1"
@@ -101,7 +104,9 @@ _WORKER: dict = {}
 def _init_worker(config: PipelineConfig, reference: bool) -> None:
     from edge.face.factory import make_analyzer
 
-    _WORKER["analyzer"] = make_analyzer(config.embedder, config.detector, config.upsample)
+    _WORKER["analyzer"] = make_analyzer(
+        config.embedder, config.detector, config.upsample, None, config.fallback_detector, **config.embedder_options
+    )
     if reference:
         import dlib
 
@@ -151,7 +156,10 @@ def extract_templates(
     """Templates for every path (ours, and dlib's reference if asked), using and filling the cache."""
     from edge.face.factory import make_embedder
 
-    model_id = make_embedder(config.embedder).model_id
+    if workers > 1:
+        # One inference thread per worker process: more would only fight over the same cores.
+        config = replace(config, embedder_options={**config.embedder_options, "threads": 1})
+    model_id = make_embedder(config.embedder, **config.embedder_options).model_id
     key = config.key(model_id)
     cache = TemplateCache(cache_path)
     hashes = [file_sha256(p) for p in paths]

@@ -32,7 +32,14 @@ def compare_images(a: Path, b: Path, settings: Settings, fmr: float | None = Non
     """Similarity, threshold, decision and both faces' quality; raises edge errors on unusable input."""
     target = fmr if fmr is not None else settings.target_fmr
     limits = ImageLimits(max_pixels=settings.max_image_pixels, max_bytes=settings.max_image_bytes)
-    analyzer = make_analyzer(settings.embedder, settings.face_detector, settings.face_upsample, quality_gate(settings))
+    analyzer = make_analyzer(
+        settings.embedder,
+        settings.face_detector,
+        settings.face_upsample,
+        quality_gate(settings),
+        settings.fallback_detector,
+        **settings.embedder_options(),
+    )
     # Look the threshold up before the slow work so a missing calibration fails fast.
     threshold = load_calibration(analyzer.model_id, [settings.calibration_dir]).threshold_at(target)
     faces = []

@@ -35,8 +35,8 @@ def astronaut() -> np.ndarray:
 
 
 @pytest.fixture(scope="session")
-def analyzer():
-    """The dlib reference pipeline, loaded once per session (models load in about a second)."""
+def analyzer(tmp_path_factory: pytest.TempPathFactory):
+    """The default pipeline (ONNX embedder, converted into a temporary models dir), loaded once per session."""
     from edge.face.factory import make_analyzer
 
-    return make_analyzer("dlib")
+    return make_analyzer("onnx", models_dir=tmp_path_factory.mktemp("models"))

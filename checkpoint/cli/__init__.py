@@ -6,6 +6,7 @@ commands, so `checkpoint --help` stays fast and a broken optional part cannot st
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -24,16 +25,29 @@ def bench() -> None:
     """Match-rate, latency and accuracy benchmarks (results as JSON under benchmarks/results/)."""
 
 
-def _register() -> None:
-    from checkpoint.cli import bench_verify, compare, demo
+# (group, "module:command") — one line per command, so work on different commands never touches the same line.
+COMMANDS = [
+    ("cli", "compare:compare"),
+    ("cli", "demo:demo"),
+    ("cli", "models:models"),
+    ("bench", "bench_verify:verify"),
+    ("bench", "bench_embedder:embedder"),
+    ("bench", "bench_report:report"),
+    ("bench", "bench_report:verify_report"),
+    ("bench", "bench_identify:identify"),
+    ("bench", "bench_gallery:gallery"),
+    ("cli", "watchlist:watchlist"),
+    ("bench", "bench_names:names"),
+    ("bench", "bench_enrol:enrol"),
+    ("bench", "bench_snapshot:snapshot"),
+]
 
-    cli.add_command(compare.compare)
-    cli.add_command(demo.demo)
-    bench.add_command(bench_verify.verify)
-    cli.add_command(__import__("checkpoint.cli.watchlist", fromlist=["watchlist"]).watchlist)
-    bench.add_command(__import__("checkpoint.cli.bench_names", fromlist=["names"]).names)
-    bench.add_command(__import__("checkpoint.cli.bench_enrol", fromlist=["enrol"]).enrol)
-    bench.add_command(__import__("checkpoint.cli.bench_snapshot", fromlist=["snapshot"]).snapshot)
+
+def _register() -> None:
+    groups = {"cli": cli, "bench": bench}
+    for group, target in COMMANDS:
+        module, name = target.split(":")
+        groups[group].add_command(getattr(importlib.import_module(f"checkpoint.cli.{module}"), name))
 
 
 _register()

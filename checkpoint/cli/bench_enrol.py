@@ -14,16 +14,14 @@ import click
 def enrol(images: Path | None, count: int, quiet: bool) -> None:
     """Import COUNT photos as a watchlist with the enrolment quality gate, then re-import; images/s as JSON."""
     from benchmarks.enrol_bench import run, table
+    from checkpoint.cli.watchlist import enrolment_gate
     from checkpoint.settings import get_settings
-    from edge.face.quality import QualityGate
+    from edge.face.factory import make_analyzer
 
     s = get_settings()
-    gate = QualityGate(
-        s.enrol_quality_min_inter_eye_px, s.enrol_quality_max_yaw_deg, s.enrol_quality_max_pitch_deg,
-        s.enrol_quality_max_roll_deg, s.enrol_quality_min_sharpness, s.enrol_quality_min_brightness,
-        s.enrol_quality_max_brightness, s.enrol_quality_min_contrast, s.enrol_quality_min_score,
-    )  # fmt: skip
-    report, path = run(images or s.lfw_dir / "images", count, gate, s.embedder, s.face_detector, s.face_upsample,
-                       progress=not quiet)  # fmt: skip
+    analyzer = make_analyzer(
+        s.embedder, s.face_detector, s.face_upsample, enrolment_gate(s), s.fallback_detector, **s.embedder_options()
+    )
+    report, path = run(images or s.lfw_dir / "images", count, analyzer, progress=not quiet)
     click.echo(table(report))
     click.echo(f"results: {path}")

@@ -15,6 +15,23 @@ _ACTOR = click.option(
 _REASON = click.option("--reason", required=True, help="why the change is made (kept in the change log)")
 
 
+def enrolment_gate(settings):
+    """The enrolment quality gate from the settings (stricter than screening's)."""
+    from edge.face.quality import QualityGate
+
+    return QualityGate(
+        min_inter_eye_px=settings.enrol_quality_min_inter_eye_px,
+        max_yaw_deg=settings.enrol_quality_max_yaw_deg,
+        max_pitch_deg=settings.enrol_quality_max_pitch_deg,
+        max_roll_deg=settings.enrol_quality_max_roll_deg,
+        min_sharpness=settings.enrol_quality_min_sharpness,
+        min_brightness=settings.enrol_quality_min_brightness,
+        max_brightness=settings.enrol_quality_max_brightness,
+        min_contrast=settings.enrol_quality_min_contrast,
+        min_score=settings.enrol_quality_min_score,
+    )
+
+
 def _engine():
     from checkpoint.settings import get_settings
     from watchlists.db import make_engine
@@ -76,23 +93,18 @@ def import_(folder: Path, manifest_path: Path, watchlist_name: str, review_by, r
     """Import subjects from a manifest and enrol the photos in FOLDER/<reference>/ (re-running updates)."""
     from checkpoint.settings import get_settings
     from edge.face.factory import make_analyzer
-    from edge.face.quality import QualityGate
     from watchlists.enrol import EnrolOptions, enrol_folder, read_manifest
 
     settings = get_settings()
     subjects = read_manifest(manifest_path, review_by.date() if review_by else None)
-    gate = QualityGate(
-        min_inter_eye_px=settings.enrol_quality_min_inter_eye_px,
-        max_yaw_deg=settings.enrol_quality_max_yaw_deg,
-        max_pitch_deg=settings.enrol_quality_max_pitch_deg,
-        max_roll_deg=settings.enrol_quality_max_roll_deg,
-        min_sharpness=settings.enrol_quality_min_sharpness,
-        min_brightness=settings.enrol_quality_min_brightness,
-        max_brightness=settings.enrol_quality_max_brightness,
-        min_contrast=settings.enrol_quality_min_contrast,
-        min_score=settings.enrol_quality_min_score,
+    analyzer = make_analyzer(
+        settings.embedder,
+        settings.face_detector,
+        settings.face_upsample,
+        enrolment_gate(settings),
+        settings.fallback_detector,
+        **settings.embedder_options(),
     )
-    analyzer = make_analyzer(settings.embedder, settings.face_detector, settings.face_upsample, gate)
     options = EnrolOptions(
         actor=actor,
         reason=reason,
@@ -190,7 +202,7 @@ def snapshot(out: Path, actor: str) -> None:
 
     settings = get_settings()
     key = load_private_key(settings.snapshot_private_key_path)
-    model_id = make_embedder(settings.embedder).model_id
+    model_id = make_embedder(settings.embedder, **settings.embedder_options()).model_id
     with Session(_engine()) as session:
         info = build_snapshot(session, key, out, actor, model_id, dt.date.today())
         session.commit()

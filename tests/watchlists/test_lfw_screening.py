@@ -14,9 +14,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
 
+from checkpoint.cli.watchlist import enrolment_gate
 from checkpoint.settings import Settings
-from edge.face.factory import make_analyzer
-from edge.face.quality import QualityGate
+from edge.face.analyzer import FaceAnalyzer
 from edge.image import load_image
 from matcher.calibration import load_calibration
 from watchlists.db import make_engine, sqlite_url
@@ -33,19 +33,9 @@ PHOTOS_ENROLLED = 3  # per person; the rest of their photos are probes
 STRANGERS = 40  # never enrolled: their photos must not hit
 
 
-def _enrol_gate() -> QualityGate:
-    s = Settings()
-    return QualityGate(
-        s.enrol_quality_min_inter_eye_px, s.enrol_quality_max_yaw_deg, s.enrol_quality_max_pitch_deg,
-        s.enrol_quality_max_roll_deg, s.enrol_quality_min_sharpness, s.enrol_quality_min_brightness,
-        s.enrol_quality_max_brightness, s.enrol_quality_min_contrast, s.enrol_quality_min_score,
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def world(tmp_path_factory, lfw_dir):
+def world(tmp_path_factory, lfw_dir, analyzer):
     """Enrol six LFW people, sign a snapshot, and embed the probes and the strangers' photos once."""
-    pytest.importorskip("matcher.gallery", reason="the matcher's gallery has not landed on this branch yet")
     people = sorted(p for p in (lfw_dir / "images").iterdir() if p.is_dir())
     many = [p for p in people if len(list(p.glob("*.jpg"))) >= PHOTOS_ENROLLED + 2][:ENROLLED_PEOPLE]
     strangers = [p for p in people if p not in many][:STRANGERS]
@@ -79,7 +69,9 @@ def world(tmp_path_factory, lfw_dir):
         )  # fmt: skip
         for p in many
     ]
-    analyzer = make_analyzer(gate=_enrol_gate())
+    settings = Settings()
+    # The default pipeline's embedder (shared with the other tests) behind the enrolment quality gate.
+    analyzer = FaceAnalyzer(analyzer.embedder, settings.face_detector, settings.face_upsample, enrolment_gate(settings))
     report = enrol_folder(engine, "wanted", photos, subjects, analyzer, EnrolOptions("admin", "test", progress=False))
     key = Ed25519PrivateKey.generate()
     with Session(engine) as session:

@@ -174,7 +174,6 @@ def test_entry_expiring_after_the_bundle_was_built_is_not_matched(session, popul
 
 
 def test_faces_are_searched_and_removed_subjects_leave_the_next_bundle(session, populated, key, tmp_path):
-    pytest.importorskip("matcher.gallery", reason="the matcher's gallery has not landed on this branch yet")
     people, vectors = populated
     store = SnapshotStore(tmp_path / "kiosk", key.public_key())
     snapshot = store.install(_build(session, key, tmp_path, "v1.snapshot", model=MODEL).path)
