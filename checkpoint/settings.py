@@ -82,6 +82,33 @@ class Settings(BaseSettings):
     # Decisions: thresholds are always looked up in the model's calibration file at this FMR
     target_fmr: float = Field(1e-3, gt=0, lt=1)
 
+    # --- watchlists (issue 6) ---
+    # Database of watchlists (SQLAlchemy URL); empty means the SQLite file <data_dir>/watchlists.sqlite.
+    watchlists_db_url: str = ""
+    # Name screening cut-off on the 0-1 name score; chosen on benchmarks/data/name_pairs.csv (`checkpoint bench
+    # names`): 0.88 gave precision 0.97 / recall 0.99 there.
+    watchlists_name_cutoff: float = Field(0.88, gt=0, le=1)
+    # Keep the enrolment source photo in the database (off: only its SHA-256 is kept).
+    watchlists_keep_source_images: bool = False
+    # Longest side in pixels of the face thumbnail shipped to kiosks for lists that allow one.
+    watchlists_thumbnail_px: int = Field(96, ge=32, le=256)
+    # Enrolment quality gate: stricter than screening (the enrolled template is compared with every traveller).
+    enrol_quality_min_inter_eye_px: float = 35.0
+    enrol_quality_max_yaw_deg: float = 25.0
+    enrol_quality_max_pitch_deg: float = 20.0
+    enrol_quality_max_roll_deg: float = 15.0
+    enrol_quality_min_sharpness: float = 25.0
+    enrol_quality_min_brightness: float = 50.0
+    enrol_quality_max_brightness: float = 210.0
+    enrol_quality_min_contrast: float = 22.0
+    enrol_quality_min_score: float = 55.0
+    # Snapshot signing: the centre's Ed25519 private key (PEM) and the public key kiosks verify with.
+    # Empty means <data_dir>/keys/snapshot-signing.pem and <data_dir>/keys/snapshot-signing.pub.pem.
+    snapshot_private_key: Path | None = None
+    snapshot_public_key: Path | None = None
+    # Where a kiosk keeps the snapshot bundle it screens with (empty: <data_dir>/snapshot).
+    snapshot_dir: Path | None = None
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -108,6 +135,22 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    @property
+    def watchlists_url(self) -> str:
+        return self.watchlists_db_url or f"sqlite:///{self.data_dir / 'watchlists.sqlite'}"
+
+    @property
+    def snapshot_private_key_path(self) -> Path:
+        return self.snapshot_private_key or self.data_dir / "keys" / "snapshot-signing.pem"
+
+    @property
+    def snapshot_public_key_path(self) -> Path:
+        return self.snapshot_public_key or self.data_dir / "keys" / "snapshot-signing.pub.pem"
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.snapshot_dir or self.data_dir / "snapshot"
 
     @property
     def models_dir(self) -> Path:

@@ -38,6 +38,10 @@ COMMANDS = [
     ("bench", "bench_gallery:gallery"),
     ("cli", "read_document:read_document"),
     ("bench", "bench_mrz:mrz"),
+    ("cli", "watchlist:watchlist"),
+    ("bench", "bench_names:names"),
+    ("bench", "bench_enrol:enrol"),
+    ("bench", "bench_snapshot:snapshot"),
 ]
 
 
