@@ -6,6 +6,7 @@ commands, so `checkpoint --help` stays fast and a broken optional part cannot st
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -24,13 +25,25 @@ def bench() -> None:
     """Match-rate, latency and accuracy benchmarks (results as JSON under benchmarks/results/)."""
 
 
-def _register() -> None:
-    from checkpoint.cli import bench_gallery, bench_identify, bench_verify, compare
+# (group, "module:command") — one line per command, so work on different commands never touches the same line.
+COMMANDS = [
+    ("cli", "compare:compare"),
+    ("cli", "demo:demo"),
+    ("cli", "models:models"),
+    ("bench", "bench_verify:verify"),
+    ("bench", "bench_embedder:embedder"),
+    ("bench", "bench_report:report"),
+    ("bench", "bench_report:verify_report"),
+    ("bench", "bench_gallery:gallery"),
+    ("bench", "bench_identify:identify"),
+]
 
-    cli.add_command(compare.compare)
-    bench.add_command(bench_verify.verify)
-    bench.add_command(bench_gallery.gallery)
-    bench.add_command(bench_identify.identify)
+
+def _register() -> None:
+    groups = {"cli": cli, "bench": bench}
+    for group, target in COMMANDS:
+        module, name = target.split(":")
+        groups[group].add_command(getattr(importlib.import_module(f"checkpoint.cli.{module}"), name))
 
 
 _register()
