@@ -34,8 +34,8 @@ COMMANDS = [
     ("bench", "bench_embedder:embedder"),
     ("bench", "bench_report:report"),
     ("bench", "bench_report:verify_report"),
-    ("bench", "bench_gallery:gallery"),
     ("bench", "bench_identify:identify"),
+    ("bench", "bench_gallery:gallery"),
 ]
 
 
