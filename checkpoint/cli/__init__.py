@@ -25,9 +25,10 @@ def bench() -> None:
 
 
 def _register() -> None:
-    from checkpoint.cli import bench_verify, compare
+    from checkpoint.cli import bench_verify, compare, serve
 
     cli.add_command(compare.compare)
+    cli.add_command(serve.serve)
     bench.add_command(bench_verify.verify)
 
 

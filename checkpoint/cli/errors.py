@@ -14,9 +14,10 @@ EXIT_UNAVAILABLE = 4  # a model, a file or a service the command needs is missin
 
 def user_error_types() -> tuple[type[BaseException], ...]:
     """Exception bases that mean "the user's input or set-up is wrong", not a bug."""
+    from api.errors import ApiError
     from edge.errors import EdgeError
 
-    return (EdgeError,)
+    return (EdgeError, ApiError)
 
 
 def exit_code_for(exc: BaseException) -> int:

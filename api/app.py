@@ -1,0 +1,54 @@
+"""The FastAPI application, built from one Settings object."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from api.audit.signing import load_or_create_private_key
+from api.audit.trail import AuditTrail
+from api.db import create_schema, is_sqlite, make_engine, session_factory
+from api.http_errors import install_error_handlers
+from api.limits import RequestLimits
+from api.routes import audit, auth, kiosks, transactions, users
+from api.security import AuthPolicy, make_hasher
+from checkpoint.settings import Settings
+
+
+def auth_policy(settings: Settings) -> AuthPolicy:
+    return AuthPolicy(
+        token_ttl=timedelta(minutes=settings.token_ttl_minutes),
+        max_failures=settings.login_max_failures,
+        lockout=timedelta(seconds=settings.login_lockout_seconds),
+        hasher=make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib),
+    )
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """The central service. SQLite databases get their tables created; PostgreSQL is migrated by Alembic."""
+    engine = engine or make_engine(settings.database_url_or_default)
+    if is_sqlite(engine):
+        create_schema(engine)
+    app = FastAPI(
+        title="Checkpoint central service",
+        description="Screening transactions, decisions, reviews and a verifiable audit trail.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.get_session = session_factory(engine)
+    app.state.trail = AuditTrail(load_or_create_private_key(settings.audit_key_path), settings.tree_head_every_events)
+    app.state.auth_policy = auth_policy(settings)
+    install_error_handlers(app)
+    app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
+    for module in (auth, users, kiosks, transactions, audit):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Liveness probe (no login needed, no data returned)."""
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,75 @@
+"""Route dependencies: the session, the audit trail, the caller, and the roles each route allows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from api.audit.trail import AuditTrail
+from api.errors import Forbidden, NotAuthenticated
+from api.schemas import Role
+from api.security import AuthPolicy, Principal, principal_for_token
+
+TOKEN_COOKIE = "checkpoint_token"
+
+
+def get_session(request: Request) -> Any:
+    yield from request.app.state.get_session()
+
+
+def get_trail(request: Request) -> AuditTrail:
+    return request.app.state.trail
+
+
+def get_auth_policy(request: Request) -> AuthPolicy:
+    return request.app.state.auth_policy
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+TrailDep = Annotated[AuditTrail, Depends(get_trail)]
+AuthPolicyDep = Annotated[AuthPolicy, Depends(get_auth_policy)]
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token from `Authorization: Bearer ...`, else from the pages' cookie."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise NotAuthenticated(
+                "the Authorization header is not 'Bearer <token>'", "send the token from /api/auth/login"
+            )
+        return value.strip()
+    return request.cookies.get(TOKEN_COOKIE)
+
+
+def current_principal(request: Request, session: SessionDep) -> Principal:
+    token = bearer_token(request)
+    if not token:
+        raise NotAuthenticated("this needs a login", "log in at /api/auth/login and send the token as a Bearer header")
+    return principal_for_token(session, token)
+
+
+def allow(*roles: Role) -> Any:
+    """A dependency admitting only `roles`; its `allowed_roles` lets tests enumerate every route's policy."""
+
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(
+                f"the {principal.role.value} role may not do this",
+                "ask someone with one of these roles: " + ", ".join(r.value for r in roles),
+            )
+        return principal
+
+    check.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
+    return Depends(check)
+
+
+def allowed_roles_of(call: Callable[..., Any]) -> frozenset[Role] | None:
+    return getattr(call, "allowed_roles", None)
+
+
+ANY_ROLE = tuple(Role)
