@@ -25,10 +25,11 @@ def bench() -> None:
 
 
 def _register() -> None:
-    from checkpoint.cli import bench_verify, compare, serve
+    from checkpoint.cli import audit, bench_verify, compare, serve
 
     cli.add_command(compare.compare)
     cli.add_command(serve.serve)
+    cli.add_command(audit.audit)
     bench.add_command(bench_verify.verify)
 
 
