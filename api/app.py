@@ -18,7 +18,7 @@ from api.db import create_schema, is_sqlite, make_engine, session_factory
 from api.http_errors import install_error_handlers
 from api.limits import RequestLimits
 from api.retention import RetentionPolicy, run_retention
-from api.routes import audit, auth, kiosks, transactions, users
+from api.routes import audit, auth, kiosks, pages, transactions, users
 from api.security import AuthPolicy, make_hasher
 from checkpoint.settings import Settings
 
@@ -87,7 +87,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.auth_policy = auth_policy(settings)
     install_error_handlers(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
-    for module in (auth, users, kiosks, transactions, audit):
+    for module in (auth, users, kiosks, transactions, audit, pages):
         app.include_router(module.router)
 
     @app.get("/health", tags=["health"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import ApiError
@@ -57,9 +57,16 @@ def describe_validation(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
     return 422, code, "; ".join(sentences) + more + ". Fix these fields and send the request again"
 
 
+def _wants_page(request: Request) -> bool:
+    """A person's browser on a page (not an API client): send them to the login form instead of JSON."""
+    return request.url.path.startswith("/ui/") and "text/html" in request.headers.get("accept", "")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        if exc.status == 401 and _wants_page(request):
+            return RedirectResponse("/ui/login", status_code=303)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return error_response(exc.status, exc.code, str(exc), headers)
 

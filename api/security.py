@@ -69,7 +69,7 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return _DUMMY_HASHES[params]
 
 
-def _issue(
+def issue_token(
     session: Session, policy: AuthPolicy, role: Role, subject: str, **owner: int | None
 ) -> tuple[str, AccessToken]:
     token = secrets.token_urlsafe(32)
@@ -117,7 +117,7 @@ def login_user(
         raise NotAuthenticated("unknown username or wrong password", "check both and try again")
     user.failed_logins = 0
     user.locked_until = None
-    token, row = _issue(session, policy, Role(user.role), user.username, user_id=user.id)
+    token, row = issue_token(session, policy, Role(user.role), user.username, user_id=user.id)
     trail.record(session, Actor(user.username, user.role), "auth.login", f"user:{user.id}", {})
     session.commit()
     return token, row
@@ -138,7 +138,7 @@ def login_kiosk(
         raise NotAuthenticated("unknown kiosk or wrong secret", "check the kiosk's configured credential")
     kiosk.failed_logins = 0
     kiosk.locked_until = None
-    token, row = _issue(session, policy, Role.KIOSK, kiosk.kiosk_id, kiosk_pk=kiosk.id)
+    token, row = issue_token(session, policy, Role.KIOSK, kiosk.kiosk_id, kiosk_pk=kiosk.id)
     trail.record(session, Actor(kiosk.kiosk_id, Role.KIOSK.value), "auth.kiosk_login", f"kiosk:{kiosk.id}", {})
     session.commit()
     return token, row
