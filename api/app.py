@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from api.audit.signing import load_or_create_private_key
 from api.audit.trail import AuditTrail
-from api.db import create_schema, is_sqlite, make_engine, session_factory
+from api.db import create_schema, is_sqlite, make_engine
 from api.http_errors import install_error_handlers
 from api.limits import RequestLimits
 from api.retention import RetentionPolicy, run_retention
@@ -82,7 +82,6 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.get_session = session_factory(engine)
     app.state.trail = AuditTrail(load_or_create_private_key(settings.audit_key_path), settings.tree_head_every_events)
     app.state.auth_policy = auth_policy(settings)
     install_error_handlers(app)

@@ -5,7 +5,7 @@ Kiosks (`checkpoint/`) import this module; it imports nothing else from the proj
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
@@ -22,7 +22,7 @@ class Contract(BaseModel):
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("time must carry a UTC offset, e.g. 2026-05-01T10:00:00Z")
-    return value
+    return value.astimezone(UTC)
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_utc)]

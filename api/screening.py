@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.audit.canonical import payload_hash
-from api.audit.chain import Actor
+from api.audit.chain import Actor, next_sequence
 from api.audit.trail import AuditTrail
 from api.db import lock_chain
 from api.errors import Conflict, Forbidden, InvalidInput, NotFound, PayloadTooLarge
-from api.models import Disposition, ScreeningTransaction, as_utc
+from api.models import Disposition, ScreeningTransaction, as_utc, utcnow
 from api.schemas import (
     Candidate,
     DocumentCheck,
@@ -49,7 +49,7 @@ def _checked_face_image(encoded: str, max_bytes: int) -> None:
 
 def ingest(
     session: Session, trail: AuditTrail, kiosk: Actor, body: TransactionCreate, max_face_image_bytes: int
-) -> tuple[ScreeningTransaction, bool]:
+) -> tuple[TransactionPublic, bool]:
     """Store a kiosk's transaction once; a retry with the same client UUID returns the first record (created=False)."""
     if kiosk.role == Role.KIOSK.value and body.kiosk_id != kiosk.name:
         raise Forbidden(f"kiosk {kiosk.name} may not send transactions as {body.kiosk_id}", "send its own kiosk_id")
@@ -58,52 +58,76 @@ def ingest(
     wire = body.model_dump(mode="json")
     content_hash = payload_hash(wire)
     lock_chain(session)  # serialises racing retries of the same UUID on PostgreSQL (SQLite: BEGIN IMMEDIATE)
-    existing = find_by_uuid(session, body.client_uuid)
-    if existing is not None:
-        return _same_or_conflict(existing, content_hash), False
+    if _uuid_known(session, body.client_uuid):
+        existing = find_by_uuid(session, body.client_uuid)
+        return to_public(_same_or_conflict(existing, content_hash)), False  # type: ignore[arg-type]
     face_data = None
     if body.face_template is not None or body.face_image_jpeg_b64 is not None:
         face_data = {"template": body.face_template, "image_jpeg_b64": body.face_image_jpeg_b64}
-    personal = {
-        "document": wire["document"],
-        "document_checks": wire["document_checks"],
-        "candidates": wire["candidates"],
-        "quality": wire["quality"],
+    personal = {key: wire[key] for key in ("document", "document_checks", "candidates", "quality")}
+    received_at = utcnow()
+    # The chain is locked, so the ingest event will be the next one: store its sequence with the row.
+    sequence, _ = next_sequence(session)
+    values = {
+        "client_uuid": str(body.client_uuid),
+        "content_hash": content_hash,
+        "kiosk_id": body.kiosk_id,
+        "post_id": body.post_id,
+        "started_at": body.started_at,
+        "completed_at": body.completed_at,
+        "received_at": received_at,
+        "recommendation": body.recommendation.value,
+        "snapshot_version": body.snapshot_version,
+        "policy_hash": body.policy_hash,
+        "quality_score": body.quality.score,
+        "face_match_score": body.face_match_score,
+        "reason_codes": list(body.reason_codes),
+        "model_ids": list(body.model_ids),
+        "watchlist_ids": sorted({c.watchlist_id for c in body.candidates}),
+        "personal": personal,
+        "face_data": face_data,
+        "audit_sequence": sequence,
     }
-    row = ScreeningTransaction(
-        client_uuid=str(body.client_uuid),
-        content_hash=content_hash,
-        kiosk_id=body.kiosk_id,
-        post_id=body.post_id,
-        started_at=body.started_at,
-        completed_at=body.completed_at,
-        recommendation=body.recommendation.value,
-        snapshot_version=body.snapshot_version,
-        policy_hash=body.policy_hash,
-        quality_score=body.quality.score,
-        face_match_score=body.face_match_score,
-        reason_codes=list(body.reason_codes),
-        model_ids=list(body.model_ids),
-        watchlist_ids=sorted({c.watchlist_id for c in body.candidates}),
-        personal=personal,
-        face_data=face_data,
-    )
-    session.add(row)
     try:
-        session.flush()
+        row_id = session.connection().execute(_TRANSACTIONS.insert().returning(_TRANSACTIONS.c.id), values).scalar_one()
     except IntegrityError:
         # Another process stored the same UUID between our check and insert (only possible without the lock).
         session.rollback()
         existing = find_by_uuid(session, body.client_uuid)
         if existing is None:
             raise
-        return _same_or_conflict(existing, content_hash), False
+        return to_public(_same_or_conflict(existing, content_hash)), False
     audit_payload = {k: v for k, v in wire.items() if k not in ("face_template", "face_image_jpeg_b64")}
     audit_payload["face_data_hash"] = payload_hash(face_data) if face_data else None
-    event = trail.record(session, kiosk, "transaction.ingest", f"transaction:{row.id}", audit_payload)
-    row.audit_sequence = event.sequence
+    event = trail.record(session, kiosk, "transaction.ingest", f"transaction:{row_id}", audit_payload)
+    if event.sequence != sequence:  # cannot happen while the chain lock holds; refuse rather than mislabel
+        raise RuntimeError(f"audit sequence moved from {sequence} to {event.sequence} under the chain lock")
     session.commit()
-    return row, True
+    return (
+        TransactionPublic(
+            id=row_id,
+            client_uuid=body.client_uuid,
+            kiosk_id=body.kiosk_id,
+            post_id=body.post_id,
+            started_at=body.started_at,
+            completed_at=body.completed_at,
+            received_at=received_at,
+            recommendation=body.recommendation,
+            reason_codes=list(body.reason_codes),
+            model_ids=list(body.model_ids),
+            snapshot_version=body.snapshot_version,
+            policy_hash=body.policy_hash,
+            quality_score=body.quality.score,
+            face_match_score=body.face_match_score,
+            document=body.document,
+            document_checks=body.document_checks,
+            candidates=body.candidates,
+            has_face_data=face_data is not None,
+            erased_at=None,
+            audit_sequence=sequence,
+        ),
+        True,
+    )
 
 
 def _same_or_conflict(existing: ScreeningTransaction, content_hash: str) -> ScreeningTransaction:
@@ -113,6 +137,14 @@ def _same_or_conflict(existing: ScreeningTransaction, content_hash: str) -> Scre
             "give every new transaction a fresh UUID; resend retries byte-for-byte",
         )
     return existing
+
+
+_TRANSACTIONS = ScreeningTransaction.__table__  # type: ignore[attr-defined]
+
+
+def _uuid_known(session: Session, client_uuid: UUID) -> bool:
+    query = select(_TRANSACTIONS.c.id).where(_TRANSACTIONS.c.client_uuid == str(client_uuid))
+    return session.connection().execute(query).first() is not None
 
 
 def find_by_uuid(session: Session, client_uuid: UUID) -> ScreeningTransaction | None:

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from api.audit.chain import Actor
@@ -144,19 +146,40 @@ def login_kiosk(
     return token, row
 
 
+_TOKENS, _USERS, _KIOSKS = (m.__table__ for m in (AccessToken, User, Kiosk))  # type: ignore[attr-defined]
+_TOKEN_LOOKUP = (
+    sa_select(
+        _TOKENS.c.id,
+        _TOKENS.c.subject,
+        _TOKENS.c.role,
+        _TOKENS.c.expires_at,
+        _TOKENS.c.revoked_at,
+        _USERS.c.active,
+        _KIOSKS.c.active,
+    )
+    .select_from(
+        _TOKENS.outerjoin(_USERS, _USERS.c.id == _TOKENS.c.user_id).outerjoin(
+            _KIOSKS, _KIOSKS.c.id == _TOKENS.c.kiosk_pk
+        )
+    )
+    .where(_TOKENS.c.token_hash == bindparam("digest"))
+)
+
+
 def principal_for_token(session: Session, token: str) -> Principal:
     """The principal a bearer token stands for, if it is known, unexpired, unrevoked and its owner active."""
-    row = session.exec(select(AccessToken).where(AccessToken.token_hash == token_digest(token))).first()
+    # One query per request: the token with its owner's active flag (user or kiosk).
+    row = session.connection().execute(_TOKEN_LOOKUP, {"digest": token_digest(token)}).first()
     if row is None:
         raise NotAuthenticated("the bearer token is not known", "log in again to get a new token")
-    if row.revoked_at is not None:
+    token_id, subject, role, expires_at, revoked_at, user_active, kiosk_active = row
+    if revoked_at is not None:
         raise NotAuthenticated("the bearer token was revoked", "log in again to get a new token")
-    if as_utc(row.expires_at) <= utcnow():  # type: ignore[operator]
+    if as_utc(expires_at) <= utcnow():  # type: ignore[operator]
         raise NotAuthenticated("the bearer token has expired", "log in again to get a new token")
-    owner = session.get(User, row.user_id) if row.user_id is not None else session.get(Kiosk, row.kiosk_pk)
-    if owner is None or not owner.active:
+    if not (user_active or kiosk_active):
         raise NotAuthenticated("the account behind this token is disabled", "ask an administrator")
-    return Principal(row.subject, Role(row.role), row.id or 0)
+    return Principal(subject, Role(role), token_id)
 
 
 def revoke_token(session: Session, token_id: int) -> None:

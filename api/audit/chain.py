@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session
 
 from api.audit.canonical import GENESIS_HASH, canonical, event_hash, payload_hash
 from api.db import lock_chain
@@ -24,17 +25,32 @@ class Actor:
 SYSTEM = Actor("system", "system")
 
 
-def head(session: Session) -> AuditEvent | None:
-    """The last event of the chain, or None if it is empty."""
-    return session.exec(select(AuditEvent).order_by(col(AuditEvent.sequence).desc()).limit(1)).first()
+_EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
+_PAYLOADS = AuditPayload.__table__  # type: ignore[attr-defined]
+_HEAD = select(_EVENTS.c.sequence, _EVENTS.c.hash).order_by(_EVENTS.c.sequence.desc()).limit(1)
 
 
-def append_event(session: Session, actor: Actor, action: str, obj: str, payload: dict[str, Any]) -> AuditEvent:
+@dataclass(frozen=True)
+class Appended:
+    """The sequence number and own hash of an event just appended."""
+
+    sequence: int
+    hash: str
+
+
+def next_sequence(session: Session) -> tuple[int, str]:
+    """The sequence the next event will get and the hash it will link to (call after `lock_chain`)."""
+    last = session.connection().execute(_HEAD).first()
+    return (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+
+
+def append_event(session: Session, actor: Actor, action: str, obj: str, payload: dict[str, Any]) -> Appended:
     """Add the next event in the caller's transaction (which commits it together with the change it records)."""
     lock_chain(session)
-    last = head(session)
+    session.flush()  # pending ORM changes first, so the event never precedes the change it records
+    sequence, prev_hash = next_sequence(session)
     fields: dict[str, Any] = {
-        "sequence": (last.sequence + 1) if last else 1,
+        "sequence": sequence,
         # Stored as the exact string hashed, so a database round-trip cannot change the hash input.
         "time": datetime.now(UTC).isoformat(timespec="microseconds"),
         "actor": actor.name,
@@ -42,13 +58,14 @@ def append_event(session: Session, actor: Actor, action: str, obj: str, payload:
         "action": action,
         "object": obj,
         "payload_hash": payload_hash(payload),
-        "prev_hash": last.hash if last else GENESIS_HASH,
+        "prev_hash": prev_hash,
     }
-    event = AuditEvent(**fields, hash=event_hash(fields))
-    session.add(event)
-    session.flush()
-    session.add(AuditPayload(sequence=event.sequence, payload=canonical(payload).decode()))
-    return event
+    own = event_hash(fields)
+    # Core on the tables: the chain is on every request's path and the ORM layer adds nothing here.
+    connection = session.connection()
+    connection.execute(_EVENTS.insert(), {**fields, "hash": own})
+    connection.execute(_PAYLOADS.insert(), {"sequence": sequence, "payload": canonical(payload).decode()})
+    return Appended(sequence, own)
 
 
 def event_record(event: AuditEvent) -> dict[str, Any]:

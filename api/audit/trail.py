@@ -7,9 +7,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
 
-from api.audit.chain import Actor, append_event
+from api.audit.chain import Actor, Appended, append_event
 from api.audit.tree_heads import issue_tree_head
-from api.models import AuditEvent
 
 
 class AuditTrail:
@@ -19,7 +18,7 @@ class AuditTrail:
         self.key = key
         self.tree_head_every = tree_head_every
 
-    def record(self, session: Session, actor: Actor, action: str, obj: str, payload: dict[str, Any]) -> AuditEvent:
+    def record(self, session: Session, actor: Actor, action: str, obj: str, payload: dict[str, Any]) -> Appended:
         """Append an event in the caller's transaction; sign a tree head when the chain reaches a multiple of N."""
         event = append_event(session, actor, action, obj, payload)
         if event.sequence % self.tree_head_every == 0:

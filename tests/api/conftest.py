@@ -19,7 +19,7 @@ from api.audit.chain import SYSTEM
 from api.db import create_schema, make_engine
 from api.schemas import Role, UserCreate
 from checkpoint.settings import Settings
-from tests.api.postgres_server import start_postgres
+from benchmarks.postgres_server import start_postgres
 
 PASSWORD = "correct horse battery staple"
 STAFF_ROLES = [r for r in Role if r != Role.KIOSK]

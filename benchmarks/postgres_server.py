@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL server for the test session (Debian's postgresql package), on a private unix socket."""
+"""A throw-away PostgreSQL server (Debian's postgresql package) on a private unix socket, for tests and benchmarks."""
 
 from __future__ import annotations
 
