@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -185,16 +185,17 @@ class LoadResult:
     elapsed_s: float = 0.0
 
 
-async def _load(
-    base_url: str, token: str, kiosk_id: str, seconds: float, concurrency: int, stop: asyncio.Event | None = None
+async def load(
+    base_url: str, token: str, kiosk_id: str, seconds: float, concurrency: int, stop_on_disconnect: bool = False
 ) -> LoadResult:
+    """POST fresh transactions from `concurrency` keep-alive connections until `seconds` pass."""
     result = LoadResult()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
     async def worker(client: httpx.AsyncClient) -> None:
-        while time.perf_counter() < deadline and not (stop and stop.is_set()):
+        while time.perf_counter() < deadline:
             body = sample_transaction(kiosk_id)
             payload = json.dumps(body).encode()
             started = time.perf_counter()
@@ -202,7 +203,7 @@ async def _load(
                 response = await client.post("/api/transactions", content=payload, headers=headers)
             except httpx.TransportError:
                 result.failures += 1
-                if stop is not None:
+                if stop_on_disconnect:
                     return  # the server is gone (the crash test killed it)
                 continue
             if response.status_code == 201:
@@ -220,7 +221,7 @@ async def _load(
 
 def generate_load(base_url: str, token: str, kiosk_id: str, seconds: float, concurrency: int) -> LoadResult:
     """POST transactions from `concurrency` keep-alive connections for `seconds`."""
-    return asyncio.run(_load(base_url, token, kiosk_id, seconds, concurrency))
+    return asyncio.run(load(base_url, token, kiosk_id, seconds, concurrency))
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -18,8 +18,8 @@ from api.app import create_app
 from api.audit.chain import SYSTEM
 from api.db import create_schema, make_engine
 from api.schemas import Role, UserCreate
-from checkpoint.settings import Settings
 from benchmarks.postgres_server import start_postgres
+from checkpoint.settings import Settings
 
 PASSWORD = "correct horse battery staple"
 STAFF_ROLES = [r for r in Role if r != Role.KIOSK]
