@@ -25,12 +25,13 @@ def bench() -> None:
 
 
 def _register() -> None:
-    from checkpoint.cli import audit, bench_ingest, bench_verify, compare, retention, serve
+    from checkpoint.cli import audit, bench_ingest, bench_verify, compare, retention, serve, users
 
     cli.add_command(compare.compare)
     cli.add_command(serve.serve)
     cli.add_command(audit.audit)
     cli.add_command(retention.retention)
+    cli.add_command(users.users)
     bench.add_command(bench_verify.verify)
     bench.add_command(bench_ingest.ingest)
 
