@@ -48,9 +48,17 @@ class Settings(BaseSettings):
     # Face pipeline
     face_detector: Literal["hog", "cnn"] = "hog"
     face_upsample: int = Field(1, ge=0, le=3, description="image pyramid upsampling before detection")
-    embedder: Literal["dlib", "onnx"] = "dlib"
+    embedder: Literal["onnx", "dlib", "arcface"] = Field(
+        "onnx", description="onnx: dlib's ResNet converted to ONNX (default); dlib: the reference; arcface: a file"
+    )
     max_image_pixels: int = Field(40_000_000, gt=0, description="decompression-bomb guard")
     max_image_bytes: int = Field(50 * 1024 * 1024, gt=0)
+
+    # Embedder backends (issue 3). "onnx" is dlib's ResNet converted once into <data_dir>/models and shown
+    # equivalent to dlib (benchmarks/results/embedder_equivalence.json); "arcface" is an operator's own model.
+    onnx_threads: int = Field(0, ge=0, description="onnxruntime threads per session; 0 = one per core")
+    arcface_model: Path | None = Field(None, description="ONNX file of an ArcFace-style model (112x112 RGB in)")
+    arcface_alignment: Literal["arcface", "dlib"] = Field("arcface", description="how faces are cropped for it")
 
     # Quality gate minimums for screening (ISO/IEC 29794-5 component names)
     quality_min_inter_eye_px: float = 30.0
@@ -121,6 +129,19 @@ class Settings(BaseSettings):
     @property
     def audit_key_path(self) -> Path:
         return self.data_dir / "keys" / "audit-ed25519.pem"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    def embedder_options(self) -> dict:
+        """Keyword arguments for edge.face.factory.make_embedder / make_analyzer besides the backend name."""
+        return {
+            "models_dir": self.models_dir,
+            "threads": self.onnx_threads,
+            "arcface_model": self.arcface_model,
+            "arcface_alignment": self.arcface_alignment,
+        }
 
     @property
     def lfw_dir(self) -> Path:

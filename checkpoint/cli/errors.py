@@ -15,15 +15,18 @@ EXIT_UNAVAILABLE = 4  # a model, a file or a service the command needs is missin
 def user_error_types() -> tuple[type[BaseException], ...]:
     """Exception bases that mean "the user's input or set-up is wrong", not a bug."""
     from api.errors import ApiError
+    from benchmarks.lfw import DatasetError
     from edge.errors import EdgeError
+    from matcher.calibration import CalibrationError
 
-    return (EdgeError, ApiError)
+    return (EdgeError, CalibrationError, DatasetError, ApiError)
 
 
 def exit_code_for(exc: BaseException) -> int:
     from edge.errors import ModelUnavailable
+    from matcher.calibration import CalibrationError
 
-    if isinstance(exc, ModelUnavailable | FileNotFoundError):
+    if isinstance(exc, ModelUnavailable | CalibrationError | FileNotFoundError):
         return EXIT_UNAVAILABLE
     return EXIT_BAD_INPUT
 

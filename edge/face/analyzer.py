@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from edge.errors import NoFaceFound
-from edge.face.align import dlib_chip
+from edge.face.align import arcface_chip, arcface_points, dlib_chip
 from edge.face.detect import Detection, make_detector
 from edge.face.embedder import Embedder
 from edge.face.face import Face
@@ -94,7 +94,7 @@ class FaceAnalyzer:
         t0 = time.perf_counter()
         shape5 = self._shape5.predict(rgb, det.rect)
         shape68 = self._shape68.predict(rgb, det.rect)
-        chip = self._chip(rgb, shape5)
+        chip = self._chip(rgb, shape5, shape68)
         times.landmarks += time.perf_counter() - t0
         kps = shape_to_array(shape5)
         lm68 = shape_to_array(shape68)
@@ -129,5 +129,8 @@ def choose_primary(faces: list[Face], image_size: tuple[int, int]) -> Face:
 def _chip_function(embedder: Embedder) -> Callable[..., np.ndarray]:
     spec = embedder.chip_spec
     if spec.kind == "dlib":
-        return lambda rgb, shape5: dlib_chip(rgb, shape5, spec)
+        return lambda rgb, shape5, shape68: dlib_chip(rgb, shape5, spec)
+    if spec.kind == "arcface":
+        # ArcFace's template needs mouth corners, which only the 68-point model gives.
+        return lambda rgb, shape5, shape68: arcface_chip(rgb, arcface_points(shape_to_array(shape68)), spec)
     raise ValueError(f"no aligner for chip kind {spec.kind!r}")
