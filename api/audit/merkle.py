@@ -39,22 +39,6 @@ def tree_hash(leaves: Sequence[bytes]) -> bytes:
     return node_hash(tree_hash(leaves[:k]), tree_hash(leaves[k:]))
 
 
-def root_from_leaf_hashes(level: list[bytes]) -> bytes:
-    """MTH computed bottom-up from already-hashed leaves: the same value as `tree_hash`, without recursion.
-
-    Pairing neighbours level by level and carrying an odd last node up unchanged builds exactly the
-    RFC's left-balanced tree (tested against `tree_hash`).
-    """
-    if not level:
-        return hashlib.sha256(b"").digest()
-    while len(level) > 1:
-        paired = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
-            paired.append(level[-1])
-        level = paired
-    return level[0]
-
-
 def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
     """PATH(m, D[n]): the audit path for leaf `index` (0-based) in the tree over `leaves`."""
     n = len(leaves)
@@ -141,26 +125,50 @@ def verify_consistency(first: int, second: int, proof: Sequence[bytes], first_ro
     return fr == first_root and sr == second_root and sn == 0
 
 
-def roots_at_sizes(leaf_hashes: Sequence[bytes], sizes: Sequence[int]) -> dict[int, bytes]:
-    """MTH of each prefix size in `sizes`, in one pass over already-hashed leaves.
+class CompactRange:
+    """The perfect subtrees covering leaves [0, size): enough to extend the tree and compute its root.
 
-    Keeps the stack of perfect subtrees (one per set bit of the count); folding it from the right gives
-    the RFC root at that size. Lets a verifier check many tree heads over 100k events in linear time.
+    One subtree per set bit of `size`, largest first; folding them from the right gives the RFC root.
+    Lets the service sign a tree head after N new events in O(N), not O(all events).
     """
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._stack: list[tuple[int, bytes]] = []  # (subtree size, subtree hash), sizes strictly decreasing
+
+    def append(self, leaf_hash_value: bytes) -> None:
+        """Add one already-hashed leaf (`leaf_hash(event_hash)`)."""
+        node = (1, leaf_hash_value)
+        while self._stack and self._stack[-1][0] == node[0]:
+            left = self._stack.pop()
+            node = (left[0] * 2, node_hash(left[1], node[1]))
+        self._stack.append(node)
+        self.size += 1
+
+    def root(self) -> bytes:
+        """MTH of the leaves appended so far."""
+        if not self._stack:
+            return hashlib.sha256(b"").digest()
+        root = self._stack[-1][1]
+        for _, left_hash in reversed(self._stack[:-1]):
+            root = node_hash(left_hash, root)
+        return root
+
+    def copy(self) -> CompactRange:
+        other = CompactRange()
+        other.size, other._stack = self.size, list(self._stack)
+        return other
+
+
+def roots_at_sizes(leaf_hashes: Sequence[bytes], sizes: Sequence[int]) -> dict[int, bytes]:
+    """MTH of each prefix size in `sizes`, in one pass over already-hashed leaves (a verifier's many heads)."""
     wanted = set(sizes)
     roots: dict[int, bytes] = {}
     if 0 in wanted:
         roots[0] = hashlib.sha256(b"").digest()
-    stack: list[tuple[int, bytes]] = []  # (subtree size, hash), sizes strictly decreasing
-    for count, h in enumerate(leaf_hashes, start=1):
-        node = (1, h)
-        while stack and stack[-1][0] == node[0]:
-            left = stack.pop()
-            node = (left[0] * 2, node_hash(left[1], node[1]))
-        stack.append(node)
-        if count in wanted:
-            root = stack[-1][1]
-            for _, left_hash in reversed(stack[:-1]):
-                root = node_hash(left_hash, root)
-            roots[count] = root
+    compact = CompactRange()
+    for h in leaf_hashes:
+        compact.append(h)
+        if compact.size in wanted:
+            roots[compact.size] = compact.root()
     return roots

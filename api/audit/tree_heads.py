@@ -32,22 +32,36 @@ def tree_head_record(head: TreeHead) -> dict[str, Any]:
     }
 
 
-def issue_tree_head(session: Session, key: Ed25519PrivateKey) -> TreeHead:
-    """Sign the Merkle root over every event so far (in the caller's transaction); idempotent per size."""
-    leaves = event_hashes(session)
-    existing = session.get(TreeHead, len(leaves))
+def extend(session: Session, compact: merkle.CompactRange | None) -> merkle.CompactRange:
+    """A compact range over every stored event, reusing `compact` (a prefix) so only new events are read."""
+    grown = compact.copy() if compact is not None else merkle.CompactRange()
+    query = select(AuditEvent.hash).where(AuditEvent.sequence > grown.size).order_by(col(AuditEvent.sequence))
+    for event_hash_hex in session.exec(query):
+        grown.append(merkle.leaf_hash(bytes.fromhex(event_hash_hex)))
+    return grown
+
+
+def issue_tree_head(
+    session: Session, key: Ed25519PrivateKey, compact: merkle.CompactRange | None = None
+) -> tuple[TreeHead, merkle.CompactRange]:
+    """Sign the Merkle root over every event so far (in the caller's transaction); idempotent per size.
+
+    Returns the head and the compact range it was computed from, for the caller to pass back next time.
+    """
+    grown = extend(session, compact)
+    existing = session.get(TreeHead, grown.size)
     if existing is not None:
-        return existing
+        return existing, grown
     fields: dict[str, Any] = {
-        "tree_size": len(leaves),
-        "root_hash": merkle.root_from_leaf_hashes([merkle.leaf_hash(leaf) for leaf in leaves]).hex(),
+        "tree_size": grown.size,
+        "root_hash": grown.root().hex(),
         "timestamp": datetime.now(UTC).isoformat(timespec="microseconds"),
         "key_id": key_id(key.public_key()),
     }
     head = TreeHead(**fields, signature=sign_tree_head(key, fields))
     session.add(head)
     session.flush()
-    return head
+    return head, grown
 
 
 def latest_tree_head(session: Session) -> TreeHead | None:

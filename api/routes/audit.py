@@ -49,7 +49,7 @@ def latest_tree_head(auditor: Auditor, session: SessionDep) -> TreeHeadPublic:
 @router.post("/tree-heads", status_code=201)
 def sign_tree_head(auditor: Auditor, session: SessionDep, trail: TrailDep) -> TreeHeadPublic:
     """Sign a tree head over every event so far (on demand)."""
-    head = tree_heads.issue_tree_head(session, trail.key)
+    head = trail.sign_head(session)
     session.commit()
     return TreeHeadPublic(**tree_heads.tree_head_record(head))
 

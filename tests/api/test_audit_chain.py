@@ -146,3 +146,19 @@ def test_status_detects_an_edited_event_in_the_database(app, client, headers):
     assert status["verified"] is False
     assert status["report"]["first_bad_sequence"] == 3
     assert "edited" in status["report"]["problem"]
+
+
+def test_periodic_heads_reuse_the_cached_prefix_and_match_a_full_recomputation(settings, engine):
+    settings.tree_head_every_events = 3
+    app = create_app(settings, engine)
+    with TestClient(app) as client:
+        for _ in range(10):
+            client.post("/api/auth/login", json={"username": "nobody", "password": "x"})
+    from api.audit.tree_heads import all_tree_heads
+
+    leaves = [bytes.fromhex(e.hash) for e in _chain(app)]
+    with Session(app.state.engine) as session:
+        heads = all_tree_heads(session)
+    assert [h.tree_size for h in heads] == [3, 6, 9]
+    for head in heads:
+        assert head.root_hash == merkle.tree_hash(leaves[: head.tree_size]).hex()

@@ -40,7 +40,6 @@ def test_empty_tree_is_hash_of_nothing():
 @pytest.mark.parametrize("size", range(1, 9))
 def test_roots_match_the_ct_reference_vectors(size):
     assert merkle.tree_hash(CT_LEAVES[:size]).hex() == CT_ROOTS[size]
-    assert merkle.root_from_leaf_hashes([L(i) for i in range(size)]).hex() == CT_ROOTS[size]
     assert merkle.roots_at_sizes([L(i) for i in range(8)], [size])[size].hex() == CT_ROOTS[size]
 
 
@@ -104,3 +103,15 @@ def test_tampered_consistency_proofs_fail():
     assert not merkle.verify_consistency(3, 7, [], first, second)
     forked = merkle.tree_hash(CT_LEAVES[:6] + [b"forged"])
     assert not merkle.verify_consistency(3, 7, proof, first, forked)
+
+
+def test_compact_range_extended_in_steps_gives_the_same_roots():
+    leaves = [bytes([i]) * 32 for i in range(40)]
+    compact = merkle.CompactRange()
+    for n, leaf in enumerate(leaves, start=1):
+        compact.append(merkle.leaf_hash(leaf))
+        assert compact.root() == merkle.tree_hash(leaves[:n])
+    resumed = compact.copy()
+    resumed.append(merkle.leaf_hash(b"x"))
+    assert resumed.root() == merkle.tree_hash(leaves + [b"x"])
+    assert compact.size == 40  # the copy did not change the original
