@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     retention_cleared_biometrics_days: int = Field(1, ge=0, description="cleared travellers' face data")
     retention_cleared_days: int = Field(30, ge=0, description="cleared travellers' personal data")
     retention_referred_days: int = Field(365, ge=0, description="referred travellers' personal data")
+    benchmark_results_dir: Path = Field(
+        default=REPO_ROOT / "benchmarks" / "results", description="reports the auditor pages list"
+    )
     retention_interval_minutes: int = Field(60, ge=0, description="how often `checkpoint serve` purges; 0 = never")
 
     @classmethod

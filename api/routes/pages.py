@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api import decisions, screening
+from api import decisions, reports, screening
 from api.audit.status import chain_status, list_events
 from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, SessionDep, TrailDep, allow
 from api.errors import ApiError, InvalidInput
@@ -23,8 +23,8 @@ templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "
 HOME = {Role.SUPERVISOR: "/ui/referrals", Role.AUDITOR: "/ui/audit"}
 
 
-def _page(request: Request, name: str, http_status: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"principal": None, **context}, status_code=http_status)
+def _page(request: Request, template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, {"principal": None, **context}, status_code=http_status)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -160,4 +160,30 @@ def audit_page(
     events = list_events(session, after, limit, action or None)
     return _page(
         request, "audit.html", principal=auditor, status=status, events=events, after=after, action=action, limit=limit
+    )
+
+
+@router.get("/benchmarks", response_class=HTMLResponse)
+def benchmarks_page(request: Request, auditor: Annotated[Principal, allow(Role.AUDITOR)]) -> HTMLResponse:
+    """The benchmark reports on this server."""
+    directory = request.app.state.settings.benchmark_results_dir
+    return _page(request, "benchmarks.html", principal=auditor, reports=reports.list_reports(directory), content=None)
+
+
+@router.get("/benchmarks/{name}", response_model=None)
+def benchmark_report(
+    request: Request, name: str, auditor: Annotated[Principal, allow(Role.AUDITOR)]
+) -> HTMLResponse | FileResponse:
+    """One report: JSON shown readable on the page, HTML and PNG reports served as they are."""
+    directory = request.app.state.settings.benchmark_results_dir
+    path = reports.report_path(directory, name)
+    if path.suffix != ".json":
+        return FileResponse(path)
+    return _page(
+        request,
+        "benchmarks.html",
+        principal=auditor,
+        reports=reports.list_reports(directory),
+        name=name,
+        content=reports.pretty_json(path),
     )

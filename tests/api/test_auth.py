@@ -55,7 +55,7 @@ def _routes(app) -> list[tuple[str, str, frozenset[Role] | None]]:  # type: igno
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{transaction_id}", "1").replace("{username}", "officer")
+    return path.replace("{transaction_id}", "1").replace("{username}", "officer").replace("{name}", "none.json")
 
 
 def _fresh_token(app, role: Role) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -60,6 +60,7 @@ def _log_in(browser: webdriver.Chrome, base: str, username: str, password: str =
     button = browser.find_element(By.ID, "login-submit")
     button.click()
     WebDriverWait(browser, 10).until(staleness_of(button))  # the next page has replaced the form
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
 def _screenshot(browser: webdriver.Chrome, path: Path) -> bytes:
@@ -112,8 +113,10 @@ def test_supervisor_queue_filters_and_detail(app, populated, browser, tmp_path):
         _screenshot(browser, tmp_path / "queue.png")
 
         browser.find_element(By.NAME, "post_id").send_keys("post-b")
-        browser.find_element(By.CSS_SELECTOR, "#filters button").click()
-        WebDriverWait(browser, 10).until(lambda b: "post_id=post-b" in b.current_url)
+        button = browser.find_element(By.CSS_SELECTOR, "#filters button")
+        button.click()
+        WebDriverWait(browser, 10).until(staleness_of(button))
+        WebDriverWait(browser, 10).until(lambda b: b.execute_script("return document.readyState") == "complete")
         rows = browser.find_elements(By.CSS_SELECTOR, "tr.queue-row")
         assert [r.find_element(By.TAG_NAME, "a").text for r in rows] == [str(populated["undecided"])]
 
@@ -155,3 +158,21 @@ def test_wrong_password_shows_the_error_and_officer_gets_no_supervisor_page(app,
         browser.get(f"{base}/ui/referrals")
         WebDriverWait(browser, 10).until(lambda b: "forbidden" in b.page_source)
         assert "forbidden" in browser.page_source and "officer role may not" in browser.page_source
+
+
+def test_auditor_reads_benchmark_reports(app, settings, headers, browser, tmp_path):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "ingest.json").write_text('{"ingest": [{"database": "sqlite", "tx_per_s": 349.5}]}')
+    settings.benchmark_results_dir = results
+    with serving(app) as base:
+        _log_in(browser, base, "auditor")
+        browser.find_element(By.LINK_TEXT, "Benchmark reports").click()
+        WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/ui/benchmarks"))
+        assert [r.text.split()[0] for r in browser.find_elements(By.CSS_SELECTOR, "tr.report-row")] == ["ingest.json"]
+        browser.find_element(By.LINK_TEXT, "ingest.json").click()
+        WebDriverWait(browser, 10).until(lambda b: b.find_elements(By.ID, "report"))
+        assert '"tx_per_s": 349.5' in browser.find_element(By.ID, "report").text
+        _screenshot(browser, tmp_path / "benchmarks.png")
+        browser.get(f"{base}/ui/benchmarks/..%2Fsecret.json")
+        assert "not_found" in browser.page_source or "Not Found" in browser.page_source
