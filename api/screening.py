@@ -48,9 +48,17 @@ def _checked_face_image(encoded: str, max_bytes: int) -> None:
 
 
 def ingest(
-    session: Session, trail: AuditTrail, kiosk: Actor, body: TransactionCreate, max_face_image_bytes: int
+    session: Session,
+    trail: AuditTrail,
+    kiosk: Actor,
+    body: TransactionCreate,
+    max_face_image_bytes: int,
+    keep_cleared_face_data: bool = True,
 ) -> tuple[TransactionPublic, bool]:
-    """Store a kiosk's transaction once; a retry with the same client UUID returns the first record (created=False)."""
+    """Store a kiosk's transaction once; a retry with the same client UUID returns the first record (created=False).
+
+    With `keep_cleared_face_data` False (a retention of zero days), cleared travellers' face data is never stored.
+    """
     if kiosk.role == Role.KIOSK.value and body.kiosk_id != kiosk.name:
         raise Forbidden(f"kiosk {kiosk.name} may not send transactions as {body.kiosk_id}", "send its own kiosk_id")
     if body.face_image_jpeg_b64 is not None:
@@ -62,12 +70,14 @@ def ingest(
         existing = find_by_uuid(session, body.client_uuid)
         return to_public(_same_or_conflict(existing, content_hash)), False  # type: ignore[arg-type]
     face_data = None
-    if body.face_template is not None or body.face_image_jpeg_b64 is not None:
+    keep_face = body.recommendation == Recommendation.REFER or keep_cleared_face_data
+    if keep_face and (body.face_template is not None or body.face_image_jpeg_b64 is not None):
         face_data = {"template": body.face_template, "image_jpeg_b64": body.face_image_jpeg_b64}
     personal = {key: wire[key] for key in ("document", "document_checks", "candidates", "quality")}
     received_at = utcnow()
     # The chain is locked, so the ingest event will be the next one: store its sequence with the row.
-    sequence, _ = next_sequence(session)
+    reserved = next_sequence(session)
+    sequence = reserved[0]
     values = {
         "client_uuid": str(body.client_uuid),
         "content_hash": content_hash,
@@ -99,9 +109,7 @@ def ingest(
         return to_public(_same_or_conflict(existing, content_hash)), False
     audit_payload = {k: v for k, v in wire.items() if k not in ("face_template", "face_image_jpeg_b64")}
     audit_payload["face_data_hash"] = payload_hash(face_data) if face_data else None
-    event = trail.record(session, kiosk, "transaction.ingest", f"transaction:{row_id}", audit_payload)
-    if event.sequence != sequence:  # cannot happen while the chain lock holds; refuse rather than mislabel
-        raise RuntimeError(f"audit sequence moved from {sequence} to {event.sequence} under the chain lock")
+    trail.record(session, kiosk, "transaction.ingest", f"transaction:{row_id}", audit_payload, reserved)
     session.commit()
     return (
         TransactionPublic(

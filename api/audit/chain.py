@@ -44,11 +44,24 @@ def next_sequence(session: Session) -> tuple[int, str]:
     return (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
 
 
-def append_event(session: Session, actor: Actor, action: str, obj: str, payload: dict[str, Any]) -> Appended:
-    """Add the next event in the caller's transaction (which commits it together with the change it records)."""
-    lock_chain(session)
-    session.flush()  # pending ORM changes first, so the event never precedes the change it records
-    sequence, prev_hash = next_sequence(session)
+def append_event(
+    session: Session,
+    actor: Actor,
+    action: str,
+    obj: str,
+    payload: dict[str, Any],
+    reserved: tuple[int, str] | None = None,
+) -> Appended:
+    """Add the next event in the caller's transaction (which commits it together with the change it records).
+
+    `reserved` is what `next_sequence` returned to a caller that already holds the chain lock (saves two
+    round trips on the ingest path).
+    """
+    if reserved is None:
+        lock_chain(session)
+        session.flush()  # pending ORM changes first, so the event never precedes the change it records
+        reserved = next_sequence(session)
+    sequence, prev_hash = reserved
     fields: dict[str, Any] = {
         "sequence": sequence,
         # Stored as the exact string hashed, so a database round-trip cannot change the hash input.

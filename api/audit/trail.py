@@ -42,9 +42,17 @@ class AuditTrail:
                 self._cached = (grown, last.hash)
         return head
 
-    def record(self, session: Session, actor: Actor, action: str, obj: str, payload: dict[str, Any]) -> Appended:
+    def record(
+        self,
+        session: Session,
+        actor: Actor,
+        action: str,
+        obj: str,
+        payload: dict[str, Any],
+        reserved: tuple[int, str] | None = None,
+    ) -> Appended:
         """Append an event in the caller's transaction; sign a tree head when the chain reaches a multiple of N."""
-        event = append_event(session, actor, action, obj, payload)
+        event = append_event(session, actor, action, obj, payload, reserved)
         if event.sequence % self.tree_head_every == 0:
             self.sign_head(session)
         return event

@@ -34,8 +34,11 @@ def ingest(
     request: Request,
 ) -> Response:
     """Store a kiosk's transaction; a retry with the same client UUID returns the first result with 200."""
-    limit = request.app.state.settings.max_face_image_bytes
-    public, created = screening.ingest(session, trail, kiosk.actor, body, limit)
+    settings = request.app.state.settings
+    keep_cleared_face = settings.retention_cleared_biometrics_days > 0
+    public, created = screening.ingest(
+        session, trail, kiosk.actor, body, settings.max_face_image_bytes, keep_cleared_face
+    )
     # Serialised once here: the hot path skips FastAPI's dump-validate-dump of the response model.
     return Response(public.model_dump_json(), status_code=201 if created else 200, media_type="application/json")
 

@@ -102,3 +102,11 @@ def test_cli_runs_the_policy(app, client, headers, settings, engine, monkeypatch
     with Session(app.state.engine) as session:
         purges = session.exec(select(AuditEvent).where(AuditEvent.action == "retention.purge")).all()
     assert len(purges) == 1
+
+
+def test_zero_day_biometric_policy_never_stores_cleared_face_data(app, client, headers, settings):
+    settings.retention_cleared_biometrics_days = 0
+    cleared = _ingest(client, headers, 0, **_clear())
+    referred = _ingest(client, headers, 0)
+    assert client.get(f"/api/transactions/{cleared}", headers=headers[Role.SUPERVISOR]).json()["has_face_data"] is False
+    assert client.get(f"/api/transactions/{referred}", headers=headers[Role.SUPERVISOR]).json()["has_face_data"] is True
