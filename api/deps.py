@@ -40,7 +40,7 @@ AuthPolicyDep = Annotated[AuthPolicy, Depends(get_auth_policy)]
 
 
 def bearer_token(request: Request) -> str | None:
-    """The token from `Authorization: Bearer ...`, else from the pages' cookie."""
+    """The token from `Authorization: Bearer ...`; on pages (/ui/) also from their same-site cookie."""
     header = request.headers.get("authorization")
     if header:
         scheme, _, value = header.partition(" ")
@@ -49,7 +49,8 @@ def bearer_token(request: Request) -> str | None:
                 "the Authorization header is not 'Bearer <token>'", "send the token from /api/auth/login"
             )
         return value.strip()
-    return request.cookies.get(TOKEN_COOKIE)
+    # The cookie only counts on pages: the JSON API never acts on ambient browser credentials.
+    return request.cookies.get(TOKEN_COOKIE) if request.url.path.startswith("/ui/") else None
 
 
 def current_principal(request: Request, session: SessionDep) -> Principal:

@@ -183,3 +183,11 @@ def test_malformed_authorization_header_is_401(client, header):
     response = client.get("/api/auth/me", headers={"Authorization": header})
     assert response.status_code == 401
     assert "Bearer" in response.json()["message"]
+
+
+def test_page_cookie_is_not_a_credential_for_the_json_api(app, client, headers):
+    page_login = client.post("/ui/login", data={"username": "supervisor", "password": PASSWORD}, follow_redirects=False)
+    assert page_login.status_code == 303
+    assert "checkpoint_token" in client.cookies  # the client now carries the page cookie, like a browser
+    assert client.get("/ui/referrals").status_code == 200
+    assert client.get("/api/transactions").status_code == 401
