@@ -46,7 +46,7 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
 async def _periodic_retention(app: FastAPI) -> AsyncIterator[None]:
     """Purge on a timer while the service runs (the CLI command does the same on demand)."""
     minutes = app.state.settings.retention_interval_minutes
-    task = asyncio.create_task(_retention_loop(app, minutes * 60)) if minutes > 0 else None
+    task = asyncio.create_task(retention_loop(app, minutes * 60)) if minutes > 0 else None
     try:
         yield
     finally:
@@ -54,7 +54,7 @@ async def _periodic_retention(app: FastAPI) -> AsyncIterator[None]:
             task.cancel()
 
 
-async def _retention_loop(app: FastAPI, seconds: float) -> None:
+async def retention_loop(app: FastAPI, seconds: float) -> None:
     policy = retention_policy(app.state.settings)
 
     def once() -> None:

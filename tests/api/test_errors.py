@@ -135,3 +135,24 @@ def test_missing_token_is_401_json_with_remedy(client):
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert "log in" in response.json()["message"]
+
+
+def test_an_internal_failure_is_json_500_without_details(tmp_path, settings):
+    """A broken database (here: a dropped table) must still answer with a sentence, not a traceback."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import text
+
+    from api.app import create_app
+    from api.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'broken.sqlite3'}")
+    app = create_app(settings, engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE access_token"))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        response = c.get("/api/auth/me", headers={"Authorization": "Bearer whatever"})
+    engine.dispose()
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
+    assert "try again" in response.json()["message"]
+    assert "access_token" not in response.text  # no SQL or traceback leaks to the caller

@@ -110,3 +110,22 @@ def test_zero_day_biometric_policy_never_stores_cleared_face_data(app, client, h
     referred = _ingest(client, headers, 0)
     assert client.get(f"/api/transactions/{cleared}", headers=headers[Role.SUPERVISOR]).json()["has_face_data"] is False
     assert client.get(f"/api/transactions/{referred}", headers=headers[Role.SUPERVISOR]).json()["has_face_data"] is True
+
+
+def test_the_service_purges_on_its_own_timer(app, client, headers):
+    import asyncio
+
+    from api.app import retention_loop
+
+    _ingest(client, headers, 400)
+
+    async def run_briefly() -> None:
+        try:
+            await asyncio.wait_for(retention_loop(app, 0.05), timeout=1.0)
+        except TimeoutError:
+            pass
+
+    asyncio.run(run_briefly())
+    with Session(app.state.engine) as session:
+        purges = session.exec(select(AuditEvent).where(AuditEvent.action == "retention.purge")).all()
+    assert len(purges) == 1  # later rounds found nothing left to erase and appended nothing
