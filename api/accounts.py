@@ -27,6 +27,7 @@ def create_user(session: Session, trail: AuditTrail, policy: AuthPolicy, actor: 
 
 
 def list_users(session: Session) -> list[User]:
+    """Every user, oldest first."""
     return list(session.exec(select(User).order_by(col(User.id))))
 
 

@@ -26,6 +26,7 @@ log = logging.getLogger("api")
 
 
 def auth_policy(settings: Settings) -> AuthPolicy:
+    """Authentication knobs from settings."""
     return AuthPolicy(
         token_ttl=timedelta(minutes=settings.token_ttl_minutes),
         max_failures=settings.login_max_failures,
@@ -35,6 +36,7 @@ def auth_policy(settings: Settings) -> AuthPolicy:
 
 
 def retention_policy(settings: Settings) -> RetentionPolicy:
+    """Retention periods from settings."""
     return RetentionPolicy(
         cleared_biometrics_days=settings.retention_cleared_biometrics_days,
         cleared_days=settings.retention_cleared_days,
@@ -55,6 +57,7 @@ async def _periodic_retention(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def retention_loop(app: FastAPI, seconds: float) -> None:
+    """Run the retention policy every `seconds` until cancelled."""
     policy = retention_policy(app.state.settings)
 
     def once() -> None:

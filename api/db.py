@@ -15,6 +15,7 @@ _CHAIN_LOCK_KEY = 7_201_917
 
 
 def is_sqlite(engine: Engine) -> bool:
+    """Whether the engine talks to SQLite."""
     return engine.dialect.name == "sqlite"
 
 

@@ -37,6 +37,7 @@ def record_disposition(
 
 
 def disposition_of(session: Session, transaction_id: int) -> Disposition | None:
+    """The officer's disposition of a transaction, if any."""
     return session.exec(select(Disposition).where(Disposition.transaction_id == transaction_id)).first()
 
 
@@ -60,10 +61,12 @@ def record_review(
 
 
 def reviews_of(session: Session, transaction_id: int) -> list[Review]:
+    """Every supervisor review of a transaction, oldest first."""
     return list(session.exec(select(Review).where(Review.transaction_id == transaction_id).order_by(col(Review.id))))
 
 
 def disposition_public(row: Disposition) -> DispositionPublic:
+    """A disposition in its wire form."""
     return DispositionPublic(
         id=row.id or 0,
         transaction_id=row.transaction_id,
@@ -77,6 +80,7 @@ def disposition_public(row: Disposition) -> DispositionPublic:
 
 
 def review_public(row: Review) -> ReviewPublic:
+    """A review in its wire form."""
     return ReviewPublic(
         id=row.id or 0,
         transaction_id=row.transaction_id,

@@ -27,10 +27,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 async def get_trail(request: Request) -> AuditTrail:
+    """The process's audit trail."""
     return request.app.state.trail
 
 
 async def get_auth_policy(request: Request) -> AuthPolicy:
+    """The process's authentication knobs."""
     return request.app.state.auth_policy
 
 
@@ -54,6 +56,7 @@ def bearer_token(request: Request) -> str | None:
 
 
 def current_principal(request: Request, session: SessionDep) -> Principal:
+    """The caller, from its bearer token; 401 when there is none or it is not valid."""
     token = bearer_token(request)
     if not token:
         raise NotAuthenticated("this needs a login", "log in at /api/auth/login and send the token as a Bearer header")
@@ -76,6 +79,7 @@ def allow(*roles: Role) -> Any:
 
 
 def allowed_roles_of(call: Callable[..., Any]) -> frozenset[Role] | None:
+    """The roles an `allow(...)` dependency admits, or None for any other callable."""
     return getattr(call, "allowed_roles", None)
 
 

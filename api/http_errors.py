@@ -26,6 +26,7 @@ _STATUS_CODES = {
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The one error body shape: `{code, message}`."""
     return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
 
 
@@ -63,6 +64,8 @@ def _wants_page(request: Request) -> bool:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """Turn every failure the app can meet into a JSON `{code, message}` response."""
+
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
         if exc.status == 401 and _wants_page(request):

@@ -156,12 +156,14 @@ def _uuid_known(session: Session, client_uuid: UUID) -> bool:
 
 
 def find_by_uuid(session: Session, client_uuid: UUID) -> ScreeningTransaction | None:
+    """The transaction a kiosk sent with this client UUID, if any."""
     return session.exec(
         select(ScreeningTransaction).where(ScreeningTransaction.client_uuid == str(client_uuid))
     ).first()
 
 
 def get_transaction(session: Session, transaction_id: int) -> ScreeningTransaction:
+    """A transaction by id, or 404."""
     row = session.get(ScreeningTransaction, transaction_id)
     if row is None:
         raise NotFound(f"there is no transaction {transaction_id}", "check the id in the referral queue")
@@ -177,6 +179,7 @@ def read_transaction(session: Session, trail: AuditTrail, reader: Actor, transac
 
 
 def to_public(row: ScreeningTransaction) -> TransactionPublic:
+    """A stored transaction in its wire form (personal fields None once erased)."""
     personal = row.personal or {}
     return TransactionPublic(
         id=row.id or 0,

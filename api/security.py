@@ -31,6 +31,7 @@ class AuthPolicy:
 
 
 def make_hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
+    """An argon2id hasher with the configured cost."""
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
 
 
@@ -74,6 +75,7 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
 def issue_token(
     session: Session, policy: AuthPolicy, role: Role, subject: str, **owner: int | None
 ) -> tuple[str, AccessToken]:
+    """Create a bearer token for a principal; returns the secret (shown once) and its stored row."""
     token = secrets.token_urlsafe(32)
     row = AccessToken(
         token_hash=token_digest(token),
@@ -183,6 +185,7 @@ def principal_for_token(session: Session, token: str) -> Principal:
 
 
 def revoke_token(session: Session, token_id: int) -> None:
+    """Mark a token revoked (in the caller's transaction)."""
     row = session.get(AccessToken, token_id)
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
@@ -199,4 +202,5 @@ def revoke_all_for_user(session: Session, user_id: int) -> int:
 
 
 def expiry_of(row: AccessToken) -> datetime:
+    """When a token expires, timezone-aware."""
     return as_utc(row.expires_at)  # type: ignore[return-value]

@@ -64,6 +64,7 @@ def sample_transaction(kiosk_id: str) -> dict[str, Any]:
 
 
 def free_port() -> int:
+    """A TCP port on loopback nobody listens on right now."""
     import socket
 
     with socket.socket() as s:
@@ -166,6 +167,7 @@ def running_server(database_url: str, data_dir: Path, kiosk_id: str = "kiosk-ben
 
 
 def kiosk_token(server: Server) -> str:
+    """Log the benchmark kiosk in over HTTP; returns its bearer token."""
     response = httpx.post(
         f"{server.base_url}/api/auth/kiosk-login",
         json={"kiosk_id": server.kiosk_id, "secret": server.kiosk_secret},
@@ -225,6 +227,7 @@ def generate_load(base_url: str, token: str, kiosk_id: str, seconds: float, conc
 
 
 def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile by the nearest-rank method."""
     ordered = sorted(values)
     if not ordered:
         return float("nan")
@@ -239,6 +242,7 @@ def process_cpu_seconds(pid: int) -> float:
 
 
 def machine() -> dict[str, Any]:
+    """What the numbers depend on: load, cores, Python."""
     return {"loadavg": list(os.getloadavg()), "cpu_count": os.cpu_count(), "python": sys.version.split()[0]}
 
 
@@ -342,6 +346,7 @@ def bench_verify(events: int) -> dict:
 
 
 def print_table(rows: list[dict], verify: dict | None) -> None:
+    """One table per run, the same columns every time."""
     print(
         f"{'database':<11}{'conc':>5}{'secs':>7}{'tx':>8}{'fail':>6}{'tx/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
         f"{'max ms':>9}{'cpu ms/tx':>10}{'cpu share':>10}{'tx/s/core':>10}{'load1':>7}"
@@ -361,6 +366,7 @@ def print_table(rows: list[dict], verify: dict | None) -> None:
 
 
 def save(rows: list[dict], verify: dict | None, targets: dict) -> Path:
+    """Keep the run as benchmarks/results/ingest.json."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / "ingest.json"
     out.write_text(

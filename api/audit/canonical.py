@@ -18,6 +18,7 @@ def canonical(value: Any) -> bytes:
 
 
 def sha256_hex(data: bytes) -> str:
+    """SHA-256 as lowercase hex."""
     return hashlib.sha256(data).hexdigest()
 
 

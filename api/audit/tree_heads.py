@@ -23,6 +23,7 @@ def event_hashes(session: Session, limit: int | None = None) -> list[bytes]:
 
 
 def tree_head_record(head: TreeHead) -> dict[str, Any]:
+    """A tree head as a plain dict (the signed fields plus the signature)."""
     return {
         "tree_size": head.tree_size,
         "root_hash": head.root_hash,
@@ -65,10 +66,12 @@ def issue_tree_head(
 
 
 def latest_tree_head(session: Session) -> TreeHead | None:
+    """The largest signed tree head, if any."""
     return session.exec(select(TreeHead).order_by(col(TreeHead.tree_size).desc()).limit(1)).first()
 
 
 def all_tree_heads(session: Session) -> list[TreeHead]:
+    """Every signed tree head, smallest first."""
     return list(session.exec(select(TreeHead).order_by(col(TreeHead.tree_size))))
 
 
