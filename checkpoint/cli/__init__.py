@@ -42,6 +42,11 @@ COMMANDS = [
     ("bench", "bench_names:names"),
     ("bench", "bench_enrol:enrol"),
     ("bench", "bench_snapshot:snapshot"),
+    ("cli", "serve:serve"),
+    ("cli", "audit:audit"),
+    ("cli", "retention:retention"),
+    ("cli", "users:users"),
+    ("bench", "bench_ingest:ingest"),
 ]
 
 
