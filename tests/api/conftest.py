@@ -17,6 +17,7 @@ from api.accounts import create_user
 from api.app import create_app
 from api.audit.chain import SYSTEM
 from api.db import create_schema, make_engine
+from api.models import api_tables
 from api.schemas import Role, UserCreate
 from benchmarks.postgres_server import start_postgres
 from checkpoint.settings import Settings
@@ -48,14 +49,14 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     engine = make_engine(postgres_url)
-    SQLModel.metadata.drop_all(engine)
+    SQLModel.metadata.drop_all(engine, tables=api_tables())
     create_schema(engine)
     yield engine
     engine.dispose()
 
 
 def _truncate(engine: Engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    names = ", ".join(f'"{t.name}"' for t in api_tables())
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
