@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, Text
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, MetaData, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -176,3 +176,25 @@ class TreeHead(SQLModel, table=True):
     timestamp: str = Field(max_length=40)
     key_id: str = Field(max_length=64)
     signature: str = Field(max_length=128)
+
+
+def api_metadata() -> MetaData:
+    """Metadata holding only the central service's tables.
+
+    SQLModel keeps one metadata for every table class imported in a process, watchlists' included; creating
+    or migrating "everything" would put watchlist tables in the central database and vice versa.
+    """
+    metadata = MetaData()
+    for model in (
+        User,
+        Kiosk,
+        AccessToken,
+        ScreeningTransaction,
+        Disposition,
+        Review,
+        AuditEvent,
+        AuditPayload,
+        TreeHead,
+    ):
+        model.__table__.to_metadata(metadata)
+    return metadata

@@ -47,14 +47,18 @@ def det_png(curves: dict[str, dict[str, np.ndarray]], operating_points: dict[str
 
     fig, ax = plt.subplots(figsize=(6, 4.5))
     for name, c in curves.items():
-        ax.plot(deviate(c["fmr"]), deviate(c["fnmr"]), label=name)
+        # Rates of exactly 0 or 1 sit at infinity on these axes: leave them out rather than pin them to an edge.
+        keep = (c["fmr"] > 0) & (c["fnmr"] > 0) & (c["fmr"] < 1) & (c["fnmr"] < 1)
+        ax.plot(deviate(c["fmr"][keep]), deviate(c["fnmr"][keep]), label=name)
     for label, (fmr_value, fnmr_value) in operating_points.items():
         x, y = deviate(np.array([fmr_value]))[0], deviate(np.array([fnmr_value]))[0]
         ax.plot([x], [y], "o", color="crimson")
         ax.annotate(label, (x, y), textcoords="offset points", xytext=(6, 4))
-    ticks = np.array([1e-5, 1e-4, 1e-3, 1e-2, 0.05, 0.2, 0.5])
+    ticks = np.array([1e-5, 1e-4, 1e-3, 1e-2, 0.1, 0.5])
     ax.set_xticks(deviate(ticks), [f"{t:g}" for t in ticks])
     ax.set_yticks(deviate(ticks), [f"{t:g}" for t in ticks])
+    ax.set_xlim(deviate(np.array([5e-6]))[0], deviate(np.array([0.6]))[0])
+    ax.set_ylim(deviate(np.array([5e-6]))[0], deviate(np.array([0.6]))[0])
     ax.set_xlabel("FMR")
     ax.set_ylabel("FNMR")
     ax.set_title("DET")

@@ -32,13 +32,14 @@ class PipelineConfig:
     embedder: str = "onnx"
     detector: str = "hog"
     upsample: int = 1
+    fallback_detector: str | None = "cnn"
     # make_embedder keyword arguments (models_dir, threads, ...): where a backend's files are, not what it computes.
     embedder_options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def key(self, model_id: str) -> str:
         # The backend is part of the key even when two backends share a model id (dlib and its ONNX
         # conversion), so a benchmark comparing them really computes both.
-        return f"{model_id}|{self.embedder}|{self.detector}|up{self.upsample}"
+        return f"{model_id}|{self.embedder}|{self.detector}|up{self.upsample}|fallback-{self.fallback_detector}"
 
 
 REFERENCE_KEY = "dlib-reference|hog|up1"
@@ -103,7 +104,9 @@ _WORKER: dict = {}
 def _init_worker(config: PipelineConfig, reference: bool) -> None:
     from edge.face.factory import make_analyzer
 
-    _WORKER["analyzer"] = make_analyzer(config.embedder, config.detector, config.upsample, **config.embedder_options)
+    _WORKER["analyzer"] = make_analyzer(
+        config.embedder, config.detector, config.upsample, None, config.fallback_detector, **config.embedder_options
+    )
     if reference:
         import dlib
 

@@ -53,18 +53,31 @@ def fnmr_at_fmr(genuine: np.ndarray, impostor: np.ndarray, target_fmr: float) ->
     return fnmr(genuine, threshold), threshold
 
 
+def _rates_at(genuine: np.ndarray, impostor: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(FMR, FNMR) at each threshold, by binary search in the sorted scores: O((n + t) log n)."""
+    gen, imp = np.sort(genuine), np.sort(impostor)
+    fmr_values = (imp.size - np.searchsorted(imp, thresholds, side="left")) / imp.size
+    fnmr_values = np.searchsorted(gen, thresholds, side="left") / gen.size
+    return fmr_values, fnmr_values
+
+
 def roc(genuine: np.ndarray, impostor: np.ndarray, n_points: int = 200) -> dict[str, np.ndarray]:
-    """ROC/DET points: thresholds with their FMR and FNMR (DET plots FNMR against FMR on normal-deviate axes)."""
+    """ROC/DET points: thresholds with their FMR and FNMR (DET plots FNMR against FMR on normal-deviate axes).
+
+    Thresholds cover the genuine scores evenly and the impostor tail on a log scale of FMR, so the low-FMR
+    end of the curve, where operating points sit, is drawn from real points rather than interpolated.
+    """
     gen, imp = _scores(genuine), _scores(impostor)
+    if gen.size == 0 or imp.size == 0:
+        raise ValueError("ROC needs genuine and impostor scores")
     finite = np.concatenate([gen[np.isfinite(gen)], imp[np.isfinite(imp)]])
     if finite.size == 0:
         raise ValueError("no finite scores")
-    thresholds = np.unique(np.quantile(finite, np.linspace(0.0, 1.0, n_points)))
-    return {
-        "threshold": thresholds,
-        "fmr": np.array([fmr(imp, t) for t in thresholds]),
-        "fnmr": np.array([fnmr(gen, t) for t in thresholds]),
-    }
+    tail = [threshold_at_fmr(imp, f) for f in np.logspace(np.log10(max(1.0 / imp.size, 1e-7)), -0.01, n_points // 2)]
+    spread = np.quantile(finite, np.linspace(0.0, 1.0, n_points // 2))
+    thresholds = np.unique(np.concatenate([spread, tail, [finite.min(), np.nextafter(finite.max(), np.inf)]]))
+    fmr_values, fnmr_values = _rates_at(gen, imp, thresholds)
+    return {"threshold": thresholds, "fmr": fmr_values, "fnmr": fnmr_values}
 
 
 def eer(genuine: np.ndarray, impostor: np.ndarray) -> tuple[float, float]:
@@ -73,14 +86,9 @@ def eer(genuine: np.ndarray, impostor: np.ndarray) -> tuple[float, float]:
     candidates = np.unique(np.concatenate([gen[np.isfinite(gen)], imp[np.isfinite(imp)]]))
     if candidates.size == 0:
         raise ValueError("no finite scores")
-    best = None
-    for t in candidates:
-        a, b = fmr(imp, t), fnmr(gen, t)
-        gap = abs(a - b)
-        if best is None or gap < best[0]:
-            best = (gap, (a + b) / 2, float(t))
-    assert best is not None
-    return best[1], best[2]
+    fmr_values, fnmr_values = _rates_at(gen, imp, candidates)
+    best = int(np.argmin(np.abs(fmr_values - fnmr_values)))
+    return float((fmr_values[best] + fnmr_values[best]) / 2), float(candidates[best])
 
 
 def accuracy(genuine: np.ndarray, impostor: np.ndarray, threshold: float) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,7 +103,9 @@ def stage_timing(paths: list[Path], config: PipelineConfig, faces: int) -> dict:
     from edge.face.factory import make_analyzer
     from edge.image import load_image
 
-    analyzer = make_analyzer(config.embedder, config.detector, config.upsample, **config.embedder_options)
+    analyzer = make_analyzer(
+        config.embedder, config.detector, config.upsample, None, config.fallback_detector, **config.embedder_options
+    )
     samples: dict[str, list[float]] = {"detect": [], "landmarks": [], "quality": [], "embed": [], "total": []}
     analyzer.primary(load_image(paths[0]))  # warm-up
     for path in paths:
@@ -139,6 +142,7 @@ def run(
     timing_faces: int = 200,
     results_dir: Path = RESULTS_DIR,
     progress: bool = True,
+    also: tuple[str, ...] = (),
 ) -> dict:
     """Run the whole benchmark; returns the result dict and writes it (and the calibration) to disk."""
     started = time.perf_counter()
@@ -150,7 +154,7 @@ def run(
     extraction = extract_templates(paths, config, cache_path, workers, reference, progress)
     extract_seconds = time.perf_counter() - started
 
-    ours = Scorer(f"ours ({config.embedder}, {config.detector})", extraction.templates, extraction.ok, False)
+    ours = Scorer(f"ours ({config.embedder}, {_detectors(config)})", extraction.templates, extraction.ok, False)
     results = {
         "benchmark": "verify",
         "protocol": "LFW View 2 pairs, leave-one-fold-out thresholds",
@@ -163,7 +167,12 @@ def run(
             "images": len(paths),
         },
         "model_id": extraction.model_id,
-        "pipeline": {"embedder": config.embedder, "detector": config.detector, "upsample": config.upsample},
+        "pipeline": {
+            "embedder": config.embedder,
+            "detector": config.detector,
+            "upsample": config.upsample,
+            "fallback_detector": config.fallback_detector,
+        },
         "failure_to_acquire": _fta(extraction, pairs, rows, ours=True),
         "ours": cross_validate(ours, pairs, rows, identities),
     }
@@ -175,6 +184,20 @@ def run(
         results["accuracy_points_vs_reference"] = 100 * (
             results["ours"]["accuracy_mean"] - results["reference"]["accuracy_mean"]
         )
+    for name in also:
+        # Another backend on the same images in the same run, e.g. dlib beside its ONNX conversion.
+        other = extract_templates(paths, replace(config, embedder=name), cache_path, workers, False, progress)
+        scorer = Scorer(f"also ({name}, {_detectors(config)})", other.templates, other.ok, False)
+        entry = cross_validate(scorer, pairs, rows, identities)
+        a = np.array([rows[p.a] for p in pairs])
+        b = np.array([rows[p.b] for p in pairs])
+        both = np.isfinite(ours.pair_scores(a, b)) & np.isfinite(scorer.pair_scores(a, b))
+        entry["model_id"] = other.model_id
+        entry["failure_to_acquire"] = _fta(other, pairs, rows, ours=True)
+        entry["max_abs_pair_score_difference_vs_ours"] = float(
+            np.max(np.abs(ours.pair_scores(a, b)[both] - scorer.pair_scores(a, b)[both]))
+        )
+        results.setdefault("also", {})[name] = entry
     calibration = calibrate(ours, identities, extraction.model_id, f"LFW-dev ({images})", fingerprint)
     results["calibration"] = json.loads(calibration.to_json())
     if calibration_dir is not None:
@@ -185,10 +208,14 @@ def run(
     results["extract_seconds"] = round(extract_seconds, 1)
     results["machine"] = machine_info()
     results_dir.mkdir(parents=True, exist_ok=True)
-    out = results_dir / f"verify-{config.embedder}-{config.detector}.json"
+    out = results_dir / f"verify-{config.embedder}-{_detectors(config)}.json"
     out.write_text(json.dumps(results, indent=2, default=_json_default) + "\n")
     results["results_file"] = str(out)
     return results
+
+
+def _detectors(config: PipelineConfig) -> str:
+    return config.detector + (f"+{config.fallback_detector}" if config.fallback_detector else "")
 
 
 def _fta(extraction: Extraction, pairs: list[Pair], rows: dict[Path, int], ours: bool) -> dict:
@@ -213,15 +240,18 @@ def format_table(results: dict) -> str:
         f"  images={results['dataset']['images']}",
         f"{'pipeline':34} {'accuracy %':>16} {'FNMR@FMR1e-3 %':>16} {'EER %':>7} {'FTA img':>8} {'FTA pairs':>9}",
     ]
-    for key, fta_key in (("ours", "failure_to_acquire"), ("reference", "reference_failure_to_acquire")):
-        if key not in results:
-            continue
-        r, fta = results[key], results[fta_key]
+    rows = [(results["ours"], results["failure_to_acquire"])]
+    rows += [(r, r["failure_to_acquire"]) for r in results.get("also", {}).values()]
+    if "reference" in results:
+        rows.append((results["reference"], results["reference_failure_to_acquire"]))
+    for r, fta in rows:
         lines.append(
             f"{r['pipeline']:34} {100 * r['accuracy_mean']:8.2f} ± {100 * r['accuracy_std']:4.2f}"
             f" {100 * r['fnmr_at_fmr_1e-3_mean']:8.2f} ± {100 * r['fnmr_at_fmr_1e-3_std']:4.2f}"
             f" {100 * r['eer_protocol_pairs']:7.2f} {fta['images']:8d} {fta['pairs_affected']:9d}"
         )
+    for name, r in results.get("also", {}).items():
+        lines.append(f"{name} vs ours: largest pair-score difference {r['max_abs_pair_score_difference_vs_ours']:.2e}")
     if "accuracy_points_vs_reference" in results:
         lines.append(f"ours - reference: {results['accuracy_points_vs_reference']:+.2f} accuracy points")
     timing = results.get("timing")

@@ -37,6 +37,7 @@ def compare_images(a: Path, b: Path, settings: Settings, fmr: float | None = Non
         settings.face_detector,
         settings.face_upsample,
         quality_gate(settings),
+        settings.fallback_detector,
         **settings.embedder_options(),
     )
     # Look the threshold up before the slow work so a missing calibration fails fast.

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # Face pipeline
     face_detector: Literal["hog", "cnn"] = "hog"
     face_upsample: int = Field(1, ge=0, le=3, description="image pyramid upsampling before detection")
+    face_fallback_detector: Literal["cnn", "none"] = Field(
+        "cnn", description="detector tried when the main one finds no face (none: report no face at once)"
+    )
     embedder: Literal["onnx", "dlib", "arcface"] = Field(
         "onnx", description="onnx: dlib's ResNet converted to ONNX (default); dlib: the reference; arcface: a file"
     )
@@ -71,9 +74,40 @@ class Settings(BaseSettings):
     quality_min_contrast: float = 20.0
     quality_min_score: float = 40.0
 
+    # Document reader (edge.document): MRZ location, OCR, checks, portrait
+    document_detect_side: int = Field(640, ge=320, le=2000, description="longest image side the text detector sees")
+    document_ocr_threads: int = Field(2, ge=1, le=64, description="onnxruntime threads for the OCR models")
+    document_max_validity_years: int = Field(15, ge=1, description="later expiry dates are implausible")
+
     # Decisions: thresholds are always looked up in the model's calibration file at this FMR
     target_fmr: float = Field(1e-3, gt=0, lt=1)
 
+    # --- watchlists (issue 6) ---
+    # Database of watchlists (SQLAlchemy URL); empty means the SQLite file <data_dir>/watchlists.sqlite.
+    watchlists_db_url: str = ""
+    # Name screening cut-off on the 0-1 name score; chosen on benchmarks/data/name_pairs.csv (`checkpoint bench
+    # names`): 0.88 gave precision 0.97 / recall 0.99 there.
+    watchlists_name_cutoff: float = Field(0.88, gt=0, le=1)
+    # Keep the enrolment source photo in the database (off: only its SHA-256 is kept).
+    watchlists_keep_source_images: bool = False
+    # Longest side in pixels of the face thumbnail shipped to kiosks for lists that allow one.
+    watchlists_thumbnail_px: int = Field(96, ge=32, le=256)
+    # Enrolment quality gate: stricter than screening (the enrolled template is compared with every traveller).
+    enrol_quality_min_inter_eye_px: float = 35.0
+    enrol_quality_max_yaw_deg: float = 25.0
+    enrol_quality_max_pitch_deg: float = 20.0
+    enrol_quality_max_roll_deg: float = 15.0
+    enrol_quality_min_sharpness: float = 25.0
+    enrol_quality_min_brightness: float = 50.0
+    enrol_quality_max_brightness: float = 210.0
+    enrol_quality_min_contrast: float = 22.0
+    enrol_quality_min_score: float = 55.0
+    # Snapshot signing: the centre's Ed25519 private key (PEM) and the public key kiosks verify with.
+    # Empty means <data_dir>/keys/snapshot-signing.pem and <data_dir>/keys/snapshot-signing.pub.pem.
+    snapshot_private_key: Path | None = None
+    snapshot_public_key: Path | None = None
+    # Where a kiosk keeps the snapshot bundle it screens with (empty: <data_dir>/snapshot).
+    snapshot_dir: Path | None = None
     # Central service (api/): database, tokens, limits, retention
     database_url: str | None = Field(
         None,
@@ -126,6 +160,22 @@ class Settings(BaseSettings):
         return self.data_dir / "cache"
 
     @property
+    def watchlists_url(self) -> str:
+        return self.watchlists_db_url or f"sqlite:///{self.data_dir / 'watchlists.sqlite'}"
+
+    @property
+    def snapshot_private_key_path(self) -> Path:
+        return self.snapshot_private_key or self.data_dir / "keys" / "snapshot-signing.pem"
+
+    @property
+    def snapshot_public_key_path(self) -> Path:
+        return self.snapshot_public_key or self.data_dir / "keys" / "snapshot-signing.pub.pem"
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.snapshot_dir or self.data_dir / "snapshot"
+
+    @property
     def database_url_or_default(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'central.sqlite3'}"
 
@@ -136,6 +186,10 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def fallback_detector(self) -> str | None:
+        return None if self.face_fallback_detector == "none" else self.face_fallback_detector
 
     def embedder_options(self) -> dict:
         """Keyword arguments for edge.face.factory.make_embedder / make_analyzer besides the backend name."""

@@ -14,19 +14,16 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from matcher.errors import MatcherError
+
 FORMAT = "checkpoint-calibration/1"
 SHIPPED_DIR = Path(__file__).resolve().parent / "calibrations"
 
 
-class CalibrationError(Exception):
+class CalibrationError(MatcherError):
     """No usable calibration for a model, or a request it cannot answer."""
 
     code = "calibration_error"
-
-    def __init__(self, problem: str, remedy: str) -> None:
-        super().__init__(f"{problem}. {remedy}")
-        self.problem = problem
-        self.remedy = remedy
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
-from sqlmodel import SQLModel
 
-from api import models  # noqa: F401  (registers the tables)
+from api import models
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
@@ -19,7 +18,7 @@ connectable = config.attributes.get("connection") or create_engine(url)
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
-    context.configure(connection=connection, target_metadata=SQLModel.metadata, compare_type=True)
+    context.configure(connection=connection, target_metadata=models.api_metadata(), compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 

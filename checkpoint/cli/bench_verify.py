@@ -15,6 +15,13 @@ import click
 @click.option("--no-reference", is_flag=True, help="skip dlib's reference pipeline")
 @click.option("--timing-faces", type=int, default=200, show_default=True, help="faces timed per stage (0: none)")
 @click.option("--embedder", type=click.Choice(["onnx", "dlib", "arcface"]), help="override the configured embedder")
+@click.option(
+    "--also",
+    "also",
+    multiple=True,
+    type=click.Choice(["onnx", "dlib", "arcface"]),
+    help="cross-validate another embedder on the same images in the same run (repeatable)",
+)
 @click.option("--ship", is_flag=True, help="also write the calibration into matcher/calibrations/ (for a release)")
 @click.option("--quiet", is_flag=True, help="no progress bar")
 def verify(
@@ -24,6 +31,7 @@ def verify(
     no_reference: bool,
     timing_faces: int,
     embedder: str | None,
+    also: tuple[str, ...],
     ship: bool,
     quiet: bool,
 ) -> None:
@@ -37,7 +45,11 @@ def verify(
     images = images or settings.lfw_dir / "images"
     pairs_file = pairs_file or images.parent / "pairs.txt"
     config = PipelineConfig(
-        embedder or settings.embedder, settings.face_detector, settings.face_upsample, settings.embedder_options()
+        embedder or settings.embedder,
+        settings.face_detector,
+        settings.face_upsample,
+        settings.fallback_detector,
+        settings.embedder_options(),
     )
     results = run(
         images,
@@ -49,6 +61,7 @@ def verify(
         reference=not no_reference,
         timing_faces=timing_faces,
         progress=not quiet,
+        also=also,
     )
     click.echo(format_table(results))
     click.echo(f"results: {results['results_file']}")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
+from pydantic import ValidationError
 
 # Exit codes a script can rely on.
 EXIT_OK = 0
@@ -12,14 +15,23 @@ EXIT_BAD_INPUT = 3  # the input (an image, a file, a document) cannot be used
 EXIT_UNAVAILABLE = 4  # a model, a file or a service the command needs is missing
 
 
+# "module:Exception" — the base class of each package's user-caused errors; one line per package.
+USER_ERRORS = [
+    "edge.errors:EdgeError",
+    "matcher.errors:MatcherError",
+    "benchmarks.lfw:DatasetError",
+    "api.errors:ApiError",
+    "watchlists.errors:WatchlistError",
+]
+
+
 def user_error_types() -> tuple[type[BaseException], ...]:
     """Exception bases that mean "the user's input or set-up is wrong", not a bug."""
-    from api.errors import ApiError
-    from benchmarks.lfw import DatasetError
-    from edge.errors import EdgeError
-    from matcher.calibration import CalibrationError
-
-    return (EdgeError, CalibrationError, DatasetError, ApiError)
+    types = []
+    for target in USER_ERRORS:
+        module, name = target.split(":")
+        types.append(getattr(importlib.import_module(module), name))
+    return tuple(types)
 
 
 def exit_code_for(exc: BaseException) -> int:
@@ -48,4 +60,11 @@ def run_with_clean_errors(group: click.Group, argv: list[str]) -> int:
     except FileNotFoundError as exc:
         click.echo(f"checkpoint: {exc}", err=True)
         return EXIT_UNAVAILABLE
+    except ValidationError as exc:
+        # Settings are validated when first read; name the variable to fix rather than print a traceback.
+        problems = "; ".join(
+            f"CHECKPOINT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        click.echo(f"checkpoint: invalid configuration ({problems}). Fix the variable or the TOML file", err=True)
+        return EXIT_USAGE
     return EXIT_OK

@@ -45,7 +45,14 @@ def make_analyzer(
     detector: str = "hog",
     upsample: int = 1,
     gate: QualityGate | None = None,
+    fallback_detector: str | None = "cnn",
     **embedder_options,
 ) -> FaceAnalyzer:
     """A FaceAnalyzer with the named embedder; `embedder_options` go to `make_embedder`."""
-    return FaceAnalyzer(make_embedder(embedder, **embedder_options), detector, upsample, gate or QualityGate())
+    return FaceAnalyzer(
+        make_embedder(embedder, **embedder_options),
+        detector,
+        upsample,
+        gate or QualityGate(),
+        fallback_detector_name=fallback_detector,
+    )

@@ -6,9 +6,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
 
 from api.migrations_runner import upgrade
+from api.models import api_metadata
 
 
 def test_upgrade_head_matches_models_on_postgres(postgres_url):
@@ -20,7 +20,7 @@ def test_upgrade_head_matches_models_on_postgres(postgres_url):
     upgrade(url)
     engine = create_engine(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), api_metadata())
         tables = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname='public'")).scalars())
     engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"

@@ -112,3 +112,19 @@ def test_lfw_same_people_score_higher_than_different_people(analyzer: FaceAnalyz
     assert np.median(mated) > np.median(non_mated) + 0.08  # dlib templates are not centred: cosines run high
     correct = sum(s >= threshold for s in mated) + sum(s < threshold for s in non_mated)
     assert correct >= 36, f"{correct}/40 decided correctly at FMR 1e-2"
+
+
+def test_cnn_fallback_finds_a_face_hog_misses_and_says_so(analyzer: FaceAnalyzer, astronaut) -> None:
+    tilted = _rotate(astronaut, 50, (220, 120))  # HOG's frontal templates give up at this roll
+    face = analyzer.primary(tilted)
+    assert any("found by the cnn detector" in note for note in face.notes)
+    upright = analyzer.primary(astronaut).embedding
+    assert float(face.embedding @ upright) >= load_calibration(analyzer.model_id).threshold_at(1e-3)
+
+
+def test_without_fallback_a_hog_miss_is_no_face(astronaut, tmp_path) -> None:
+    from edge.face.factory import make_analyzer
+
+    hog_only = make_analyzer("onnx", fallback_detector=None, models_dir=tmp_path)
+    with pytest.raises(NoFaceFound):
+        hog_only.primary(_rotate(astronaut, 50, (220, 120)))
