@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from api.accounts import create_user
 from api.app import create_app
 from api.audit.chain import SYSTEM
 from api.db import create_schema, make_engine
+from api.models import api_metadata
 from api.schemas import Role, UserCreate
 from benchmarks.postgres_server import start_postgres
 from checkpoint.settings import Settings
@@ -48,14 +49,14 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     engine = make_engine(postgres_url)
-    SQLModel.metadata.drop_all(engine)
+    api_metadata().drop_all(engine)
     create_schema(engine)
     yield engine
     engine.dispose()
 
 
 def _truncate(engine: Engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    names = ", ".join(f'"{t.name}"' for t in api_metadata().sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
