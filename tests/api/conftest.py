@@ -86,6 +86,7 @@ def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
         max_face_image_bytes=64 * 1024,
         tree_head_every_events=1000,
         retention_interval_minutes=0,
+        tree_head_interval_minutes=0,
     )
 
 
