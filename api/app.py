@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -45,15 +45,28 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
 
 
 @asynccontextmanager
-async def _periodic_retention(app: FastAPI) -> AsyncIterator[None]:
-    """Purge on a timer while the service runs (the CLI command does the same on demand)."""
-    minutes = app.state.settings.retention_interval_minutes
-    task = asyncio.create_task(retention_loop(app, minutes * 60)) if minutes > 0 else None
+async def _background_tasks(app: FastAPI) -> AsyncIterator[None]:
+    """Timers while the service runs: retention purges and signed tree heads (both also available on demand)."""
+    settings = app.state.settings
+    tasks = []
+    if settings.retention_interval_minutes > 0:
+        tasks.append(asyncio.create_task(retention_loop(app, settings.retention_interval_minutes * 60)))
+    if settings.tree_head_interval_minutes > 0:
+        tasks.append(asyncio.create_task(tree_head_loop(app, settings.tree_head_interval_minutes * 60)))
     try:
         yield
     finally:
-        if task is not None:
+        for task in tasks:
             task.cancel()
+
+
+async def _every(seconds: float, what: str, work: Callable[[], None]) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await asyncio.to_thread(work)
+        except Exception:  # a failed round must not stop the service; the next period retries
+            log.exception("periodic %s failed", what)
 
 
 async def retention_loop(app: FastAPI, seconds: float) -> None:
@@ -64,12 +77,18 @@ async def retention_loop(app: FastAPI, seconds: float) -> None:
         with Session(app.state.engine, expire_on_commit=False) as session:
             run_retention(session, app.state.trail, policy)
 
-    while True:
-        await asyncio.sleep(seconds)
-        try:
-            await asyncio.to_thread(once)
-        except Exception:  # a failed purge must not stop the service; it is retried next period
-            log.exception("periodic retention run failed")
+    await _every(seconds, "retention run", once)
+
+
+async def tree_head_loop(app: FastAPI, seconds: float) -> None:
+    """Sign a tree head every `seconds` when events arrived since the last one, until cancelled."""
+
+    def once() -> None:
+        with Session(app.state.engine, expire_on_commit=False) as session:
+            app.state.trail.sign_head(session)  # idempotent per tree size: a quiet period adds nothing
+            session.commit()
+
+    await _every(seconds, "tree head", once)
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
@@ -78,7 +97,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     if is_sqlite(engine):
         create_schema(engine)
     app = FastAPI(
-        lifespan=_periodic_retention,
+        lifespan=_background_tasks,
         title="Checkpoint central service",
         description="Screening transactions, decisions, reviews and a verifiable audit trail.",
         version="0.1.0",

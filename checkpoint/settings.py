@@ -124,6 +124,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(2 * 1024 * 1024, gt=0, description="larger request bodies are refused (413)")
     max_face_image_bytes: int = Field(512 * 1024, gt=0, description="largest face image a kiosk may upload")
     tree_head_every_events: int = Field(1000, gt=0, description="a signed tree head is issued after this many events")
+    tree_head_interval_minutes: int = Field(10, ge=0, description="and at least this often if events arrived; 0 = off")
     retention_cleared_biometrics_days: int = Field(1, ge=0, description="cleared travellers' face data")
     retention_cleared_days: int = Field(30, ge=0, description="cleared travellers' personal data")
     retention_referred_days: int = Field(365, ge=0, description="referred travellers' personal data")

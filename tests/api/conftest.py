@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from api.accounts import create_user
 from api.app import create_app
 from api.audit.chain import SYSTEM
 from api.db import create_schema, make_engine
-from api.models import api_tables
+from api.models import api_metadata, api_tables
 from api.schemas import Role, UserCreate
 from benchmarks.postgres_server import start_postgres
 from checkpoint.settings import Settings
@@ -49,7 +49,7 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     engine = make_engine(postgres_url)
-    SQLModel.metadata.drop_all(engine, tables=api_tables())
+    api_metadata().drop_all(engine)
     create_schema(engine)
     yield engine
     engine.dispose()
@@ -86,6 +86,7 @@ def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
         max_face_image_bytes=64 * 1024,
         tree_head_every_events=1000,
         retention_interval_minutes=0,
+        tree_head_interval_minutes=0,
     )
 
 
