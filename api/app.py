@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from api.audit.signing import load_or_create_private_key
 from api.audit.trail import AuditTrail
@@ -18,9 +18,10 @@ from api.db import create_schema, is_sqlite, make_engine
 from api.http_errors import install_error_handlers
 from api.limits import RequestLimits
 from api.retention import RetentionPolicy, run_retention
-from api.routes import audit, auth, kiosks, pages, transactions, users
+from api.routes import audit, auth, kiosks, pages, transactions, users, watchlists
 from api.security import AuthPolicy, make_hasher
 from checkpoint.settings import Settings
+from watchlists.db import watchlist_tables
 
 log = logging.getLogger("api")
 
@@ -96,6 +97,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     engine = engine or make_engine(settings.database_url_or_default)
     if is_sqlite(engine):
         create_schema(engine)
+    # Watchlist tables live in the same database so a change and its audit event commit together.
+    SQLModel.metadata.create_all(engine, tables=watchlist_tables())
     app = FastAPI(
         lifespan=_background_tasks,
         title="Checkpoint central service",
@@ -108,7 +111,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.auth_policy = auth_policy(settings)
     install_error_handlers(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
-    for module in (auth, users, kiosks, transactions, audit, pages):
+    for module in (auth, users, kiosks, transactions, watchlists, audit, pages):
         app.include_router(module.router)
 
     @app.get("/health", tags=["health"])

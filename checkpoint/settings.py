@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     target_fmr: float = Field(1e-3, gt=0, lt=1)
 
     # --- watchlists (issue 6) ---
-    # Database of watchlists (SQLAlchemy URL); empty means the SQLite file <data_dir>/watchlists.sqlite.
+    # Database of watchlists (SQLAlchemy URL); empty means the central service's database (database_url).
     watchlists_db_url: str = ""
     # Name screening cut-off on the 0-1 name score; chosen on benchmarks/data/name_pairs.csv (`checkpoint bench
     # names`): 0.88 gave precision 0.97 / recall 0.99 there.
@@ -162,7 +162,8 @@ class Settings(BaseSettings):
 
     @property
     def watchlists_url(self) -> str:
-        return self.watchlists_db_url or f"sqlite:///{self.data_dir / 'watchlists.sqlite'}"
+        # At the centre the lists share the central database, so each change and its audit event commit together.
+        return self.watchlists_db_url or self.database_url_or_default
 
     @property
     def snapshot_private_key_path(self) -> Path:
@@ -171,6 +172,11 @@ class Settings(BaseSettings):
     @property
     def snapshot_public_key_path(self) -> Path:
         return self.snapshot_public_key or self.data_dir / "keys" / "snapshot-signing.pub.pem"
+
+    @property
+    def published_snapshots_dir(self) -> Path:
+        """Where the centre keeps the signed bundles it has published."""
+        return self.data_dir / "published-snapshots"
 
     @property
     def snapshot_path(self) -> Path:

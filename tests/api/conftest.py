@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from api.accounts import create_user
 from api.app import create_app
@@ -21,6 +21,7 @@ from api.models import api_metadata, api_tables
 from api.schemas import Role, UserCreate
 from benchmarks.postgres_server import start_postgres
 from checkpoint.settings import Settings
+from watchlists.db import watchlist_tables
 
 PASSWORD = "correct horse battery staple"
 STAFF_ROLES = [r for r in Role if r != Role.KIOSK]
@@ -51,12 +52,13 @@ def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     engine = make_engine(postgres_url)
     api_metadata().drop_all(engine)
     create_schema(engine)
+    SQLModel.metadata.create_all(engine, tables=watchlist_tables())  # as create_app does on every database
     yield engine
     engine.dispose()
 
 
 def _truncate(engine: Engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in api_tables())
+    names = ", ".join(f'"{t.name}"' for t in [*api_tables(), *watchlist_tables()])
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
