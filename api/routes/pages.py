@@ -167,9 +167,12 @@ def audit_page(
 
 
 @router.get("/benchmarks", response_class=HTMLResponse)
-def benchmarks_page(request: Request, auditor: Annotated[Principal, allow(Role.AUDITOR)]) -> HTMLResponse:
-    """The benchmark reports on this server."""
+def benchmarks_page(
+    request: Request, auditor: Annotated[Principal, allow(Role.AUDITOR)], session: SessionDep, trail: TrailDep
+) -> HTMLResponse:
+    """The benchmark reports on this server (each new one recorded in the chain as published)."""
     directory = request.app.state.settings.benchmark_results_dir
+    reports.record_publications(session, trail, directory)
     return _page(request, "benchmarks.html", principal=auditor, reports=reports.list_reports(directory), content=None)
 
 
