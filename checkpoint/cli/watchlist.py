@@ -31,6 +31,31 @@ def _engine():
     return make_engine(settings.watchlists_url)
 
 
+def _chain(actor: str, action: str, obj: str, payload: dict) -> None:
+    """Append a watchlist change made here to the central audit chain, right after the change committed.
+
+    By default the lists live in the central database, so the chain is the same one `checkpoint serve` keeps;
+    payloads carry counts and reasons, never names.
+    """
+    from sqlmodel import Session
+
+    from api.audit.chain import Actor
+    from api.audit.signing import load_or_create_private_key
+    from api.audit.trail import AuditTrail
+    from api.db import create_schema, is_sqlite, make_engine
+    from checkpoint.settings import get_settings
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url_or_default)
+    if is_sqlite(engine):
+        create_schema(engine)
+    trail = AuditTrail(load_or_create_private_key(settings.audit_key_path), settings.tree_head_every_events)
+    with Session(engine) as session:
+        trail.record(session, Actor(actor, "watchlist_admin"), action, obj, payload)
+        session.commit()
+    engine.dispose()
+
+
 @click.group()
 def watchlist() -> None:
     """Watchlists: entries with legal basis and review dates, enrolment from photos, signed kiosk snapshots."""
@@ -66,6 +91,7 @@ def create(name: str, category: str, authority: str, legal_basis: str, thumbnail
         )
         created = create_watchlist(session, data, actor, reason)
         session.commit()
+        _chain(actor, "watchlist.create", f"watchlist:{created.id}", {**data.model_dump(mode="json"), "reason": reason})
         click.echo(f"created watchlist {created.name} ({created.category.value})")
 
 
@@ -103,6 +129,8 @@ def import_(folder: Path, manifest_path: Path, watchlist_name: str, review_by, r
         progress=not quiet,
     )
     report = enrol_folder(_engine(), watchlist_name, folder, subjects, analyzer, options)
+    counts = report.summary().splitlines()[:2]  # counts only: the lines after name people
+    _chain(actor, "watchlist.import", f"watchlist:{watchlist_name}", {"reason": reason, "summary": counts})
     click.echo(report.summary())
     if report_path:
         report_path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -121,6 +149,8 @@ def import_documents_(csv_file: Path, watchlist_name: str, review_by, actor: str
     report = import_documents(
         _engine(), watchlist_name, csv_file, actor, reason, review_by.date() if review_by else None
     )
+    counts = report.summary().splitlines()[:1]
+    _chain(actor, "watchlist.import_documents", f"watchlist:{watchlist_name}", {"reason": reason, "summary": counts})
     click.echo(report.summary())
 
 
@@ -155,7 +185,9 @@ def _status_command(action_name: str, help_text: str):
         with Session(_engine()) as session:
             subject = set_subject_status(session, subject_id, ChangeAction(action_name), actor, reason)
             session.commit()
-            click.echo(f"subject {subject.id} ({subject.external_ref}) is now {subject.status.value}")
+            said = f"subject {subject.id} ({subject.external_ref}) is now {subject.status.value}"
+        _chain(actor, f"watchlist.subject.{action_name}", f"subject:{subject_id}", {"reason": reason})
+        click.echo(said)
 
     command.__doc__ = help_text
     return watchlist.command(action_name)(command)
@@ -196,6 +228,8 @@ def snapshot(out: Path, actor: str) -> None:
     with Session(_engine()) as session:
         info = build_snapshot(session, key, out, actor, model_id, dt.date.today())
         session.commit()
+    published = {"version": info.version, "sha256": info.sha256, "subjects": info.subjects, "templates": info.templates}
+    _chain(actor, "snapshot.publish", f"snapshot:{info.version}", published)
     click.echo(
         f"snapshot v{info.version}: {info.subjects} subjects, {info.templates} face templates, {info.names} names, "
         f"{info.documents} documents; {info.size_bytes} bytes, sha256 {info.sha256[:16]}... -> {info.path}"

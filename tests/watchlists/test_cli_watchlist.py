@@ -90,3 +90,21 @@ def test_bench_names_prints_precision_recall_and_keeps_json(cli, tmp_path):
     (result,) = (tmp_path / "results").glob("names-*.json")
     report = json.loads(result.read_text())
     assert report["pairs"] >= 200 and report["at_cutoff"]["cutoff"] == get_settings().watchlists_name_cutoff
+
+
+def test_changes_made_from_the_cli_are_in_the_central_audit_chain(cli, tmp_path):
+    cli("watchlist", "create", "w", "--category", "security_alert", "--authority", "A", "--legal-basis", "B",
+        "--reason", "r", "--actor", "amina")  # fmt: skip
+    cli("watchlist", "import", str(tmp_path / "photos"), "--manifest", str(_manifest(tmp_path)), "--watchlist", "w",
+        "--quiet", "--actor", "amina")  # fmt: skip
+    subject_id = cli("watchlist", "list", "--watchlist", "w")[1].splitlines()[0].split("\t")[0]
+    cli("watchlist", "suspend", subject_id, "--reason", "under review", "--actor", "amina")
+    export = tmp_path / "audit.jsonl"
+    assert cli("audit", "export", str(export))[0] == 0
+    events = [json.loads(line) for line in export.read_text().splitlines()]
+    actions = [(e.get("actor"), e.get("action")) for e in events if "action" in e]
+    assert ("amina", "watchlist.create") in actions and ("amina", "watchlist.import") in actions
+    assert ("amina", "watchlist.subject.suspend") in actions
+    assert "Traor" not in export.read_text(), "the chain carries counts and reasons, not the names on the list"
+    code, out, err = cli("audit", "verify", str(export), "--public-key", str(tmp_path / "audit.pub.pem"))
+    assert code == 0, err
