@@ -199,6 +199,7 @@ def run(
     from matcher.index_choice import APPROXIMATE, EXACT
 
     specs = list(specs) or [EXACT, APPROXIMATE + "|" + "|".join(str(e) for e in EF_SWEEP)]
+    check_specs(specs, real.shape[1])
     rows = []
     report(header())
     for size in sizes:
@@ -214,7 +215,15 @@ def run(
     return rows
 
 
-EF_SWEEP = (64, 256)  # besides the shipped efSearch
+def check_specs(specs: Sequence[str], dim: int = 128) -> None:
+    """Raise IndexUnusable for a spec FAISS cannot build: in seconds, before any template is loaded."""
+    from matcher.index_choice import IndexSpec, make_index
+
+    for text in specs:
+        make_index(IndexSpec.parse(_variants(text)[0]), dim)
+
+
+EF_SWEEP = (64, 128)  # besides the shipped efSearch
 
 
 def _variants(text: str) -> tuple[str, list[dict]]:

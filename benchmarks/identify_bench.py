@@ -66,20 +66,25 @@ def make_protocol(people: dict[str, list[Path]], has_face: dict[Path, bool]) -> 
     return Protocol(enrol, mated, nonmated, failed)
 
 
-def lfw_templates_for(lfw_dir: Path, cache_dir: Path) -> TemplatesFor:
-    """The cached template extraction, keyed by paths relative to the LFW images directory."""
-    from benchmarks.lfw_template_cache import templates_for
+def lfw_templates_for(cache_dir: Path, workers: int = 1, embedder: str = "dlib") -> TemplatesFor:
+    """Template extraction through the shared cache (benchmarks/templates.py): each image is embedded once."""
+    from benchmarks.templates import PipelineConfig, extract_templates
 
-    root = Path(lfw_dir) / "images"
-    return lambda paths: templates_for(paths, cache_dir=cache_dir, root=root)
+    def templates_for(paths: Sequence[Path]) -> tuple[np.ndarray, list[bool]]:
+        extraction = extract_templates(
+            list(paths), PipelineConfig(embedder=embedder), Path(cache_dir) / "templates.sqlite", workers
+        )
+        return extraction.templates, [bool(x) for x in extraction.ok]
+
+    return templates_for
 
 
-def lfw_real_templates(lfw_dir: Path, cache_dir: Path) -> tuple[np.ndarray, str]:
-    """Every LFW-dev template with a face found, and the model id (for the gallery benchmark)."""
+def lfw_real_templates(lfw_dir: Path, cache_dir: Path, workers: int = 1) -> tuple[np.ndarray, str]:
+    """Every LFW-dev template (dlib model) with a face found, and the model id (for the gallery benchmark)."""
     from edge.face.dlib_embedder import dlib_resnet_model_id
 
     paths = [p for ps in lfw_identities(lfw_dir).values() for p in ps]
-    vectors, ok = lfw_templates_for(lfw_dir, cache_dir)(paths)
+    vectors, ok = lfw_templates_for(cache_dir, workers)(paths)
     return vectors[np.asarray(ok, dtype=bool)], dlib_resnet_model_id()
 
 

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     quality_min_contrast: float = 20.0
     quality_min_score: float = 40.0
 
+    # Document reader (edge.document): MRZ location, OCR, checks, portrait
+    document_detect_side: int = Field(640, ge=320, le=2000, description="longest image side the text detector sees")
+    document_ocr_threads: int = Field(2, ge=1, le=64, description="onnxruntime threads for the OCR models")
+    document_max_validity_years: int = Field(15, ge=1, description="later expiry dates are implausible")
+
     # Decisions: thresholds are always looked up in the model's calibration file at this FMR
     target_fmr: float = Field(1e-3, gt=0, lt=1)
 
@@ -103,6 +108,29 @@ class Settings(BaseSettings):
     snapshot_public_key: Path | None = None
     # Where a kiosk keeps the snapshot bundle it screens with (empty: <data_dir>/snapshot).
     snapshot_dir: Path | None = None
+    # Central service (api/): database, tokens, limits, retention
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; default is a SQLite file in data_dir (postgresql+psycopg://... for PostgreSQL)",
+    )
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8000, ge=1, le=65535)
+    token_ttl_minutes: int = Field(8 * 60, gt=0, description="bearer tokens expire after this long")
+    login_max_failures: int = Field(5, gt=0, description="failed logins per account before a lock-out window")
+    login_lockout_seconds: int = Field(300, gt=0)
+    # argon2id cost (RFC 9106 second recommended option by default); tests lower it to stay fast
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_memory_kib: int = Field(64 * 1024, ge=8)
+    max_request_bytes: int = Field(2 * 1024 * 1024, gt=0, description="larger request bodies are refused (413)")
+    max_face_image_bytes: int = Field(512 * 1024, gt=0, description="largest face image a kiosk may upload")
+    tree_head_every_events: int = Field(1000, gt=0, description="a signed tree head is issued after this many events")
+    retention_cleared_biometrics_days: int = Field(1, ge=0, description="cleared travellers' face data")
+    retention_cleared_days: int = Field(30, ge=0, description="cleared travellers' personal data")
+    retention_referred_days: int = Field(365, ge=0, description="referred travellers' personal data")
+    benchmark_results_dir: Path = Field(
+        default=REPO_ROOT / "benchmarks" / "results", description="reports the auditor pages list"
+    )
+    retention_interval_minutes: int = Field(60, ge=0, description="how often `checkpoint serve` purges; 0 = never")
 
     @classmethod
     def settings_customise_sources(
@@ -146,6 +174,14 @@ class Settings(BaseSettings):
     @property
     def snapshot_path(self) -> Path:
         return self.snapshot_dir or self.data_dir / "snapshot"
+
+    @property
+    def database_url_or_default(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'central.sqlite3'}"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.data_dir / "keys" / "audit-ed25519.pem"
 
     @property
     def models_dir(self) -> Path:

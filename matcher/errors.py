@@ -13,6 +13,10 @@ class MatcherError(Exception):
         self.problem = problem
         self.remedy = remedy
 
+    def __reduce__(self):
+        # Rebuilt from (problem, remedy), so the error survives crossing a process boundary intact.
+        return (self.__class__, (self.problem, self.remedy))
+
 
 class WrongModel(MatcherError):
     """A template made by another face model than the gallery's (scores across models mean nothing)."""

@@ -256,7 +256,12 @@ class Gallery:
     def search_at_fmr(
         self, probe: np.ndarray, model_id: str, calibration: Calibration, fmr: float, k: int = 10
     ) -> list[Candidate]:
-        """`search` keeping only scores at or above the calibrated threshold for `fmr` (a 1:1 FMR)."""
+        """`search` keeping only scores at or above the calibrated threshold for `fmr` (a 1:1 FMR).
+
+        A 1:1 FMR is per comparison; a 1:N search makes one comparison per enrolled subject, so its false
+        alarm rate (FPIR) is far higher: on LFW-dev with 826 subjects the FMR 1e-3 threshold gave FPIR 0.42
+        (benchmarks/results/identify.json). Pick `fmr` for the gallery size, not the 1:1 habit.
+        """
         check_model(calibration.model_id, self.model_id, "the calibration")
         return self.search(probe, model_id, k, calibration.threshold_at(fmr))
 

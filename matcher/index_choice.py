@@ -14,15 +14,19 @@ import numpy as np
 
 from matcher.errors import IndexUnusable
 
-# Exact search costs time linear in the gallery (single-probe ~0.5 ms at 20k, several ms at 100k on this
-# 2-core machine, see benchmarks/results/gallery.json), with perfect recall and the cheapest updates; at 100k
-# it reaches the 15 ms p99 budget on a busy machine, while HNSW stays under 1 ms at recall@1 >= 0.99.
+# Measured by `checkpoint bench gallery` (benchmarks/results/gallery.json; 2 shared cores, load 6-10):
+# exact search is linear in the gallery and memory-bound: single-probe p50/p99 0.32/11 ms at 10k, 8.5/21 ms
+# at 100k, 77/127 ms at 1M. At 100k it already misses its 15 ms p99 budget on a busy machine, while HNSW
+# answers in 0.9/8.6 ms (efSearch 256) with recall@1 0.998, so galleries from 100k up use HNSW.
 EXACT_LIMIT = 100_000
 EXACT = "Flat"
-# HNSW over IVF: at 1M, IVF4096 reached only recall@1 0.93 at nprobe=128 (2.2 ms p50), because face templates
-# crowd into a narrow cone where coarse cells separate poorly. efConstruction 40 builds a third faster than
-# 64 for the same recall (50k: 0.998 at efSearch 128 either way).
-APPROXIMATE = "HNSW32 efConstruction=40 efSearch=128"
+# HNSW over IVF: at 1M (same data, one-off run) IVF4096,Flat reached only recall@1 0.93 at nprobe=128
+# (2.2 ms p50), because face templates crowd into a narrow cone (median impostor cosine ~0.84) that coarse
+# cells split poorly.
+# efConstruction 40 builds a third faster than 64 for the same recall (50k: 0.998 at efSearch 128 either way).
+# efSearch 256: at 1M, recall@1 0.86 / 0.93 / 0.97 at efSearch 64 / 128 / 256 (p50 0.6 / 1.1 / 1.8 ms); a
+# watchlist miss lets a listed person through, so recall wins over the last half millisecond.
+APPROXIMATE = "HNSW32 efConstruction=40 efSearch=256"
 
 _KNOWN_PARAMS = {"efSearch", "efConstruction", "nprobe"}
 

@@ -8,8 +8,8 @@ VENV="${CHECKPOINT_VENV:-$REPO/.venv}"
 PYTHON="${PYTHON:-python3}"
 
 # Debian packages the system needs at run time (opencv's shared libraries) and for the tests.
-APT_RUN=(libgl1 libglib2.0-0)
-APT_TEST=()
+APT_RUN=(libgl1 libglib2.0-0 fonts-ocr-b fonts-dejavu-core)
+APT_TEST=(postgresql chromium chromium-driver)
 
 apt_install() {
   local missing=()

@@ -36,10 +36,17 @@ COMMANDS = [
     ("bench", "bench_report:verify_report"),
     ("bench", "bench_identify:identify"),
     ("bench", "bench_gallery:gallery"),
+    ("cli", "read_document:read_document"),
+    ("bench", "bench_mrz:mrz"),
     ("cli", "watchlist:watchlist"),
     ("bench", "bench_names:names"),
     ("bench", "bench_enrol:enrol"),
     ("bench", "bench_snapshot:snapshot"),
+    ("cli", "serve:serve"),
+    ("cli", "audit:audit"),
+    ("cli", "retention:retention"),
+    ("cli", "users:users"),
+    ("bench", "bench_ingest:ingest"),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -13,7 +14,8 @@ DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results"
 
 @click.command("identify")
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
-def identify(out: Path) -> None:
+@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True, help="extraction processes")
+def identify(out: Path, workers: int) -> None:
     """Enrol one image per LFW-dev identity with >= 2 images, search the rest; print a table, save JSON."""
     from benchmarks.identify_bench import format_report, lfw_templates_for, run
     from benchmarks.result_file import save_result
@@ -27,7 +29,7 @@ def identify(out: Path) -> None:
         calibration = load_calibration(model_id, [settings.calibration_dir])
     except CalibrationError:
         calibration = None  # the 1:N figures stand alone; the 1:1 comparison is skipped
-    templates = lfw_templates_for(settings.lfw_dir, settings.cache_dir)
+    templates = lfw_templates_for(settings.cache_dir, workers)
     result = run(settings.lfw_dir, templates, model_id, calibration=calibration)
     path = save_result(out, "identify", result)
     click.echo(format_report(result))

@@ -20,6 +20,7 @@ USER_ERRORS = [
     "edge.errors:EdgeError",
     "matcher.errors:MatcherError",
     "benchmarks.lfw:DatasetError",
+    "api.errors:ApiError",
     "watchlists.errors:WatchlistError",
 ]
 

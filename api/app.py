@@ -1,0 +1,100 @@
+"""The FastAPI application, built from one Settings object."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.audit.signing import load_or_create_private_key
+from api.audit.trail import AuditTrail
+from api.db import create_schema, is_sqlite, make_engine
+from api.http_errors import install_error_handlers
+from api.limits import RequestLimits
+from api.retention import RetentionPolicy, run_retention
+from api.routes import audit, auth, kiosks, pages, transactions, users
+from api.security import AuthPolicy, make_hasher
+from checkpoint.settings import Settings
+
+log = logging.getLogger("api")
+
+
+def auth_policy(settings: Settings) -> AuthPolicy:
+    """Authentication knobs from settings."""
+    return AuthPolicy(
+        token_ttl=timedelta(minutes=settings.token_ttl_minutes),
+        max_failures=settings.login_max_failures,
+        lockout=timedelta(seconds=settings.login_lockout_seconds),
+        hasher=make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib),
+    )
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    """Retention periods from settings."""
+    return RetentionPolicy(
+        cleared_biometrics_days=settings.retention_cleared_biometrics_days,
+        cleared_days=settings.retention_cleared_days,
+        referred_days=settings.retention_referred_days,
+    )
+
+
+@asynccontextmanager
+async def _periodic_retention(app: FastAPI) -> AsyncIterator[None]:
+    """Purge on a timer while the service runs (the CLI command does the same on demand)."""
+    minutes = app.state.settings.retention_interval_minutes
+    task = asyncio.create_task(retention_loop(app, minutes * 60)) if minutes > 0 else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+
+
+async def retention_loop(app: FastAPI, seconds: float) -> None:
+    """Run the retention policy every `seconds` until cancelled."""
+    policy = retention_policy(app.state.settings)
+
+    def once() -> None:
+        with Session(app.state.engine, expire_on_commit=False) as session:
+            run_retention(session, app.state.trail, policy)
+
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await asyncio.to_thread(once)
+        except Exception:  # a failed purge must not stop the service; it is retried next period
+            log.exception("periodic retention run failed")
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """The central service. SQLite databases get their tables created; PostgreSQL is migrated by Alembic."""
+    engine = engine or make_engine(settings.database_url_or_default)
+    if is_sqlite(engine):
+        create_schema(engine)
+    app = FastAPI(
+        lifespan=_periodic_retention,
+        title="Checkpoint central service",
+        description="Screening transactions, decisions, reviews and a verifiable audit trail.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.trail = AuditTrail(load_or_create_private_key(settings.audit_key_path), settings.tree_head_every_events)
+    app.state.auth_policy = auth_policy(settings)
+    install_error_handlers(app)
+    app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
+    for module in (auth, users, kiosks, transactions, audit, pages):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Liveness probe (no login needed, no data returned)."""
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,88 @@
+"""Document checks a border officer acts on: validity dates, plausibility, check digits, known codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from edge.document.codes import lookup, valid_issuer, valid_nationality
+from edge.document.mrz_parse import ParsedMrz
+
+MAX_VALIDITY_YEARS = 15  # no ICAO document is issued for longer; a later expiry date is implausible
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """One check: its name, whether it passed, and a sentence an officer can read."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def document_checks(
+    parsed: ParsedMrz,
+    today: dt.date,
+    max_validity_years: int = MAX_VALIDITY_YEARS,
+) -> list[DocumentCheck]:
+    """Every check on a parsed MRZ, passed or not, in a fixed order."""
+    f = parsed.fields
+    failing = [c.name for c in parsed.checks if not c.ok]
+    out = [
+        DocumentCheck(
+            "check_digits",
+            not failing,
+            "all check digits hold" if not failing else "check digits fail: " + ", ".join(failing),
+        ),
+        DocumentCheck(
+            "field_characters",
+            not parsed.problems,
+            "; ".join(f"{p.field}: {p.problem}" for p in parsed.problems) or "every field holds allowed characters",
+        ),
+    ]
+    if f.expiry_date is None:
+        out.append(DocumentCheck("not_expired", False, "no readable expiry date"))
+    else:
+        out.append(
+            DocumentCheck(
+                "not_expired",
+                f.expiry_date >= today,
+                f"expires {f.expiry_date.isoformat()}" if f.expiry_date >= today else f"expired {f.expiry_date}",
+            )
+        )
+        limit = today.replace(year=today.year + max_validity_years)
+        out.append(
+            DocumentCheck(
+                "expiry_plausible",
+                f.expiry_date <= limit,
+                "within the longest validity"
+                if f.expiry_date <= limit
+                else f"expiry {f.expiry_date} is more than {max_validity_years} years away",
+            )
+        )
+    if f.birth_date is None:
+        out.append(DocumentCheck("birth_date_plausible", True, "birth date unknown in the MRZ (fillers)"))
+    else:
+        # The century rule already puts every birth date in the past 100 years; what is left to catch is a
+        # holder born after the document expires.
+        late = f.expiry_date is not None and f.birth_date >= f.expiry_date
+        detail = "born after the document expires" if late else "born before the document expires"
+        out.append(DocumentCheck("birth_date_plausible", not late, detail))
+    issuer = lookup(f.issuing_state)
+    out.append(
+        DocumentCheck(
+            "issuing_state_known",
+            valid_issuer(f.issuing_state),
+            (f"{f.issuing_state}: {issuer.name}" if issuer else f"{f.issuing_state!r} is not an ICAO issuer code")
+            + (" (specimen only)" if issuer and issuer.kind == "specimen" else ""),
+        )
+    )
+    nat = lookup(f.nationality)
+    out.append(
+        DocumentCheck(
+            "nationality_known",
+            valid_nationality(f.nationality),
+            f"{f.nationality}: {nat.name}" if nat else f"{f.nationality!r} is not an ICAO nationality code",
+        )
+    )
+    return out

@@ -1,0 +1,187 @@
+"""Find the MRZ lines among detected text boxes and cut each one out, upright, from the full-resolution image.
+
+The MRZ is the set of the longest text lines on the page: 2 or 3 parallel boxes of equal length, one line
+pitch apart. Their common direction gives the skew (any angle, so every 90-degree orientation too) up to a
+half turn; which half is decided from where the rest of the page's text lies (above the MRZ on every ICAO
+data page), and checked again by the reader when that is unclear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MIN_LINE_RATIO = 8.0  # an MRZ line of 30 characters is far more than 8 times as long as it is high
+SAME_LENGTH = 0.5  # the other MRZ lines are at least this share of the longest one (trailing fillers go unseen)
+SAME_ANGLE_DEG = 4.0
+
+
+@dataclass(frozen=True)
+class MrzBlock:
+    """The MRZ found on an image: its direction and its lines, each a rotated box in image pixels."""
+
+    angle_deg: float  # rotate the image by this (counter-clockwise) to make the MRZ horizontal
+    lines: tuple[np.ndarray, ...]  # 4x2 corner arrays, top line first in the upright reading
+    upside_down_votes: float  # share of other text found below the MRZ (0 sure upright, 1 sure upside down)
+    others: int  # how many other text boxes voted
+
+
+def _axis(box: np.ndarray) -> tuple[np.ndarray, float, float, np.ndarray]:
+    """Unit vector along the long side, its length, the short side, the centre."""
+    (cx, cy), (w, h), angle = cv2.minAreaRect(box)
+    theta = np.deg2rad(angle if w >= h else angle + 90.0)
+    direction = np.array([np.cos(theta), np.sin(theta)], dtype=np.float64)
+    return direction, max(w, h), max(min(w, h), 1.0), np.array([cx, cy])
+
+
+def merge_collinear(boxes: list[np.ndarray]) -> list[np.ndarray]:
+    """Join boxes that are pieces of one text line (the detector often cuts an MRZ line at a run of fillers)."""
+    geo = [_axis(b) for b in boxes]
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (di, li, hi, ci) in enumerate(geo):
+        for j in range(i + 1, len(geo)):
+            dj, lj, hj, cj = geo[j]
+            if abs(float(np.dot(di, dj))) < np.cos(np.deg2rad(SAME_ANGLE_DEG)):
+                continue
+            normal = np.array([-di[1], di[0]])
+            offset = abs(float(np.dot(cj - ci, normal)))
+            gap = abs(float(np.dot(cj - ci, di))) - (li + lj) / 2
+            if offset < 0.5 * min(hi, hj) and gap < 2.5 * max(hi, hj) and 0.6 < hi / hj < 1.6:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[np.ndarray]] = {}
+    for i, box in enumerate(boxes):
+        groups.setdefault(root(i), []).append(box)
+    return [
+        members[0] if len(members) == 1 else cv2.boxPoints(cv2.minAreaRect(np.concatenate(members))).astype(np.float32)
+        for members in groups.values()
+    ]
+
+
+def find_mrz(boxes: list[np.ndarray]) -> MrzBlock | None:
+    """The MRZ lines among `boxes`, or None when no 2-3 long parallel lines are there."""
+    geo = [(b, *_axis(b)) for b in merge_collinear(boxes)]
+    lines = [g for g in geo if g[2] / g[3] >= MIN_LINE_RATIO]
+    if len(lines) < 2:
+        return None
+    lines.sort(key=lambda g: -g[2])
+    longest = lines[0]
+    direction, length, height = longest[1], longest[2], longest[3]
+    normal = np.array([-direction[1], direction[0]])
+
+    def parallel(d: np.ndarray) -> bool:
+        return abs(float(np.dot(d, direction))) >= np.cos(np.deg2rad(SAME_ANGLE_DEG))
+
+    def aligned(g: tuple) -> bool:
+        # MRZ lines start (and, but for unseen trailing fillers, end) at the same place along the line.
+        along = float(np.dot(g[4] - longest[4], direction))
+        start, end = along - g[2] / 2, along + g[2] / 2
+        return min(abs(start + length / 2), abs(end - length / 2)) <= 1.5 * height
+
+    members = [
+        g
+        for g in lines
+        if g[2] >= SAME_LENGTH * length
+        and parallel(g[1])
+        and abs(float(np.dot(g[4] - longest[4], normal))) <= 3.2 * 2 * height
+        and aligned(g)
+    ]
+    if len(members) < 2:
+        return None
+    members.sort(key=lambda g: float(np.dot(g[4], normal)))
+    # keep at most 3 consecutive lines, nearest to the longest one
+    if len(members) > 3:
+        members = sorted(members, key=lambda g: abs(float(np.dot(g[4] - longest[4], normal))))[:3]
+        members.sort(key=lambda g: float(np.dot(g[4], normal)))
+    centre = np.mean([g[4] for g in members], axis=0)
+    spread = max(abs(float(np.dot(g[4] - centre, normal))) for g in members) + height
+    votes_below = votes = 0.0
+    for g in geo:
+        if any(g[0] is m[0] for m in members):
+            continue
+        offset = float(np.dot(g[4] - centre, normal))
+        if abs(offset) <= spread:
+            continue
+        votes += g[2]  # longer text counts more; specks count little
+        votes_below += g[2] if offset > 0 else 0.0
+    angle = float(np.degrees(np.arctan2(direction[1], direction[0])))
+    return MrzBlock(
+        angle_deg=angle,
+        lines=tuple(m[0] for m in members),
+        upside_down_votes=votes_below / votes if votes else 0.5,
+        others=len(geo) - len(members),
+    )
+
+
+def upright_rotation(shape: tuple[int, ...], block: MrzBlock, flip: bool) -> tuple[np.ndarray, tuple[int, int]]:
+    """The 2x3 rotation making the MRZ horizontal (a half turn more when `flip`) and the canvas (w, h) it needs."""
+    h, w = shape[:2]
+    angle = block.angle_deg + (180.0 if flip else 0.0)
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(rot[0, 0]), abs(rot[0, 1])
+    out_w, out_h = int(h * sin + w * cos) + 1, int(h * cos + w * sin) + 1
+    rot[0, 2] += out_w / 2 - w / 2
+    rot[1, 2] += out_h / 2 - h / 2
+    return rot, (out_w, out_h)
+
+
+def block_box(block: MrzBlock, rot: np.ndarray) -> tuple[float, float, float, float]:
+    """The MRZ's (x0, y0, x1, y1) after rotation `rot`."""
+    pts = np.concatenate([cv2.transform(b[None].astype(np.float64), rot)[0] for b in block.lines])
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def upright_crops(rgb: np.ndarray, block: MrzBlock, flip: bool) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each MRZ line cut out horizontally (turned a half turn more when `flip`), and the rotation used (2x3)."""
+    rot, _ = upright_rotation(rgb.shape, block, flip)
+    crops = []
+    placed = []
+    for box in block.lines:
+        pts = cv2.transform(box[None].astype(np.float64), rot)[0]
+        x0, y0 = pts.min(axis=0)
+        x1, y1 = pts.max(axis=0)
+        placed.append((y0, x0, x1, y1))
+    # Every MRZ line has the same number of characters in a monospaced font, so the same extent: the detector
+    # often stops short of a trailing run of fillers, so each line is cut across the widest one.
+    left, right = min(p[1] for p in placed), max(p[2] for p in placed)
+    placed = [(y0, left, right, y1) for y0, _, _, y1 in placed]
+    for y0, x0, x1, y1 in sorted(placed):
+        # The detector's box is grown beyond the ink; keep its width (OCR needs room at both ends or it drops
+        # the first and last characters) but trim its height to the ink band, with a small margin.
+        shift = rot.copy()
+        shift[0, 2] -= x0
+        shift[1, 2] -= y0
+        size = (max(1, int(x1 - x0)), max(1, int(y1 - y0)))
+        crop = cv2.warpAffine(rgb, shift, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        crops.append(_trim_to_ink(crop))
+    return crops, rot
+
+
+def _trim_to_ink(crop: np.ndarray) -> np.ndarray:
+    """The rows of `crop` holding the text line through its middle, plus 20% of its height above and below."""
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    rows = ink.mean(axis=1)
+    inked = rows > max(0.04, 0.25 * float(rows.max()))
+    mid = len(rows) // 2
+    if not inked.any():
+        return crop
+    if not inked[mid]:  # the middle row falls between strokes: start from the nearest inked row
+        mid = int(np.argmin(np.where(inked, np.abs(np.arange(len(rows)) - mid), len(rows))))
+    top = mid
+    while top > 0 and inked[top - 1]:
+        top -= 1
+    bottom = mid
+    while bottom < len(rows) - 1 and inked[bottom + 1]:
+        bottom += 1
+    margin = int(round(0.2 * (bottom - top + 1)))
+    return crop[max(0, top - margin) : min(len(rows), bottom + 1 + margin)]

@@ -1,0 +1,290 @@
+"""Field-aware repair of OCR'd MRZ lines, accepted only when every check digit then holds.
+
+OCR confuses look-alike characters (O/0, I/1, B/8, S/5, Z/2, G/6) and miscounts runs of fillers. Knowing
+which field each position belongs to, a letter in a date can only be a digit and a digit in a name only a
+letter: those repairs are forced. Unforced changes (resizing a filler run inside a line, swapping O/0, I/1...
+in a document number) are tried only as candidates; a candidate is accepted when it passes every check digit and
+no other candidate with as few unforced changes does. A tie means the read is ambiguous, and it is refused
+rather than "corrected" into somebody else's document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from edge.document.check_digits import MRZ_ALPHABET
+from edge.document.mrz_formats import CharClass, MrzFormat, format_for
+from edge.document.mrz_parse import ParsedMrz, normalise_lines, parse_layout
+
+TO_DIGIT = {"O": "0", "I": "1", "B": "8", "S": "5", "Z": "2", "G": "6"}
+TO_LETTER = {digit: letter for letter, digit in TO_DIGIT.items()}
+# Characters OCR engines print for the MRZ filler.
+FILLER_LOOKALIKES = {"«": "<", "‹": "<", "〈": "<", "く": "<", "＜": "<"}
+MAX_LENGTH_FIX = 2  # at most this many fillers added or removed per line
+MAX_SWAPS = 2  # look-alike swaps tried together in alphanumeric fields (each one is an unforced change)
+SWAPS = {**TO_DIGIT, **TO_LETTER}
+
+
+@dataclass(frozen=True)
+class Repair:
+    """One change to the OCR text: where (line, position after length fixes, field), what to what, and why."""
+
+    line: int
+    position: int
+    field: str
+    read: str
+    now: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RepairOutcome:
+    """What repair made of the OCR lines: the parse to report, the repairs in it, and whether to trust it."""
+
+    parsed: ParsedMrz | None
+    repairs: tuple[Repair, ...]
+    accepted: bool
+    candidates_valid: int  # distinct readings passing every check with the fewest unforced changes (1 if accepted)
+    reason: str
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary."""
+        return {
+            "accepted": self.accepted,
+            "reason": self.reason,
+            "candidates_valid": self.candidates_valid,
+            "repairs": [r.__dict__ for r in self.repairs],
+        }
+
+
+def repair_mrz(
+    lines: Sequence[str],
+    today: dt.date,
+    alternatives: Sequence[Sequence[frozenset[str]]] | None = None,
+) -> RepairOutcome:
+    """Repair OCR'd MRZ `lines`; accepted only when exactly one repaired reading passes every check digit.
+
+    `alternatives` (per line, per character: other characters the OCR found plausible there) limits the
+    swaps tried in alphanumeric fields to what the OCR saw; without it every look-alike pair is tried.
+    """
+    if alternatives is not None and any(len(a) != len(t) for a, t in zip(alternatives, lines, strict=True)):
+        alternatives = None  # spaces or odd characters made the two disagree: fall back to look-alikes
+    clean, filler_repairs = _replace_filler_lookalikes(normalise_lines(lines))
+    layout = _guess_layout(clean)
+    if layout is not None:
+        clean, gap_repairs = _fill_skipped_fillers(clean, name_line=2 if layout.lines == 3 else 0)
+        filler_repairs += gap_repairs
+    if layout is None:
+        shape = " + ".join(str(len(line)) for line in clean) or "no lines"
+        return RepairOutcome(None, (), False, 0, f"no ICAO 9303 layout has {shape} characters")
+    primary: tuple[tuple[str, ...], list[Repair]] | None = None
+    valid: dict[tuple[str, ...], tuple[int, ParsedMrz, list[Repair]]] = {}
+    for fixed, length_repairs, length_cost, origin in _length_variants(clean, layout):
+        typed, type_repairs = _repair_types(fixed, layout)
+        if primary is None:
+            primary = (typed, filler_repairs + length_repairs + type_repairs)
+        options = _swap_options(typed, origin, alternatives)
+        for swapped, swap_repairs in _alnum_variants(typed, layout, options):
+            cost = length_cost + len(swap_repairs)
+            parsed = parse_layout(swapped, layout, today)
+            if parsed.valid and (swapped not in valid or cost < valid[swapped][0]):
+                valid[swapped] = (cost, parsed, filler_repairs + length_repairs + type_repairs + swap_repairs)
+    assert primary is not None  # _length_variants always yields the plain pad/cut first
+    cheapest = min((cost for cost, _, _ in valid.values()), default=0)
+    best = [(parsed, repairs) for cost, parsed, repairs in valid.values() if cost == cheapest]
+    if len(best) == 1:
+        parsed, repairs = best[0]
+        reason = "read as printed" if not repairs else f"{len(repairs)} repair(s), every check digit holds"
+        return RepairOutcome(parsed, tuple(repairs), True, 1, reason)
+    parsed = parse_layout(primary[0], layout, today)
+    if best:
+        reason = f"{len(best)} different readings pass every check digit with as few changes: ambiguous, refused"
+    else:
+        reason = "check digits fail: " + ", ".join(parsed.failing)
+    return RepairOutcome(parsed, tuple(primary[1]), False, len(best), reason)
+
+
+def _replace_filler_lookalikes(lines: tuple[str, ...]) -> tuple[tuple[str, ...], list[Repair]]:
+    repairs = []
+    out = []
+    for i, line in enumerate(lines):
+        chars = list(line)
+        for j, ch in enumerate(chars):
+            if ch in FILLER_LOOKALIKES:
+                repairs.append(Repair(i, j, "", ch, "<", "filler look-alike"))
+                chars[j] = "<"
+        out.append("".join(chars))
+    return tuple(out), repairs
+
+
+def _fill_skipped_fillers(lines: tuple[str, ...], name_line: int) -> tuple[tuple[str, ...], list[Repair]]:
+    """A skipped character ('?', see mrz_align) becomes '<' only where nothing else can stand: inside a run
+    of fillers, and on the name line (which no check digit covers) only in the trailing run."""
+    out, repairs = [], []
+    for i, line in enumerate(lines):
+        chars = list(line)
+        for j, ch in enumerate(chars):
+            if ch != "?":
+                continue
+            before = line[:j].rstrip("?")
+            after = line[j + 1 :].lstrip("?")
+            if i == name_line:
+                ok = before.endswith("<") and set(after) <= {"<", "?"}
+            else:
+                ok = before.endswith("<") and (after.startswith("<") or not after)
+            if ok:
+                chars[j] = "<"
+                repairs.append(Repair(i, j, "filler", "?", "<", "skipped character inside a filler run"))
+        out.append("".join(chars))
+    return tuple(out), repairs
+
+
+def _guess_layout(lines: tuple[str, ...]) -> MrzFormat | None:
+    """The layout whose width is nearest to the longest line (within MAX_LENGTH_FIX), by line count."""
+    if not lines or not lines[0]:
+        return None
+    longest = max(len(line) for line in lines)
+    widths = (30,) if len(lines) == 3 else (36, 44)
+    width = min(widths, key=lambda w: abs(w - longest))
+    if any(abs(len(line) - width) > MAX_LENGTH_FIX for line in lines):
+        return None
+    return format_for(len(lines), width, lines[0][0])
+
+
+def _length_variants(lines: tuple[str, ...], layout: MrzFormat) -> Iterator[tuple[tuple[str, ...], list[Repair], int]]:
+    """Every way to bring each line to the layout width, with its cost: 0 padding/cutting the end, 1 per run."""
+    last_checked = _checked_positions(layout)
+    per_line = [list(_line_variants(i, line, layout.width, last_checked[i])) for i, line in enumerate(lines)]
+    for combo in itertools.product(*per_line):
+        cost = sum(1 for _, reps in combo for r in reps if r.reason.startswith("filler run"))
+        origin = [_origin(len(lines[i]), reps, layout.width) for i, (_, reps) in enumerate(combo)]
+        yield tuple(text for text, _ in combo), [r for _, reps in combo for r in reps], cost, origin
+
+
+def _origin(raw_len: int, repairs: list[Repair], width: int) -> list[int]:
+    """For each position of a length-fixed line, the index of the OCR character it holds (-1: added filler)."""
+    index = list(range(raw_len))
+    for r in repairs:
+        if r.now:  # fillers inserted at r.position
+            index[r.position : r.position] = [-1] * len(r.now)
+        else:  # fillers removed at r.position
+            del index[r.position : r.position + len(r.read)]
+    return (index + [-1] * width)[:width]
+
+
+def _swap_options(
+    lines: tuple[str, ...], origin: list[list[int]], alternatives: Sequence[Sequence[frozenset[str]]] | None
+) -> dict[tuple[int, int], frozenset[str]] | None:
+    """Per (line, position), the characters the OCR found plausible; None means 'every look-alike'."""
+    if alternatives is None:
+        return None
+    return {
+        (i, j): alternatives[i][k]
+        for i, line in enumerate(lines)
+        for j, k in enumerate(origin[i][: len(line)])
+        if k >= 0 and alternatives[i][k]
+    }
+
+
+def _checked_positions(layout: MrzFormat) -> list[int]:
+    """Per line, the last position a check digit covers or holds (-1 if none): shifts before it can be verified."""
+    last = [-1] * layout.lines
+    for spec in layout.checks:
+        for span in (*spec.covers, layout.field(spec.digit).span):
+            last[span.line] = max(last[span.line], span.end - 1)
+    return last
+
+
+def _line_variants(index: int, line: str, width: int, last_checked: int) -> Iterator[tuple[str, list[Repair]]]:
+    """The line padded/cut at its end, then with a filler run resized, but only where a check digit sees the shift."""
+    missing = width - len(line)
+    if missing == 0:
+        yield line, []
+        return
+    if missing > 0:
+        yield line + "<" * missing, [Repair(index, len(line), "filler", "", "<" * missing, "line too short: padded")]
+        for run in re.finditer(r"<{2,}", line):  # OCR drops fillers inside long runs
+            if run.end() == len(line) or run.end() > last_checked:
+                continue
+            fixed = line[: run.end()] + "<" * missing + line[run.end() :]
+            yield fixed, [Repair(index, run.end(), "filler", "", "<" * missing, "filler run too short: lengthened")]
+        return
+    extra = -missing
+    if line.endswith("<" * extra):
+        yield line[:width], [Repair(index, width, "filler", line[width:], "", "line too long: fillers cut")]
+    for run in re.finditer(f"<{{{extra + 1},}}", line):
+        if run.end() == len(line) or run.end() - extra > last_checked:
+            continue
+        fixed = line[: run.end() - extra] + line[run.end() :]
+        yield fixed, [Repair(index, run.end() - extra, "filler", "<" * extra, "", "filler run too long: shortened")]
+
+
+def _field_at(layout: MrzFormat) -> dict[tuple[int, int], tuple[str, CharClass]]:
+    return {
+        (spec.span.line, pos): (spec.name, spec.chars)
+        for spec in layout.fields
+        for pos in range(spec.span.start, spec.span.end)
+    }
+
+
+def _repair_types(lines: tuple[str, ...], layout: MrzFormat) -> tuple[tuple[str, ...], list[Repair]]:
+    """Map look-alikes into the class each field allows: letters to digits in dates, digits to letters in names."""
+    where = _field_at(layout)
+    repairs = []
+    out = []
+    for i, line in enumerate(lines):
+        chars = list(line)
+        for j, ch in enumerate(chars):
+            name, cls = where[(i, j)]
+            table = TO_DIGIT if cls is CharClass.NUMERIC else TO_LETTER if cls is CharClass.ALPHA else None
+            if table and ch in table:
+                chars[j] = table[ch]
+                repairs.append(Repair(i, j, name, ch, chars[j], f"{cls.value} field"))
+        out.append("".join(chars))
+    return tuple(out), repairs
+
+
+def _alnum_variants(
+    lines: tuple[str, ...], layout: MrzFormat, options: dict[tuple[int, int], frozenset[str]] | None
+) -> Iterator[tuple[tuple[str, ...], list[Repair]]]:
+    """The lines as given, then every single and every pair of swaps in checked alphanumeric fields.
+
+    Document numbers mix letters and digits, so no class tells O from 0 there; only a check digit can. A swap
+    is tried only where the OCR itself found the other character plausible (`options`), or, given text alone,
+    for the look-alike pairs. Fields no check digit covers (a visa's optional data) are never touched: nothing
+    could confirm a swap there.
+    """
+    yield lines, []
+    where = _field_at(layout)
+    checked = _checked_fields(layout)
+    spots = []
+    for i, line in enumerate(lines):
+        for j, ch in enumerate(line):
+            name, cls = where[(i, j)]
+            if cls is not CharClass.ALNUM or name not in checked:
+                continue
+            if options is None:
+                choices = {SWAPS[ch]} if ch in SWAPS else set()
+            else:
+                choices = options.get((i, j), frozenset()) & MRZ_ALPHABET - {ch}
+            spots += [(i, j, c) for c in sorted(choices)]
+    for size in range(1, MAX_SWAPS + 1):
+        for chosen in itertools.combinations(spots, size):
+            if len({(i, j) for i, j, _ in chosen}) < size:
+                continue  # two different swaps at one position
+            rows = [list(line) for line in lines]
+            repairs = []
+            for i, j, new in chosen:
+                repairs.append(Repair(i, j, where[(i, j)][0], rows[i][j], new, "look-alike in an alphanumeric field"))
+                rows[i][j] = new
+            yield tuple("".join(r) for r in rows), repairs
+
+
+def _checked_fields(layout: MrzFormat) -> set[str]:
+    """Names of the fields some check digit covers."""
+    covered = {(s.line, p) for spec in layout.checks for s in spec.covers for p in range(s.start, s.end)}
+    return {f.name for f in layout.fields if any((f.span.line, p) in covered for p in range(f.span.start, f.span.end))}

@@ -1,0 +1,133 @@
+"""Text detection and MRZ-alphabet recognition with RapidOCR's ONNX models (PP-OCRv4, shipped in the wheel).
+
+The recogniser's vocabulary has ~6,600 symbols; an MRZ has 37. Decoding the CTC output over A-Z, 0-9 and '<'
+only (plus the blank), with lower-case and look-alike classes added to their MRZ character, removes whole
+classes of confusions (Chinese look-alikes of '<', punctuation, lower case) before the field-aware repair.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from edge.document.check_digits import MRZ_ALPHABET
+from edge.errors import ModelUnavailable
+
+DEFAULT_DETECT_SIDE = 640  # the MRZ lines stay ~500 px long: plenty for the detector, cheap on a CPU
+
+
+ALTERNATIVE_MIN_PROB = 0.02  # a character the model gave at least this probability is a plausible reading
+
+
+@dataclass(frozen=True)
+class LineRead:
+    """One recognised line: the text and the mean character confidence (0-1); per character its confidence,
+    the other MRZ characters the model found plausible (all the repair may swap in) with their probabilities,
+    and where it sits on the line (CTC frame, 8 px of the 48-px-high line)."""
+
+    text: str
+    confidence: float
+    alternatives: tuple[frozenset[str], ...] = ()
+    char_confidence: tuple[float, ...] = ()
+    alternative_probs: tuple[tuple[tuple[str, float], ...], ...] = ()
+    position: tuple[float, ...] = ()
+
+
+class MrzOcr:
+    """RapidOCR's detector and recogniser, loaded once; `detect` finds text boxes, `recognise` reads MRZ lines."""
+
+    def __init__(self, detect_side: int = DEFAULT_DETECT_SIDE, threads: int | None = None) -> None:
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError as exc:  # pragma: no cover - a dependency of the project
+            raise ModelUnavailable(
+                "the OCR engine rapidocr_onnxruntime is not installed", "Run scripts/setup.sh or pip install -e ."
+            ) from exc
+        threads = threads or min(2, os.cpu_count() or 1)
+        try:
+            engine = RapidOCR(intra_op_num_threads=threads, det_limit_type="max")
+        except Exception as exc:  # noqa: BLE001 - any failure to load the ONNX models means the same to the user
+            raise ModelUnavailable(
+                f"the OCR models could not be loaded ({exc})", "Reinstall rapidocr_onnxruntime"
+            ) from exc
+        self.detect_side = detect_side
+        self._det = engine.text_det
+        self._det.limit_type = "max"  # never upscale: the default 'min' enlarges pages to 736 px on the short side
+        self._rec = engine.text_rec
+        self._symbols = [""] + sorted(MRZ_ALPHABET)
+        self._merge = _merge_matrix(self._rec.postprocess_op.character, self._symbols)
+
+    def detect(self, rgb: np.ndarray) -> tuple[list[np.ndarray], float]:
+        """Text boxes (4x2 float32 corner arrays, input-image pixels) and the scale the detector ran at."""
+        scale = min(1.0, self.detect_side / max(rgb.shape[:2]))
+        small = rgb if scale == 1.0 else cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        boxes, _ = self._det(np.ascontiguousarray(small[:, :, ::-1]))
+        if boxes is None:
+            return [], scale
+        return [np.asarray(b, dtype=np.float32) / scale for b in boxes], scale
+
+    def recognise(self, crops: list[np.ndarray], chars_per_line: int = 44) -> list[LineRead]:
+        """Read each RGB line crop as MRZ characters only; crops are widened to ~24 px a character at 48 px high."""
+        if not crops:
+            return []
+        _, height, width = self._rec.rec_image_shape
+        # CTC needs a blank frame (8 px) between two equal characters: '<<<<' runs need >= 2 frames a character.
+        min_ratio = chars_per_line * 0.5
+        crops = [_widen(c, min_ratio) for c in crops]
+        ratio = max(width / height, *(c.shape[1] / c.shape[0] for c in crops))
+        batch = np.stack([self._rec.resize_norm_img(np.ascontiguousarray(c[:, :, ::-1]), ratio) for c in crops])
+        probs = self._rec.session(batch.astype(np.float32))[0]
+        return [self._decode(p @ self._merge) for p in probs]
+
+    def _decode(self, probs: np.ndarray) -> LineRead:
+        best = probs.argmax(axis=1)
+        chars: list[dict] = []
+        previous = 0
+        for t, k in enumerate(best):
+            if k == 0:
+                previous = 0
+                continue
+            if k != previous or not chars:
+                chars.append({"symbol": self._symbols[k], "p": 0.0, "alts": {}, "first": t, "last": t})
+            c = chars[-1]
+            c["last"] = t
+            c["p"] = max(c["p"], float(probs[t, k]))
+            for i in np.flatnonzero(probs[t, 1:] >= ALTERNATIVE_MIN_PROB) + 1:
+                if i != k:
+                    c["alts"][self._symbols[i]] = max(c["alts"].get(self._symbols[i], 0.0), float(probs[t, i]))
+            previous = k
+        return LineRead(
+            text="".join(c["symbol"] for c in chars),
+            confidence=float(np.mean([c["p"] for c in chars])) if chars else 0.0,
+            alternatives=tuple(frozenset(c["alts"]) for c in chars),
+            char_confidence=tuple(c["p"] for c in chars),
+            alternative_probs=tuple(tuple(sorted(c["alts"].items())) for c in chars),
+            position=tuple((c["first"] + c["last"]) / 2 for c in chars),
+        )
+
+
+# Vocabulary entries that are the same MRZ character: lower case (blurred capitals often come out lower case)
+# and the filler's look-alikes.
+FILLER_LIKE = "<‹«〈く＜"
+
+
+def _merge_matrix(vocabulary: list[str], symbols: list[str]) -> np.ndarray:
+    """A (vocabulary x symbols) 0/1 matrix summing each MRZ symbol's look-alike classes; column 0 is the blank."""
+    index = {s: i for i, s in enumerate(symbols)}
+    merge = np.zeros((len(vocabulary), len(symbols)), dtype=np.float32)
+    merge[0, 0] = 1.0  # CTC blank
+    for k, char in enumerate(vocabulary[1:], start=1):
+        target = "<" if char in FILLER_LIKE else char.upper() if char.isascii() and char.isalpha() else char
+        if target in index:
+            merge[k, index[target]] = 1.0
+    return merge
+
+
+def _widen(crop: np.ndarray, min_ratio: float) -> np.ndarray:
+    h, w = crop.shape[:2]
+    if w >= min_ratio * h:
+        return crop
+    return cv2.resize(crop, (int(np.ceil(min_ratio * h)), h), interpolation=cv2.INTER_LINEAR)

@@ -1,0 +1,90 @@
+"""The document reader on generated data pages: real OCR models (RapidOCR ONNX), real face detector."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from benchmarks.datapages import generate_page
+from checkpoint.settings import Settings
+from edge.document.errors import InvalidMRZ, NoMRZFound
+from edge.document.ocr import MrzOcr
+from edge.document.reader import DocumentReader
+from edge.face.detect import make_detector
+from edge.image import load_image
+
+TODAY = dt.date(2026, 1, 1)  # the generator's reference date
+
+
+@pytest.fixture(scope="module")
+def reader() -> DocumentReader:
+    return DocumentReader(MrzOcr(), make_detector("hog", 1))
+
+
+@pytest.mark.parametrize("layout", ["TD1", "TD2", "TD3"])
+def test_a_clean_page_is_read_exactly(reader, layout):
+    page = generate_page(21, layout, "clean")
+    reading = reader.read(load_image(page.jpeg), TODAY, portrait=False)
+    assert reading.valid, reading.repair.reason
+    assert list(reading.mrz.lines) == page.truth["mrz"]
+    assert reading.mrz.fields.document_number == page.truth["identity"]["document_number"]
+    assert 0.5 < reading.confidence <= 1.0
+    assert {"locate", "ocr"} <= reading.timings_ms.keys()
+
+
+@pytest.mark.parametrize("quarter_turns", [1, 2, 3])
+def test_a_page_turned_by_quarter_turns_is_read_the_same(reader, quarter_turns):
+    page = generate_page(22, "TD3", "clean")
+    turned = np.ascontiguousarray(np.rot90(load_image(page.jpeg), quarter_turns))
+    reading = reader.read(turned, TODAY, portrait=False)
+    assert reading.valid, reading.repair.reason
+    assert list(reading.mrz.lines) == page.truth["mrz"]
+
+
+def test_document_checks_are_reported(reader):
+    page = generate_page(23, "TD3", "clean")
+    reading = reader.read(load_image(page.jpeg), TODAY, portrait=False)
+    names = [c.name for c in reading.checks]
+    assert names[:2] == ["check_digits", "field_characters"]
+    expired = reading.mrz.fields.expiry_date < TODAY
+    assert next(c for c in reading.checks if c.name == "not_expired").ok is not expired
+    assert reading.to_dict()["fields"]["birth_date"] == page.truth["identity"]["birth_date"]
+
+
+def test_a_printed_mrz_with_a_wrong_check_digit_is_returned_invalid_with_the_failing_field(reader):
+    good = generate_page(24, "TD3", "clean").truth["mrz"]
+    digit = good[1][19]
+    bad = (good[0], good[1][:19] + str((int(digit) + 1) % 10) + good[1][20:])  # birth date check digit
+    page = generate_page(24, "TD3", "clean", mrz_lines=bad)
+    reading = reader.read(load_image(page.jpeg), TODAY, portrait=False)
+    assert not reading.valid
+    assert "birth_date" in reading.mrz.failing
+    with pytest.raises(InvalidMRZ) as caught:
+        reading.require_valid()
+    assert "birth_date" in caught.value.problem and caught.value.remedy
+
+
+def test_an_image_without_an_mrz_is_a_named_error(reader):
+    rng = np.random.default_rng(0)
+    blank = np.full((600, 800, 3), 235, dtype=np.uint8) + rng.integers(0, 8, (600, 800, 3), dtype=np.uint8)
+    with pytest.raises(NoMRZFound) as caught:
+        reader.read(blank, TODAY)
+    assert "MRZ" in caught.value.remedy
+
+
+def test_the_portrait_is_found_left_of_and_above_the_mrz(reader):
+    faces = Settings().lfw_dir / "images"
+    if not faces.is_dir():
+        pytest.skip(f"LFW images not found at {faces}")
+    page = generate_page(25, "TD3", "clean", faces_dir=faces)
+    reading = reader.read(load_image(page.jpeg), TODAY)
+    assert reading.portrait is not None
+    corners = np.array(page.truth["portrait_corners"])
+    tx0, ty0 = corners.min(axis=0)
+    tx1, ty1 = corners.max(axis=0)
+    x0, y0, x1, y1 = reading.portrait.bbox
+    inter = max(0, min(x1, tx1) - max(x0, tx0)) * max(0, min(y1, ty1) - max(y0, ty0))
+    assert inter / ((x1 - x0) * (y1 - y0)) > 0.6  # the crop lies mostly on the printed photo
+    assert reading.portrait.crop.shape[0] > 60
