@@ -57,7 +57,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def create_schema(engine: Engine) -> None:
     """Create every table that is missing (tests and the zero-set-up SQLite default; PostgreSQL uses Alembic)."""
-    SQLModel.metadata.create_all(engine, tables=list(models.api_metadata().sorted_tables))
+    SQLModel.metadata.create_all(engine, tables=models.api_tables())
 
 
 def lock_chain(session: Session) -> None:

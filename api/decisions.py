@@ -15,11 +15,14 @@ from api.screening import get_transaction
 
 def record_disposition(
     session: Session, trail: AuditTrail, officer: Actor, transaction_id: int, body: DispositionCreate
-) -> Disposition:
-    """Store the officer's decision (one per transaction)."""
+) -> tuple[Disposition, bool]:
+    """Store the officer's decision (one per transaction); an identical resend returns the first (created=False)."""
     get_transaction(session, transaction_id)
     lock_chain(session)  # two officers racing on one transaction: the second sees the first
-    if disposition_of(session, transaction_id) is not None:
+    existing = disposition_of(session, transaction_id)
+    if existing is not None:
+        if _same_decision(existing, officer, body):
+            return existing, False  # a kiosk outbox retrying after a lost response
         raise Conflict(f"transaction {transaction_id} already has a disposition", "a supervisor review can overturn it")
     row = Disposition(
         transaction_id=transaction_id,
@@ -33,7 +36,17 @@ def record_disposition(
     session.flush()
     trail.record(session, officer, "disposition.record", f"transaction:{transaction_id}", body.model_dump(mode="json"))
     session.commit()
-    return row
+    return row, True
+
+
+def _same_decision(row: Disposition, officer: Actor, body: DispositionCreate) -> bool:
+    return (row.officer, row.outcome, row.reason_code, row.note, as_utc(row.decided_at)) == (
+        officer.name,
+        body.outcome.value,
+        body.reason_code,
+        body.note,
+        body.decided_at,
+    )
 
 
 def disposition_of(session: Session, transaction_id: int) -> Disposition | None:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import ApiError
+from watchlists.errors import WatchlistError
 
 log = logging.getLogger("api")
 
@@ -72,6 +73,11 @@ def install_error_handlers(app: FastAPI) -> None:
             return RedirectResponse("/ui/login", status_code=303)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return error_response(exc.status, exc.code, str(exc), headers)
+
+    @app.exception_handler(WatchlistError)
+    async def _watchlist_error(_request: Request, exc: WatchlistError) -> JSONResponse:
+        status = {"unknown_watchlist": 404, "unknown_entry": 404, "duplicate_watchlist": 409}.get(exc.code, 400)
+        return error_response(status, exc.code, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, MetaData, Text
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, MetaData, Table, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -178,23 +178,32 @@ class TreeHead(SQLModel, table=True):
     signature: str = Field(max_length=128)
 
 
-def api_metadata() -> MetaData:
-    """Metadata holding only the central service's tables.
+API_TABLE_MODELS = (
+    User,
+    Kiosk,
+    AccessToken,
+    ScreeningTransaction,
+    Disposition,
+    Review,
+    AuditEvent,
+    AuditPayload,
+    TreeHead,
+)
 
-    SQLModel keeps one metadata for every table class imported in a process, watchlists' included; creating
-    or migrating "everything" would put watchlist tables in the central database and vice versa.
+
+def api_tables() -> list[Table]:
+    """The central service's tables, in dependency order.
+
+    SQLModel keeps one metadata for every table class imported in a process, watchlists' included; creating,
+    dropping or migrating "everything" would touch watchlist tables in the central database and vice versa.
     """
+    names = {model.__tablename__ for model in API_TABLE_MODELS}
+    return [table for table in SQLModel.metadata.sorted_tables if table.name in names]
+
+
+def api_metadata() -> MetaData:
+    """A metadata holding only the central service's tables (Alembic's target)."""
     metadata = MetaData()
-    for model in (
-        User,
-        Kiosk,
-        AccessToken,
-        ScreeningTransaction,
-        Disposition,
-        Review,
-        AuditEvent,
-        AuditPayload,
-        TreeHead,
-    ):
-        model.__table__.to_metadata(metadata)
+    for table in api_tables():
+        table.to_metadata(metadata)
     return metadata

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlmodel import Session, select
+
+from api.audit.chain import Actor
+from api.audit.trail import AuditTrail
 from api.errors import NotFound
+from api.models import AuditEvent
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.(json|html|png)$")
 
@@ -53,3 +59,24 @@ def pretty_json(path: Path) -> str:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except json.JSONDecodeError:
         return text
+
+
+def record_publications(session: Session, trail: AuditTrail, directory: Path) -> int:
+    """Append a `report.publish` event for every report file (by content hash) the chain has not seen yet.
+
+    A report counts as published when the centre first offers it to auditors; an edited file has a new hash,
+    so it is a new publication, and the chain shows which version auditors could read from when.
+    """
+    recorded = 0
+    for report in list_reports(directory):
+        digest = hashlib.sha256((directory / report.name).read_bytes()).hexdigest()
+        obj = f"report:{digest}"
+        seen = session.exec(
+            select(AuditEvent.sequence).where(AuditEvent.action == "report.publish", AuditEvent.object == obj)
+        ).first()
+        if seen is None:
+            trail.record(session, Actor("centre", "system"), "report.publish", obj, {"name": report.name})
+            recorded += 1
+    if recorded:
+        session.commit()
+    return recorded

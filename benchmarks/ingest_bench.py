@@ -366,22 +366,20 @@ def print_table(rows: list[dict], verify: dict | None) -> None:
 
 
 def save(rows: list[dict], verify: dict | None, targets: dict) -> Path:
-    """Keep the run as benchmarks/results/ingest.json."""
+    """Keep the run as benchmarks/results/ingest.json and append it to ingest-history.jsonl (runs on a shared
+    machine vary with the neighbours' load, so every run is kept next to its load average)."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / "ingest.json"
-    out.write_text(
-        json.dumps(
-            {
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": machine(),
-                "targets": targets,
-                "ingest": rows,
-                "audit_verify": verify,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    record = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "targets": targets,
+        "ingest": rows,
+        "audit_verify": verify,
+    }
+    out.write_text(json.dumps(record, indent=2) + "\n")
+    with (RESULTS_DIR / "ingest-history.jsonl").open("a", encoding="utf-8") as history:
+        history.write(json.dumps(record) + "\n")
     return out
 
 

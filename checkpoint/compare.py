@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -13,19 +14,11 @@ from edge.image import ImageLimits, load_image
 from matcher.calibration import load_calibration
 
 
-def quality_gate(settings: Settings) -> QualityGate:
-    """The screening quality gate from the settings."""
-    return QualityGate(
-        min_inter_eye_px=settings.quality_min_inter_eye_px,
-        max_yaw_deg=settings.quality_max_yaw_deg,
-        max_pitch_deg=settings.quality_max_pitch_deg,
-        max_roll_deg=settings.quality_max_roll_deg,
-        min_sharpness=settings.quality_min_sharpness,
-        min_brightness=settings.quality_min_brightness,
-        max_brightness=settings.quality_max_brightness,
-        min_contrast=settings.quality_min_contrast,
-        min_score=settings.quality_min_score,
-    )
+def quality_gate(settings: Settings, purpose: str = "screening") -> QualityGate:
+    """The quality gate for screening (`CHECKPOINT_QUALITY_*`) or the stricter one for enrolment
+    (`CHECKPOINT_ENROL_QUALITY_*`), each field of QualityGate read from the setting of the same name."""
+    prefix = {"screening": "quality_", "enrolment": "enrol_quality_"}[purpose]
+    return QualityGate(**{f.name: getattr(settings, prefix + f.name) for f in fields(QualityGate)})
 
 
 def compare_images(a: Path, b: Path, settings: Settings, fmr: float | None = None) -> dict:

@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     target_fmr: float = Field(1e-3, gt=0, lt=1)
 
     # --- watchlists (issue 6) ---
-    # Database of watchlists (SQLAlchemy URL); empty means the SQLite file <data_dir>/watchlists.sqlite.
+    # Database of watchlists (SQLAlchemy URL); empty means the central service's database (database_url).
     watchlists_db_url: str = ""
     # Name screening cut-off on the 0-1 name score; chosen on benchmarks/data/name_pairs.csv (`checkpoint bench
     # names`): 0.88 gave precision 0.97 / recall 0.99 there.
@@ -124,6 +124,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(2 * 1024 * 1024, gt=0, description="larger request bodies are refused (413)")
     max_face_image_bytes: int = Field(512 * 1024, gt=0, description="largest face image a kiosk may upload")
     tree_head_every_events: int = Field(1000, gt=0, description="a signed tree head is issued after this many events")
+    tree_head_interval_minutes: int = Field(10, ge=0, description="and at least this often if events arrived; 0 = off")
     retention_cleared_biometrics_days: int = Field(1, ge=0, description="cleared travellers' face data")
     retention_cleared_days: int = Field(30, ge=0, description="cleared travellers' personal data")
     retention_referred_days: int = Field(365, ge=0, description="referred travellers' personal data")
@@ -161,7 +162,8 @@ class Settings(BaseSettings):
 
     @property
     def watchlists_url(self) -> str:
-        return self.watchlists_db_url or f"sqlite:///{self.data_dir / 'watchlists.sqlite'}"
+        # At the centre the lists share the central database, so each change and its audit event commit together.
+        return self.watchlists_db_url or self.database_url_or_default
 
     @property
     def snapshot_private_key_path(self) -> Path:
@@ -170,6 +172,11 @@ class Settings(BaseSettings):
     @property
     def snapshot_public_key_path(self) -> Path:
         return self.snapshot_public_key or self.data_dir / "keys" / "snapshot-signing.pub.pem"
+
+    @property
+    def published_snapshots_dir(self) -> Path:
+        """Where the centre keeps the signed bundles it has published."""
+        return self.data_dir / "published-snapshots"
 
     @property
     def snapshot_path(self) -> Path:

@@ -134,13 +134,16 @@ def transaction_page(
     trail: TrailDep,
 ) -> HTMLResponse:
     """One transaction with the evidence the officer saw, the decision and reviews (an audited read)."""
-    tx = screening.to_public(screening.read_transaction(session, trail, supervisor.actor, transaction_id))
+    row = screening.read_transaction(session, trail, supervisor.actor, transaction_id)
+    tx = screening.to_public(row)
     disposition = decisions.disposition_of(session, transaction_id)
+    face_jpeg = (row.face_data or {}).get("image_jpeg_b64")
     return _page(
         request,
         "transaction.html",
         principal=supervisor,
         tx=tx,
+        face_jpeg=face_jpeg,
         disposition=decisions.disposition_public(disposition) if disposition else None,
         reviews=[decisions.review_public(r) for r in decisions.reviews_of(session, transaction_id)],
     )
@@ -164,9 +167,12 @@ def audit_page(
 
 
 @router.get("/benchmarks", response_class=HTMLResponse)
-def benchmarks_page(request: Request, auditor: Annotated[Principal, allow(Role.AUDITOR)]) -> HTMLResponse:
-    """The benchmark reports on this server."""
+def benchmarks_page(
+    request: Request, auditor: Annotated[Principal, allow(Role.AUDITOR)], session: SessionDep, trail: TrailDep
+) -> HTMLResponse:
+    """The benchmark reports on this server (each new one recorded in the chain as published)."""
     directory = request.app.state.settings.benchmark_results_dir
+    reports.record_publications(session, trail, directory)
     return _page(request, "benchmarks.html", principal=auditor, reports=reports.list_reports(directory), content=None)
 
 

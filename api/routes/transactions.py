@@ -80,9 +80,12 @@ def dispose(
     officer: Annotated[Principal, allow(Role.OFFICER)],
     session: SessionDep,
     trail: TrailDep,
+    response: Response,
 ) -> DispositionPublic:
-    """Record the officer's decision (reason code required unless CLEAR)."""
-    row = decisions.record_disposition(session, trail, officer.actor, transaction_id, body)
+    """Record the officer's decision (reason code required unless CLEAR); an identical resend gets 200."""
+    row, created = decisions.record_disposition(session, trail, officer.actor, transaction_id, body)
+    if not created:
+        response.status_code = 200
     return decisions.disposition_public(row)
 
 

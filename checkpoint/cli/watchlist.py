@@ -17,19 +17,9 @@ _REASON = click.option("--reason", required=True, help="why the change is made (
 
 def enrolment_gate(settings):
     """The enrolment quality gate from the settings (stricter than screening's)."""
-    from edge.face.quality import QualityGate
+    from checkpoint.compare import quality_gate
 
-    return QualityGate(
-        min_inter_eye_px=settings.enrol_quality_min_inter_eye_px,
-        max_yaw_deg=settings.enrol_quality_max_yaw_deg,
-        max_pitch_deg=settings.enrol_quality_max_pitch_deg,
-        max_roll_deg=settings.enrol_quality_max_roll_deg,
-        min_sharpness=settings.enrol_quality_min_sharpness,
-        min_brightness=settings.enrol_quality_min_brightness,
-        max_brightness=settings.enrol_quality_max_brightness,
-        min_contrast=settings.enrol_quality_min_contrast,
-        min_score=settings.enrol_quality_min_score,
-    )
+    return quality_gate(settings, "enrolment")
 
 
 def _engine():

@@ -17,9 +17,11 @@ from api.accounts import create_user
 from api.app import create_app
 from api.audit.chain import SYSTEM
 from api.db import create_schema, make_engine
+from api.models import api_metadata, api_tables
 from api.schemas import Role, UserCreate
 from benchmarks.postgres_server import start_postgres
 from checkpoint.settings import Settings
+from watchlists.db import watchlist_tables
 
 PASSWORD = "correct horse battery staple"
 STAFF_ROLES = [r for r in Role if r != Role.KIOSK]
@@ -48,14 +50,15 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     engine = make_engine(postgres_url)
-    SQLModel.metadata.drop_all(engine)
+    api_metadata().drop_all(engine)
     create_schema(engine)
+    SQLModel.metadata.create_all(engine, tables=watchlist_tables())  # as create_app does on every database
     yield engine
     engine.dispose()
 
 
 def _truncate(engine: Engine) -> None:
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    names = ", ".join(f'"{t.name}"' for t in [*api_tables(), *watchlist_tables()])
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
@@ -85,6 +88,7 @@ def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
         max_face_image_bytes=64 * 1024,
         tree_head_every_events=1000,
         retention_interval_minutes=0,
+        tree_head_interval_minutes=0,
     )
 
 

@@ -162,3 +162,24 @@ def test_periodic_heads_reuse_the_cached_prefix_and_match_a_full_recomputation(s
     assert [h.tree_size for h in heads] == [3, 6, 9]
     for head in heads:
         assert head.root_hash == merkle.tree_hash(leaves[: head.tree_size]).hex()
+
+
+def test_the_service_signs_a_tree_head_on_its_own_timer(app, client, headers):
+    import asyncio
+
+    from api.app import tree_head_loop
+    from api.audit.tree_heads import all_tree_heads
+
+    client.post("/api/transactions", json=transaction_body(), headers=headers[Role.KIOSK])
+
+    async def run_briefly() -> None:
+        try:
+            await asyncio.wait_for(tree_head_loop(app, 0.05), timeout=0.6)
+        except TimeoutError:
+            pass
+
+    asyncio.run(run_briefly())
+    size = len(_chain(app))
+    with Session(app.state.engine) as session:
+        heads = all_tree_heads(session)
+    assert [h.tree_size for h in heads] == [size]  # one head over everything; quiet rounds added none

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from api.schemas import Role
@@ -53,6 +53,19 @@ def browser() -> Iterator[webdriver.Chrome]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def staleness_of(element):  # type: ignore[no-untyped-def]
+    """Wait condition: `element` left the document (chromedriver sometimes reports that as a generic error)."""
+
+    def gone(_driver) -> bool:  # type: ignore[no-untyped-def]
+        try:
+            element.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException is one of these
+            return True
+        return False
+
+    return gone
+
+
 def _log_in(browser: webdriver.Chrome, base: str, username: str, password: str = PASSWORD) -> None:
     browser.get(f"{base}/ui/login")
     browser.find_element(By.ID, "username").send_keys(username)
@@ -70,6 +83,18 @@ def _screenshot(browser: webdriver.Chrome, path: Path) -> bytes:
     return data
 
 
+def _jpeg_b64() -> str:
+    """A real 60x80 JPEG, as a kiosk would send a face crop."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), (200, 150, 120)).save(buffer, "JPEG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
 @pytest.fixture
 def populated(app, client, headers) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Two referrals (one decided and reviewed), one clearance, another post."""
@@ -77,7 +102,7 @@ def populated(app, client, headers) -> dict[str, int]:  # type: ignore[no-untype
     def post(**kw) -> int:  # type: ignore[no-untyped-def]
         return client.post("/api/transactions", json=transaction_body(**kw), headers=headers[Role.KIOSK]).json()["id"]
 
-    decided = post()
+    decided = post(face_image_jpeg_b64=_jpeg_b64())
     undecided = post(post_id="post-b", candidates=[])
     post(recommendation="CLEAR", reason_codes=[])
     client.post(
@@ -127,6 +152,8 @@ def test_supervisor_queue_filters_and_detail(app, populated, browser, tmp_path):
         decision = browser.find_element(By.ID, "decision").text
         assert "CLEAR_AFTER_CHECK" in decision and "FALSE_MATCH" in decision and "different person" in decision
         assert "UPHELD by supervisor" in browser.find_element(By.ID, "reviews").text
+        face = browser.find_element(By.ID, "live-face")
+        assert browser.execute_script("return arguments[0].naturalWidth", face) == 60  # the JPEG decoded
         _screenshot(browser, tmp_path / "detail.png")
 
 

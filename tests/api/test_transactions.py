@@ -92,12 +92,18 @@ def test_disposition_needs_a_reason_unless_clear(client, headers):
     )
     assert ok.status_code == 201
     assert ok.json()["officer"] == "officer"
-    twice = client.post(
+    resent = client.post(
+        f"/api/transactions/{tx}/disposition",
+        json={"outcome": "REFUSE_ENTRY", "reason_code": "WATCHLIST_CONFIRMED", "decided_at": now},
+        headers=headers[Role.OFFICER],
+    )
+    assert resent.status_code == 200 and resent.json() == ok.json()  # an outbox retry, not a second decision
+    different = client.post(
         f"/api/transactions/{tx}/disposition",
         json={"outcome": "CLEAR", "decided_at": now},
         headers=headers[Role.OFFICER],
     )
-    assert twice.status_code == 409
+    assert different.status_code == 409
 
 
 def test_clear_disposition_needs_no_reason(client, headers):
