@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
-from watchlists import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from watchlists import models
 
 
 def sqlite_url(path: Path) -> str:
@@ -26,20 +26,13 @@ def make_engine(url: str, create: bool = True) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     if create:
-        SQLModel.metadata.create_all(engine, tables=watchlist_tables())
+        models.watchlist_metadata().create_all(engine)
     return engine
 
 
 def watchlist_tables() -> list:
     """The tables this package owns (the central service's database holds others too)."""
-    return [
-        models.Watchlist.__table__,
-        models.Subject.__table__,
-        models.FaceTemplate.__table__,
-        models.Document.__table__,
-        models.ChangeLog.__table__,
-        models.SnapshotIssued.__table__,
-    ]
+    return list(models.watchlist_metadata().sorted_tables)
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -1,10 +1,9 @@
 """Lost and stolen travel documents: number normalisation, ICAO 9303 check digits, and the exact-match screen.
 
 A document matches a list entry only on (issuing state, normalised number): no fuzzy matching, because a
-one-character difference is another document. The ICAO 9303 check digit (weights 7, 3, 1 repeating; digits
-count as themselves, letters A-Z as 10-35, the filler '<' as 0) guards the number read from an MRZ: when a
-check digit is given and does not fit the number, the screen says so instead of quietly answering "not listed",
-because a misread or altered number would otherwise slip past the list.
+one-character difference is another document. The ICAO 9303 check digit (edge/document/check_digits.py)
+guards the number read from an MRZ: when a check digit is given and does not fit the number, the screen says
+so instead of quietly answering "not listed", because a misread or altered number would otherwise slip past.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+
+from edge.document import check_digits
 
 _SEPARATORS = re.compile(r"[\s\-./<]+")
 _VALID = re.compile(r"^[A-Z0-9]+$")
@@ -33,19 +34,8 @@ def is_plausible_number(normalised: str) -> bool:
 
 
 def icao_check_digit(field_text: str) -> str:
-    """The ICAO 9303 check digit of an MRZ field (7-3-1 weighting, mod 10)."""
-    total = 0
-    for position, char in enumerate(field_text.upper()):
-        if char.isdigit():
-            value = int(char)
-        elif "A" <= char <= "Z":
-            value = ord(char) - ord("A") + 10
-        elif char == "<":
-            value = 0
-        else:
-            raise ValueError(f"{char!r} cannot appear in an MRZ field")
-        total += value * (7, 3, 1)[position % 3]
-    return str(total % 10)
+    """The ICAO 9303 check digit of an MRZ field (edge.document's 7-3-1 implementation, upper-cased input)."""
+    return check_digits.check_digit(field_text.upper())
 
 
 def mrz_number_field(normalised: str) -> str:
@@ -54,9 +44,9 @@ def mrz_number_field(normalised: str) -> str:
     return normalised if len(normalised) > 9 else normalised.ljust(9, "<")
 
 
-def check_digit_fits(normalised: str, check_digit: str) -> bool:
-    """Whether `check_digit` is the ICAO 9303 check digit of the number's MRZ field."""
-    return icao_check_digit(mrz_number_field(normalised)) == check_digit.strip()
+def check_digit_fits(normalised: str, digit: str) -> bool:
+    """Whether `digit` is the ICAO 9303 check digit of the number's MRZ field."""
+    return check_digits.holds(mrz_number_field(normalised), digit.strip())
 
 
 @dataclass(frozen=True)

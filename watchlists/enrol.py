@@ -18,8 +18,8 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from watchlists.errors import ForbiddenTransition, InvalidEntry, ManifestError
 from watchlists.models import SubjectCreate
 from watchlists.store import add_template, get_watchlist, remove_template, templates_of, upsert_subject
 
+_REFERENCE = re.compile(r"^[\w.\-]+$")
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 # Another face in an enrolment photo must be this many times smaller than the subject's (a bystander far behind).
 DOMINANT_FACE_RATIO = 2.0
@@ -151,6 +152,11 @@ def read_manifest(path: Path, default_review_by: dt.date | None = None) -> list[
         reference = values.pop("reference", None)
         if not reference:
             raise ManifestError(f"{where}: no reference", "Every row needs the subject's reference (its folder name)")
+        if not _REFERENCE.match(reference) or reference in (".", ".."):
+            raise ManifestError(
+                f"{where}: reference {reference!r} is not a plain folder name",
+                "Use letters, digits, '.', '-' and '_' only (it names the subject's photo folder)",
+            )
         if reference in seen:
             raise ManifestError(f"{where}: reference {reference!r} appears twice", "Give each subject one row")
         seen.add(reference)
@@ -190,7 +196,6 @@ def enrol_folder(
     subjects: list[SubjectCreate],
     analyzer: FaceAnalyzer,
     options: EnrolOptions,
-    on_image: Callable[[ImageOutcome], None] | None = None,
 ) -> EnrolReport:
     """Create or update every manifest subject on the list and enrol the photos in its folder."""
     folder = Path(folder)
@@ -233,9 +238,6 @@ def enrol_folder(
             report.subjects[data.external_ref] = outcome
             report.templates_removed += removed
             report.images.extend(outcomes)
-            for o in outcomes:
-                if on_image is not None:
-                    on_image(o)
     report.seconds = time.perf_counter() - start
     return report
 

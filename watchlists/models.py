@@ -15,8 +15,22 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, DateTime, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, LargeBinary, MetaData, UniqueConstraint
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
+
+# Watchlist tables live in their own metadata, not SQLModel's process-wide one: a process that also holds the
+# central service's tables (tests, a future admin API) then creates, migrates or truncates each set on purpose.
+_registry = registry()
+
+
+class WatchlistModel(SQLModel, registry=_registry):
+    """Base of every watchlist model (tables and the `*Create` families)."""
+
+
+def watchlist_metadata() -> MetaData:
+    """The metadata holding exactly the watchlist tables."""
+    return _registry.metadata
 
 
 def utc_now() -> dt.datetime:
@@ -51,7 +65,7 @@ class ChangeAction(StrEnum):
 # --- watchlists ------------------------------------------------------------------------------------------------
 
 
-class WatchlistCreate(SQLModel):
+class WatchlistCreate(WatchlistModel):
     """What an administrator states when creating a watchlist."""
 
     name: str = Field(min_length=1, max_length=100)
@@ -76,7 +90,7 @@ class Watchlist(WatchlistCreate, table=True):
 # --- subjects (people) -----------------------------------------------------------------------------------------
 
 
-class SubjectCreate(SQLModel):
+class SubjectCreate(WatchlistModel):
     """A person on a list, as an administrator describes them."""
 
     external_ref: str = Field(min_length=1, max_length=100, description="the owning authority's reference")
@@ -102,7 +116,7 @@ class Subject(SubjectCreate, table=True):
     updated_at: dt.datetime = Field(default_factory=utc_now, sa_type=DateTime(timezone=True))
 
 
-class FaceTemplate(SQLModel, table=True):
+class FaceTemplate(WatchlistModel, table=True):
     """One face template of a subject; the source photo is kept only if the site configured it."""
 
     __table_args__ = (UniqueConstraint("subject_id", "model_id", "source_sha256"),)
@@ -124,7 +138,7 @@ class FaceTemplate(SQLModel, table=True):
 # --- documents -------------------------------------------------------------------------------------------------
 
 
-class DocumentCreate(SQLModel):
+class DocumentCreate(WatchlistModel):
     """A lost or stolen travel document as reported."""
 
     issuing_state: str = Field(min_length=1, max_length=3, description="ICAO 9303 code, e.g. MLI, NER, BFA, D")
@@ -152,7 +166,7 @@ class Document(DocumentCreate, table=True):
 # --- change log ------------------------------------------------------------------------------------------------
 
 
-class ChangeLog(SQLModel, table=True):
+class ChangeLog(WatchlistModel, table=True):
     """One change to a watchlist, entry or template: who, why, when, what kind, which fields."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -168,7 +182,7 @@ class ChangeLog(SQLModel, table=True):
     to_status: EntryStatus | None = None
 
 
-class SnapshotIssued(SQLModel, table=True):
+class SnapshotIssued(WatchlistModel, table=True):
     """Every snapshot bundle built, so versions only ever grow and an auditor can tie a kiosk's bundle to a date."""
 
     version: int = Field(primary_key=True)

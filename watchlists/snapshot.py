@@ -46,6 +46,7 @@ SIGNATURE = "manifest.sig"
 FACES_DIR = "faces/"
 THUMBS_DIR = "thumbnails/"
 CURRENT = "current.snapshot"
+HIGHEST = "highest_version"
 MAX_BUNDLE_BYTES = 4 * 1024**3  # a 1M-face gallery with metadata stays well below
 
 
@@ -405,10 +406,15 @@ class SnapshotStore:
         path = self.directory / CURRENT
         if path.is_file():
             self.current = read_bundle(path.read_bytes(), public_key, 0, str(path))
+        # The highest version ever accepted is kept apart from the bundle, so losing or deleting the current
+        # bundle does not reopen the door to an older one.
+        highest = self.directory / HIGHEST
+        self._highest = int(highest.read_text()) if highest.is_file() and highest.read_text().strip().isdigit() else 0
 
     @property
     def version(self) -> int:
-        return self.current.version if self.current else 0
+        """The version a new bundle must exceed."""
+        return max(self.current.version if self.current else 0, self._highest)
 
     def install(self, bundle: Path) -> Snapshot:
         """Verify `bundle` and switch to it; on any problem raise SnapshotRejected and keep the current one."""
@@ -422,16 +428,9 @@ class SnapshotStore:
         data = bundle.read_bytes()
         snapshot = read_bundle(data, self.public_key, self.version, str(bundle))
         self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".snapshot-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.directory / CURRENT)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _atomic_write(self.directory / CURRENT, data)
+        _atomic_write(self.directory / HIGHEST, f"{snapshot.version}\n".encode())
+        self._highest = snapshot.version
         self.current = snapshot
         return snapshot
 
@@ -456,6 +455,20 @@ def _members(data: bytes, what: str) -> dict[str, bytes]:
     if not out:
         raise _rejected(what, "it is empty")
     return out
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Temp file, fsync, rename: a reader (or a power cut) sees the old file or the new one, never half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _rejected(what: str, why: str) -> SnapshotRejected:

@@ -172,6 +172,25 @@ def list_(watchlist_name: str | None) -> None:
             click.echo(f"{s.id}\t{s.external_ref}\t{s.status.value}\treview by {s.review_by}\t{templates} template(s)")
 
 
+@watchlist.command("history")
+@click.argument("kind", type=click.Choice(["watchlist", "subject", "document", "face_template"]))
+@click.argument("object_id", type=int)
+def history(kind: str, object_id: int) -> None:
+    """Every change to one entry: when, who, what, why (field names, never their values)."""
+    from sqlmodel import Session
+
+    from watchlists.store import changes_of
+
+    with Session(_engine()) as session:
+        changes = changes_of(session, kind, object_id)
+        if not changes:
+            click.echo(f"no recorded change to {kind} {object_id}")
+        for c in changes:
+            status = f" {c.from_status.value}->{c.to_status.value}" if c.from_status and c.to_status else ""
+            fields = f" [{', '.join(c.fields)}]" if c.fields else ""
+            click.echo(f"{c.at:%Y-%m-%d %H:%M:%S}\t{c.actor}\t{c.action.value}{status}{fields}\t{c.reason}")
+
+
 def _status_command(action_name: str, help_text: str):
     @click.argument("subject_id", type=int)
     @_ACTOR

@@ -6,10 +6,10 @@ import datetime as dt
 import os
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from watchlists.db import make_engine, sqlite_url
-from watchlists.models import Category, SubjectCreate, WatchlistCreate
+from watchlists.models import Category, SubjectCreate, WatchlistCreate, watchlist_metadata
 from watchlists.store import add_subject, create_watchlist
 
 TODAY = dt.date(2026, 11, 22)
@@ -22,18 +22,12 @@ def engine(tmp_path):
     url = os.environ.get("CHECKPOINT_TEST_POSTGRES_URL")
     if url:
         engine = make_engine(url, create=False)
-        SQLModel.metadata.drop_all(engine, tables=_tables())
-        SQLModel.metadata.create_all(engine, tables=_tables())
+        watchlist_metadata().drop_all(engine)
+        watchlist_metadata().create_all(engine)
     else:
         engine = make_engine(sqlite_url(tmp_path / "watchlists.sqlite"))
     yield engine
     engine.dispose()
-
-
-def _tables():
-    from watchlists.db import watchlist_tables
-
-    return watchlist_tables()
 
 
 @pytest.fixture

@@ -72,6 +72,11 @@ def test_removal_is_logged_and_cannot_be_repeated(cli, tmp_path):
     assert code == 0 and "is now removed" in out
     code, _, err = cli("watchlist", "remove", subject_id, "--reason", "again")
     assert code == 3 and "is removed, so it cannot be given 'remove'" in err
+    code, out, _ = cli("watchlist", "history", "subject", subject_id)
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 2
+    assert "\tcreate [" in lines[0] and "name_latin" in lines[0]
+    assert "\tremove active->removed [status]\twarrant withdrawn" in lines[1]
 
 
 def test_user_errors_are_one_line_with_what_to_do(cli, tmp_path):

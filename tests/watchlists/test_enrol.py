@@ -49,6 +49,7 @@ def test_json_manifest_is_accepted(tmp_path):
         ("reference,name_latin,reason,review_by\nA,Awa,r,2027-01-01\nA,Awa,r,2027-01-01\n", "appears twice"),
         ("reference,name,reason,review_by\nA,Awa,r,2027-01-01\n", "unknown column"),
         ("reference,name_latin,reason,review_by\nA,Awa,r,next year\n", "line 2: review_by"),
+        ("reference,name_latin,reason,review_by\n../etc,Awa,r,2027-01-01\n", "not a plain folder name"),
     ],
 )
 def test_bad_manifest_rows_are_named(tmp_path, text, message):

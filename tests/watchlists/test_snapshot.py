@@ -110,6 +110,10 @@ def test_older_or_same_version_is_refused_and_current_kept(session, populated, k
     assert store.version == 2
     # A restarted kiosk comes back on the bundle it had accepted.
     assert SnapshotStore(tmp_path / "kiosk", key.public_key()).version == 2
+    # Losing the current bundle does not let an older one in.
+    (tmp_path / "kiosk" / "current.snapshot").unlink()
+    with pytest.raises(SnapshotRejected, match="not newer"):
+        SnapshotStore(tmp_path / "kiosk", key.public_key()).install(first.path)
 
 
 def _corrupt(path, how):
