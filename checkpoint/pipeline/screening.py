@@ -184,7 +184,7 @@ class Screener:
                 rank,
                 h.subject.has_thumbnail,
                 f"face score {h.score:.3f} >= {threshold:.3f} (FMR {self.policy.watchlist_fmr:g})",
-            )  # fmt: skip
+            )
             for rank, h in enumerate(hits, start=1)
         ]
         size = len(snapshot.gallery)
@@ -214,7 +214,7 @@ class Screener:
                 rank,
                 False,
                 f"reported {e.reported_on.isoformat()}",
-            )  # fmt: skip
+            )
             for rank, e in enumerate(screen.hits, start=1)
         ]
         findings = []
@@ -252,7 +252,7 @@ class Screener:
                 rank,
                 m.subject.has_thumbnail,
                 "; ".join(m.hit.reasons),
-            )  # fmt: skip
+            )
             for rank, m in enumerate(matches, start=1)
         ]
         if candidates:

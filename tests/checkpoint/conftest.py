@@ -69,18 +69,32 @@ def build_bundle(
     with Session(engine) as session:
         wanted = create_watchlist(
             session,
-            WatchlistCreate(name="wanted-demo", category=Category.wanted_person, owning_authority="Demo police",
-                            legal_basis="Demo warrant 1/2026", officer_thumbnail=True),
-            "admin", "test list",
-        )  # fmt: skip
+            WatchlistCreate(
+                name="wanted-demo",
+                category=Category.wanted_person,
+                owning_authority="Demo police",
+                legal_basis="Demo warrant 1/2026",
+                officer_thumbnail=True,
+            ),
+            "admin",
+            "test list",
+        )
         for ref, vector in faces.items():
             subject = add_subject(session, wanted, _subject(ref, f"Listed {ref}"), "admin", "test", today)
             add_template(session, subject, MODEL, vector, 90.0, ref * 8, "admin", "enrol", "a.jpg", _thumb())
         for ref, name in (names or {}).items():
             add_subject(session, wanted, _subject(ref, name), "admin", "test", today)
         for state, number in documents:
-            add_document(session, wanted, DocumentCreate(issuing_state=state, number=number, reported_on=today,
-                         review_by=today + dt.timedelta(days=30)), "admin", "stolen", today)  # fmt: skip
+            add_document(
+                session,
+                wanted,
+                DocumentCreate(
+                    issuing_state=state, number=number, reported_on=today, review_by=today + dt.timedelta(days=30)
+                ),
+                "admin",
+                "stolen",
+                today,
+            )
         session.commit()
         out = folder / f"bundle-{len(list(folder.glob('*.snapshot')))}.snapshot"
         build_snapshot(session, key, out, "admin", MODEL, today)
@@ -101,8 +115,9 @@ def random_templates(count: int, seed: int = 3) -> dict[str, np.ndarray]:
 
 
 def _subject(ref: str, name: str) -> SubjectCreate:
-    return SubjectCreate(external_ref=ref, name_latin=name, reason="test warrant",
-                         review_by=dt.date.today() + dt.timedelta(days=365))  # fmt: skip
+    return SubjectCreate(
+        external_ref=ref, name_latin=name, reason="test warrant", review_by=dt.date.today() + dt.timedelta(days=365)
+    )
 
 
 def _thumb() -> bytes:

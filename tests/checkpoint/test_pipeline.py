@@ -34,8 +34,9 @@ def test_listed_face_is_referred_with_its_candidate_and_evidence(screener, trave
 
 
 def test_traveller_on_no_list_is_cleared(screener, traveller, tmp_path):
-    bundle, key = build_bundle(tmp_path, random_templates(200), names={"N1": "Mohamed Ag Traore"},
-                               documents=[("MLI", "AA0012345")])  # fmt: skip
+    bundle, key = build_bundle(
+        tmp_path, random_templates(200), names={"N1": "Mohamed Ag Traore"}, documents=[("MLI", "AA0012345")]
+    )
     snapshot = load_bundle(bundle, key, tmp_path / "kiosk")
     screener.snapshot = lambda: snapshot
     result = screener.screen(_rgb(traveller.document_jpeg), traveller.frames)
@@ -47,8 +48,12 @@ def test_traveller_on_no_list_is_cleared(screener, traveller, tmp_path):
 def test_stolen_document_and_listed_name_are_referred(screener, traveller, tmp_path):
     number = traveller.identity.document_number
     listed_name = f"{traveller.identity.given_names} {traveller.identity.surname}".title()
-    bundle, key = build_bundle(tmp_path, random_templates(10), names={"N1": listed_name},
-                               documents=[(traveller.identity.issuing_state, number)])  # fmt: skip
+    bundle, key = build_bundle(
+        tmp_path,
+        random_templates(10),
+        names={"N1": listed_name},
+        documents=[(traveller.identity.issuing_state, number)],
+    )
     snapshot = load_bundle(bundle, key, tmp_path / "kiosk")
     screener.snapshot = lambda: snapshot
     result = screener.screen(_rgb(traveller.document_jpeg), traveller.frames)
