@@ -76,6 +76,7 @@ class Sender:
             try:
                 if self._deliver(item):
                     delivered += 1
+                    self.last_error = None  # the centre answers again
             except Unreachable as exc:
                 self.last_error = str(exc)
                 self.outbox.mark_retry(item.seq, str(exc), self.backoff.delay(item.attempts))

@@ -13,9 +13,18 @@ from sqlmodel import Session
 from benchmarks.travellers import Traveller, astronaut_portrait, make_traveller
 from checkpoint.settings import Settings
 from watchlists.db import make_engine, sqlite_url
-from watchlists.models import Category, DocumentCreate, SubjectCreate, WatchlistCreate
+from watchlists.errors import WatchlistError
+from watchlists.models import Category, ChangeAction, DocumentCreate, SubjectCreate, WatchlistCreate
 from watchlists.snapshot import SnapshotStore, build_snapshot
-from watchlists.store import add_document, add_subject, add_template, create_watchlist
+from watchlists.store import (
+    add_document,
+    add_subject,
+    add_template,
+    create_watchlist,
+    get_watchlist,
+    list_subjects,
+    set_subject_status,
+)
 
 MODEL = "dlib-resnet-v1-55533b28a958"
 
@@ -60,25 +69,33 @@ def build_bundle(
     names: dict[str, str] | None = None,
     documents: list[tuple[str, str]] = (),
     key: Ed25519PrivateKey | None = None,
+    delist: tuple[str, ...] = (),
 ) -> tuple[Path, Ed25519PrivateKey]:
     """A signed snapshot: one wanted-person list with a subject per face (reference -> template), named subjects
-    without faces, and lost/stolen documents (state, number)."""
+    without faces, and lost/stolen documents (state, number). Called again on the same folder, it signs the next
+    version from the same database, after removing the `delist` references."""
     key = key or Ed25519PrivateKey.generate()
     today = dt.date.today()
     engine = make_engine(sqlite_url(folder / "watchlists.sqlite"))
     with Session(engine) as session:
-        wanted = create_watchlist(
-            session,
-            WatchlistCreate(
-                name="wanted-demo",
-                category=Category.wanted_person,
-                owning_authority="Demo police",
-                legal_basis="Demo warrant 1/2026",
-                officer_thumbnail=True,
-            ),
-            "admin",
-            "test list",
-        )
+        try:
+            wanted = get_watchlist(session, "wanted-demo")  # a second bundle from the same database
+        except WatchlistError:
+            wanted = create_watchlist(
+                session,
+                WatchlistCreate(
+                    name="wanted-demo",
+                    category=Category.wanted_person,
+                    owning_authority="Demo police",
+                    legal_basis="Demo warrant 1/2026",
+                    officer_thumbnail=True,
+                ),
+                "admin",
+                "test list",
+            )
+        for ref in delist:
+            subject = next(x for x in list_subjects(session, wanted) if x.external_ref == ref)
+            set_subject_status(session, subject.id, ChangeAction.remove, "admin", "warrant withdrawn")
         for ref, vector in faces.items():
             subject = add_subject(session, wanted, _subject(ref, f"Listed {ref}"), "admin", "test", today)
             add_template(session, subject, MODEL, vector, 90.0, ref * 8, "admin", "enrol", "a.jpg", _thumb())
@@ -125,3 +142,6 @@ def _thumb() -> bytes:
 
     ok, jpeg = cv2.imencode(".jpg", np.full((96, 96, 3), 128, np.uint8))
     return jpeg.tobytes()
+
+
+from tests.api.test_pages import browser  # noqa: E402, F401 - headless Debian Chromium, as the centre's page tests
