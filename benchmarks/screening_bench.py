@@ -29,7 +29,7 @@ def travellers(lfw_images: Path | None, count: int, frames: int) -> list[Travell
         for person in sorted(p for p in lfw_images.iterdir() if p.is_dir())[: count - 1]:
             shot = sorted(person.glob("*.jpg"))[0]
             portraits.append(cv2.cvtColor(cv2.imread(str(shot)), cv2.COLOR_BGR2RGB))
-    return [make_traveller(p, seed=i, frames=frames) for i, p in enumerate(portraits)]
+    return [make_traveller(p, seed=i + 1, frames=frames) for i, p in enumerate(portraits)]
 
 
 def watchlist(templates: int, model_id: str, listed: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]

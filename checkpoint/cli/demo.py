@@ -82,8 +82,10 @@ def enrol_demo_watchlist(settings, folder: Path, lfw_people: int = 20) -> list[s
     cv2.imwrite(str(photos / "DEMO-1" / "astronaut.jpg"), cv2.cvtColor(astronaut_portrait(), cv2.COLOR_RGB2BGR))
     for person in _lfw_people(settings)[:lfw_people]:
         target = photos / person.name
-        if not target.exists():
-            target.symlink_to(person, target_is_directory=True)
+        target.mkdir(exist_ok=True)
+        for shot in sorted(person.glob("*.jpg"))[:2]:  # two photos each keeps the first run to seconds
+            if not (target / shot.name).exists():
+                (target / shot.name).write_bytes(shot.read_bytes())
         subjects.append(
             SubjectCreate(
                 external_ref=person.name,
@@ -224,7 +226,7 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
         _wait_for(f"{kiosk_url}/health", kiosk)
         click.echo(f"\nWatchlist snapshot v{version}: {len(enrolled)} subjects on demo-wanted.")
         if passwords:
-            click.echo("Demo users (passwords shown once; they are not stored in clear anywhere):")
+            click.echo("Demo users (passwords shown once, only their hashes are kept: note them now):")
             for username, password in passwords.items():
                 if username != "kiosk-officer":
                     click.echo(f"  {username:<11} {password}   ({DEMO_USERS[username]})")
