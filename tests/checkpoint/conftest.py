@@ -125,10 +125,10 @@ def load_bundle(path: Path, key: Ed25519PrivateKey, directory: Path):
     return store.install(path)
 
 
-def random_templates(count: int, seed: int = 3) -> dict[str, np.ndarray]:
+def random_templates(count: int, seed: int = 3, prefix: str = "R") -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     vectors = rng.normal(size=(count, 128)).astype(np.float32)
-    return {f"R{i}": v / np.linalg.norm(v) for i, v in enumerate(vectors)}
+    return {f"{prefix}{i}": v / np.linalg.norm(v) for i, v in enumerate(vectors)}
 
 
 def _subject(ref: str, name: str) -> SubjectCreate:
