@@ -55,6 +55,10 @@ class Unreachable(Exception):
     """The centre did not answer, or answered 5xx: try again later."""
 
 
+class CredentialRefused(Unreachable):
+    """The centre answers but refuses this credential: other items (another role) may still go through."""
+
+
 class Sender:
     """One pass (`deliver_due`) or a loop in a thread (`start`); safe to kill at any instant."""
 
@@ -77,10 +81,13 @@ class Sender:
                 if self._deliver(item):
                     delivered += 1
                     self.last_error = None  # the centre answers again
+            except CredentialRefused as exc:
+                self.last_error = str(exc)
+                self.outbox.mark_retry(item.seq, str(exc), self.backoff.delay(item.attempts))
             except Unreachable as exc:
                 self.last_error = str(exc)
                 self.outbox.mark_retry(item.seq, str(exc), self.backoff.delay(item.attempts))
-                break
+                break  # the centre is down: do not hammer it with the rest of the queue
         return delivered
 
     def _deliver(self, item: OutboxItem) -> bool:
@@ -117,7 +124,7 @@ class Sender:
             if response.status_code >= 500 or response.status_code in (408, 429):
                 raise Unreachable(f"centre answered {response.status_code}")
             return response
-        raise Unreachable(f"the centre refuses the {who} credential (401): check the kiosk settings")
+        raise CredentialRefused(f"the centre refuses the {who} credential (401): check the kiosk settings")
 
     def _token(self, who: str) -> str:
         if who not in self._tokens:
@@ -130,8 +137,12 @@ class Sender:
                 response = self._client.post(path, json=body)
             except httpx.TransportError as exc:
                 raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
+            if response.status_code >= 500:
+                raise Unreachable(f"centre answered {response.status_code}")
             if response.status_code != 200:
-                raise Unreachable(f"{who} login refused by the centre ({response.status_code})")
+                raise CredentialRefused(
+                    f"{who} login refused by the centre ({response.status_code}): check the settings"
+                )
             self._tokens[who] = response.json()["access_token"]
         return self._tokens[who]
 

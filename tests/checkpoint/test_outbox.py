@@ -127,3 +127,19 @@ def test_refused_item_stays_visible_and_unreachable_centre_backs_off(tmp_path):
     assert backlog.pending_transactions == 1 and "unreachable" in backlog.last_error
     assert outbox.due() == []  # backing off: not due again for at least 15 s
     assert outbox.next_due_at() > time.time() + 10
+
+
+def test_wrong_officer_password_holds_dispositions_but_not_transactions(tmp_path):
+    centre = provisioned_centre(tmp_path / "centre")
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    _queue(outbox, centre.kiosk_id, 3, 1)
+    account = CentreAccount(centre.url, centre.kiosk_id, centre.kiosk_secret, "officer", "wrong password!", 5)
+    centre.start()
+    try:
+        sender = Sender(outbox, account, Backoff(first_seconds=30))
+        sender.deliver_due()
+        backlog = outbox.backlog()
+        assert backlog.pending_transactions == 0 and backlog.pending_dispositions == 1  # kept, not dropped
+        assert "officer login refused" in backlog.last_error and _count(centre, ScreeningTransaction) == 3
+    finally:
+        centre.stop()
