@@ -36,19 +36,19 @@ def kiosk_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def screener_parts(kiosk_settings: Settings):
-    """A real Screener (ONNX embedder, RapidOCR, default policy) whose snapshot a test may set."""
+    """A real Screener (ONNX embedder, RapidOCR, default policy), loaded once per session."""
     from checkpoint.pipeline.assemble import make_screener
 
-    holder: dict = {"snapshot": None}
-    return make_screener(kiosk_settings, lambda: holder["snapshot"]), holder
+    return make_screener(kiosk_settings, lambda: None)
 
 
 @pytest.fixture
 def screener(screener_parts):
-    screener, holder = screener_parts
-    holder["snapshot"] = None
+    """The session's Screener with no snapshot; a test may set `screener.snapshot`, it is reset afterwards."""
+    screener = screener_parts
+    screener.snapshot = lambda: None
     yield screener
-    holder["snapshot"] = None
+    screener.snapshot = lambda: None
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +59,7 @@ def traveller() -> Traveller:
 
 @pytest.fixture(scope="session")
 def astronaut_template(screener_parts, traveller) -> np.ndarray:
-    screener, _ = screener_parts
-    return screener.analyzer.primary(traveller.frames[0]).embedding
+    return screener_parts.analyzer.primary(traveller.frames[0]).embedding
 
 
 def build_bundle(
