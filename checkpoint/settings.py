@@ -133,6 +133,24 @@ class Settings(BaseSettings):
     )
     retention_interval_minutes: int = Field(60, ge=0, description="how often `checkpoint serve` purges; 0 = never")
 
+    # --- kiosk (issue 8): screening policy, identity at the centre, outbox, snapshot inbox, officer page ---
+    kiosk_policy: Path | None = Field(None, description="policy TOML; empty: checkpoint/policy/default_policy.toml")
+    kiosk_id: str = "kiosk-1"
+    kiosk_post_id: str = "post-1"
+    kiosk_secret: str = Field("", description="the secret the centre returned when this kiosk was registered")
+    # The centre's officer account this kiosk sends dispositions with (dispositions need the officer role).
+    kiosk_officer: str = ""
+    kiosk_officer_password: str = ""
+    centre_url: str = Field("http://127.0.0.1:8000", description="base URL of `checkpoint serve`")
+    kiosk_host: str = "127.0.0.1"
+    kiosk_port: int = Field(8100, ge=1, le=65535)
+    # Folder the snapshot sync polls for newer signed bundles (*.snapshot); empty: <data_dir>/snapshot-inbox.
+    kiosk_snapshot_inbox: Path | None = None
+    kiosk_sync_seconds: float = Field(30.0, gt=0, description="how often the snapshot inbox is polled")
+    outbox_retry_first_seconds: float = Field(1.0, gt=0, description="first retry delay; doubles per failure")
+    outbox_retry_max_seconds: float = Field(300.0, gt=0, description="longest delay between retries")
+    outbox_timeout_seconds: float = Field(10.0, gt=0, description="HTTP timeout per request to the centre")
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -206,6 +224,14 @@ class Settings(BaseSettings):
             "arcface_model": self.arcface_model,
             "arcface_alignment": self.arcface_alignment,
         }
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.data_dir / "kiosk-outbox.sqlite3"
+
+    @property
+    def snapshot_inbox_path(self) -> Path:
+        return self.kiosk_snapshot_inbox or self.data_dir / "snapshot-inbox"
 
     @property
     def lfw_dir(self) -> Path:

@@ -47,6 +47,9 @@ COMMANDS = [
     ("cli", "retention:retention"),
     ("cli", "users:users"),
     ("bench", "bench_ingest:ingest"),
+    ("cli", "screen:screen"),
+    ("cli", "kiosk:kiosk"),
+    ("bench", "bench_screening:screening"),
 ]
 
 

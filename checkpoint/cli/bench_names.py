@@ -8,8 +8,12 @@ import click
 
 
 @click.command("names")
-@click.option("--pairs", "pairs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="labelled pairs CSV (default: benchmarks/data/name_pairs.csv)")  # fmt: skip
+@click.option(
+    "--pairs",
+    "pairs_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="labelled pairs CSV (default: benchmarks/data/name_pairs.csv)",
+)
 @click.option("--cutoff", type=click.FloatRange(0, 1, min_open=True), help="name score cut-off (default: configured)")
 @click.option("--results-dir", type=click.Path(file_okay=False, path_type=Path), help="default: benchmarks/results")
 def names(pairs_file: Path | None, cutoff: float | None, results_dir: Path | None) -> None:

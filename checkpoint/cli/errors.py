@@ -22,6 +22,7 @@ USER_ERRORS = [
     "benchmarks.lfw:DatasetError",
     "api.errors:ApiError",
     "watchlists.errors:WatchlistError",
+    "checkpoint.policy.errors:KioskError",
 ]
 
 

@@ -70,8 +70,12 @@ def watchlist() -> None:
 )
 @click.option("--authority", required=True, help="the owning authority")
 @click.option("--legal-basis", required=True, help="the law or decision the list rests on")
-@click.option("--thumbnails/--no-thumbnails", default=False, show_default=True,
-              help="kiosks may show officers a small face thumbnail of a hit")  # fmt: skip
+@click.option(
+    "--thumbnails/--no-thumbnails",
+    default=False,
+    show_default=True,
+    help="kiosks may show officers a small face thumbnail of a hit",
+)
 @_ACTOR
 @_REASON
 def create(name: str, category: str, authority: str, legal_basis: str, thumbnails: bool, actor: str, reason: str):
@@ -97,8 +101,13 @@ def create(name: str, category: str, authority: str, legal_basis: str, thumbnail
 
 @watchlist.command("import")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--manifest", "manifest_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV or JSON: one row per subject (reference = folder name)")  # fmt: skip
+@click.option(
+    "--manifest",
+    "manifest_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV or JSON: one row per subject (reference = folder name)",
+)
 @click.option("--watchlist", "watchlist_name", required=True, help="the list to import into")
 @click.option("--review-by", type=click.DateTime(["%Y-%m-%d"]), help="review date for rows that have none")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), help="write a JSON report")

@@ -1,4 +1,4 @@
-"""`checkpoint compare` and `checkpoint demo` as a user runs them: output, exit codes, one-line errors."""
+"""`checkpoint compare` as a user runs it: output, exit codes, one-line errors (the demo: test_cli_demo.py)."""
 
 from __future__ import annotations
 
@@ -77,10 +77,3 @@ def test_unknown_fmr_is_refused_with_advice(photos, tmp_path: Path) -> None:
     result = _run("compare", str(photos["a"]), str(photos["a2"]), "--fmr", "1e-9", env_data=tmp_path)
     assert result.returncode == 4
     assert "no threshold at FMR 1e-09" in result.stderr and "recalibrate" in result.stderr
-
-
-def test_demo_compares_two_sample_photos(tmp_path: Path) -> None:
-    result = _run("demo", env_data=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "SAME PERSON" in result.stdout
-    assert (tmp_path / "demo" / "live-capture.jpg").is_file()
