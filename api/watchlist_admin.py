@@ -98,13 +98,18 @@ def publish_snapshot(
     return published
 
 
-def latest_snapshot(session: Session, trail: AuditTrail, actor: Actor, out_dir: Path) -> tuple[Path, dict]:
-    """The newest published bundle, its download audited (it carries watchlist personal data)."""
+def latest_snapshot(
+    session: Session, trail: AuditTrail, actor: Actor, out_dir: Path, newer_than: int = 0
+) -> tuple[Path, dict] | None:
+    """The newest published bundle, its download audited (it carries watchlist personal data); None when it
+    is not newer than the version the kiosk already has (a kiosk on a poor link polls without downloading)."""
     bundles = sorted(out_dir.glob("snapshot-v*.bundle"), key=lambda p: int(p.stem.split("-v")[1]))
     if not bundles:
         raise NotFound("no watchlist snapshot has been published yet", "ask a watchlist administrator to publish one")
     path = bundles[-1]
     version = int(path.stem.split("-v")[1])
+    if version <= newer_than:
+        return None
     trail.record(session, actor, "snapshot.download", f"snapshot:{version}", {"bytes": path.stat().st_size})
     session.commit()
     return path, {"version": version}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -67,14 +67,20 @@ def publish_snapshot(request: Request, admin: Admin, session: SessionDep, trail:
     )
 
 
-@router.get("/api/snapshots/latest")
+@router.get("/api/snapshots/latest", response_model=None)
 def download_snapshot(
-    request: Request, kiosk: Annotated[Principal, allow(Role.KIOSK)], session: SessionDep, trail: TrailDep
-) -> FileResponse:
-    """The newest signed bundle; kiosks verify its signature before using it."""
-    path, info = watchlist_admin.latest_snapshot(
-        session, trail, kiosk.actor, request.app.state.settings.published_snapshots_dir
+    request: Request,
+    kiosk: Annotated[Principal, allow(Role.KIOSK)],
+    session: SessionDep,
+    trail: TrailDep,
+    newer_than: int = 0,
+) -> FileResponse | Response:
+    """The newest signed bundle (204 if not newer than `newer_than`); kiosks verify its signature before use."""
+    found = watchlist_admin.latest_snapshot(
+        session, trail, kiosk.actor, request.app.state.settings.published_snapshots_dir, newer_than
     )
-    return FileResponse(
-        path, media_type="application/octet-stream", headers={"X-Snapshot-Version": str(info["version"])}
-    )
+    if found is None:
+        return Response(status_code=204)
+    path, info = found
+    headers = {"X-Snapshot-Version": str(info["version"])}
+    return FileResponse(path, media_type="application/octet-stream", headers=headers)

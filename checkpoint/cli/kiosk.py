@@ -29,7 +29,7 @@ def kiosk(host: str | None, port: int | None) -> None:
     )
     sender.start()
     if store is not None:
-        SnapshotSync(store, settings.snapshot_inbox_path).start(settings.kiosk_sync_seconds)
+        SnapshotSync(store, settings.snapshot_inbox_path, sender.fetch_snapshot).start(settings.kiosk_sync_seconds)
     else:
         click.echo("checkpoint: no snapshot public key configured; screening without watchlists (REFER)", err=True)
     app = create_kiosk_app(settings, screener, store, outbox, sender)

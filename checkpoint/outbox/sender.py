@@ -126,6 +126,28 @@ class Sender:
             return response
         raise CredentialRefused(f"the centre refuses the {who} credential (401): check the kiosk settings")
 
+    def fetch_snapshot(self, newer_than: int) -> tuple[int, bytes] | None:
+        """The centre's newest signed snapshot if newer than `newer_than` (None otherwise); unverified bytes."""
+        for _ in range(2):
+            token = self._token("kiosk")
+            try:
+                response = self._client.get(
+                    "/api/snapshots/latest",
+                    params={"newer_than": newer_than},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except httpx.TransportError as exc:
+                raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
+            if response.status_code == 401:
+                self._tokens.pop("kiosk", None)
+                continue
+            if response.status_code in (204, 404):  # nothing newer, or nothing published yet
+                return None
+            if response.status_code != 200:
+                raise Unreachable(f"centre answered {response.status_code} to the snapshot poll")
+            return int(response.headers["X-Snapshot-Version"]), response.content
+        raise CredentialRefused("the centre refuses the kiosk credential (401): check the kiosk settings")
+
     def _token(self, who: str) -> str:
         if who not in self._tokens:
             a = self.account

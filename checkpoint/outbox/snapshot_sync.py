@@ -7,9 +7,12 @@ The swap is atomic for screenings: `SnapshotStore.install` verifies the whole bu
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+from checkpoint.outbox.sender import Unreachable
 from watchlists.errors import WatchlistError
 from watchlists.snapshot import SnapshotStore
 
@@ -17,17 +20,30 @@ log = logging.getLogger(__name__)
 
 
 class SnapshotSync:
-    """Poll `inbox` for `*.snapshot` files; install each new one that is newer than the one in use."""
+    """Poll `inbox` for `*.snapshot` files; install each new one that is newer than the one in use.
 
-    def __init__(self, store: SnapshotStore, inbox: Path) -> None:
+    With `fetch` (the sender's `fetch_snapshot`), each poll first asks the centre for a newer bundle and drops
+    it in the inbox (temp file + rename), so the same verify-then-swap path installs it; a centre that cannot be
+    reached only leaves `last_error` set, and the kiosk screens on with the bundle it has.
+    """
+
+    def __init__(
+        self,
+        store: SnapshotStore,
+        inbox: Path,
+        fetch: Callable[[int], tuple[int, bytes] | None] | None = None,
+    ) -> None:
         self.store = store
         self.inbox = Path(inbox)
+        self.fetch = fetch
         self._seen: set[tuple[str, int, int]] = set()
         self._stop = threading.Event()
         self.last_error: str | None = None
 
     def poll_once(self) -> int | None:
         """Install the newest acceptable bundle in the inbox; returns the version installed, if any."""
+        if self.fetch is not None:
+            self._fetch_from_centre()
         if not self.inbox.is_dir():
             return None
         installed = None
@@ -43,6 +59,21 @@ class SnapshotSync:
             except WatchlistError as exc:
                 self.last_error = f"{path.name}: {exc.problem}"  # kept: the kiosk goes on with its bundle
         return installed
+
+    def _fetch_from_centre(self) -> None:
+        current = self.store.version or 0
+        try:
+            fetched = self.fetch(current) if self.fetch else None
+        except Unreachable as exc:
+            self.last_error = f"snapshot poll: {exc}"
+            return
+        if fetched is None:
+            return
+        version, data = fetched
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        tmp = self.inbox / f".centre-v{version}.part"
+        tmp.write_bytes(data)
+        os.replace(tmp, self.inbox / f"centre-v{version}.snapshot")
 
     def start(self, every_seconds: float) -> threading.Thread:
         def loop() -> None:
