@@ -102,8 +102,9 @@ class Sender:
         if server_id is None:
             return False  # its transaction is not at the centre yet; it goes first
         response = self._post("officer", f"/api/transactions/{server_id}/disposition", item.body)
-        if response.status_code == 201 or response.status_code == 409:
-            # 409: the centre already holds a disposition for it, i.e. an earlier send landed before a crash.
+        if response.status_code in (200, 201, 409):
+            # 200: the centre already holds this very disposition (an identical resend after a crash);
+            # 409: it holds another one for the transaction. Either way an earlier send landed.
             self.outbox.mark_delivered(item.seq, server_id)
             return True
         self.outbox.mark_refused(item.seq, _describe(response))
