@@ -68,6 +68,16 @@ class MrzFormat:
                 return spec
         raise KeyError(f"{self.name} has no field {name!r}")
 
+    def unchecked_fields(self) -> tuple[FieldSpec, ...]:
+        """Fields no check digit covers (names, codes, sex; a visa's optional data): OCR errors there go unseen."""
+        digits = {spec.digit for spec in self.checks}
+        covered = {(s.line, p) for spec in self.checks for s in spec.covers for p in range(s.start, s.end)}
+        return tuple(
+            f
+            for f in self.fields
+            if f.name not in digits and not any((f.span.line, p) in covered for p in range(f.span.start, f.span.end))
+        )
+
     def has_field(self, name: str) -> bool:
         """True when this layout has a field called `name`."""
         return any(spec.name == name for spec in self.fields)

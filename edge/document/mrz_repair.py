@@ -75,12 +75,11 @@ def repair_mrz(
         alternatives = None  # spaces or odd characters made the two disagree: fall back to look-alikes
     clean, filler_repairs = _replace_filler_lookalikes(normalise_lines(lines))
     layout = _guess_layout(clean)
-    if layout is not None:
-        clean, gap_repairs = _fill_skipped_fillers(clean, name_line=2 if layout.lines == 3 else 0)
-        filler_repairs += gap_repairs
     if layout is None:
         shape = " + ".join(str(len(line)) for line in clean) or "no lines"
         return RepairOutcome(None, (), False, 0, f"no ICAO 9303 layout has {shape} characters")
+    clean, gap_repairs = _fill_skipped_fillers(clean, name_line=2 if layout.lines == 3 else 0)
+    filler_repairs += gap_repairs
     primary: tuple[tuple[str, ...], list[Repair]] | None = None
     valid: dict[tuple[str, ...], tuple[int, ParsedMrz, list[Repair]]] = {}
     for fixed, length_repairs, length_cost, origin in _length_variants(clean, layout):
@@ -104,18 +103,27 @@ def repair_mrz(
     if best:
         reason = f"{len(best)} different readings pass every check digit with as few changes: ambiguous, refused"
     else:
-        reason = "check digits fail: " + ", ".join(parsed.failing)
+        failing_checks = [c.name for c in parsed.checks if not c.ok]
+        reason = "; ".join(
+            part
+            for part in (
+                "check digits fail: " + ", ".join(failing_checks) if failing_checks else "",
+                "unreadable or impossible: " + ", ".join(p.field for p in parsed.problems) if parsed.problems else "",
+            )
+            if part
+        )
     return RepairOutcome(parsed, tuple(primary[1]), False, len(best), reason)
 
 
 def _replace_filler_lookalikes(lines: tuple[str, ...]) -> tuple[tuple[str, ...], list[Repair]]:
+    """'«', 'く' and the like are how OCR engines print the filler; they are nothing else in an MRZ."""
     repairs = []
     out = []
     for i, line in enumerate(lines):
         chars = list(line)
         for j, ch in enumerate(chars):
             if ch in FILLER_LOOKALIKES:
-                repairs.append(Repair(i, j, "", ch, "<", "filler look-alike"))
+                repairs.append(Repair(i, j, "filler", ch, "<", "filler look-alike"))
                 chars[j] = "<"
         out.append("".join(chars))
     return tuple(out), repairs

@@ -18,7 +18,7 @@ from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_che
 from edge.document.errors import InvalidMRZ, NoMRZFound
 from edge.document.locate import MrzBlock, block_box, find_mrz, upright_crops, upright_rotation
 from edge.document.mrz_align import mark_gaps
-from edge.document.mrz_formats import FORMATS
+from edge.document.mrz_formats import FORMATS, MrzFormat
 from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz
 from edge.document.mrz_repair import TO_DIGIT, TO_LETTER, RepairOutcome, repair_mrz
 from edge.document.ocr import LineRead, MrzOcr
@@ -28,10 +28,10 @@ from edge.face.detect import Detector
 # In fields no check digit covers, a character is doubted when a rival the field could hold has at least
 # MAX_DOUBT of the probability and the character itself less than MIN_CHAR_CONFIDENCE. An OCR acceptance rule,
 # not a biometric threshold: on 72 held-out generated pages (seeds 700-723) it flagged all 13 misread name
-# characters and 4 of 2,421 correct ones. A doubted line is read again at RE_READ_SCALE times the width.
+# characters and 4 of 2,421 correct ones. A doubted or failed line is read again RE_READ_SCALE times wider.
 MAX_DOUBT = 0.35
 MIN_CHAR_CONFIDENCE = 0.5
-RE_READ_SCALE = 1.25
+RE_READ_SCALE = 1.5
 UPSIDE_DOWN_CONFIDENCE = 0.8  # an MRZ read upside down comes out with a mean character confidence far below
 
 
@@ -166,8 +166,40 @@ class DocumentReader:
 
     def _attempt(self, rgb: np.ndarray, block: MrzBlock, flip: bool, today: dt.date) -> _Attempt:
         crops, _ = upright_crops(rgb, block, flip)
-        reads = self.ocr.recognise(crops, chars_per_line=30 if len(crops) == 3 else 44)
-        reads = [mark_gaps(r) for r in reads]
+        chars = 30 if len(crops) == 3 else 44
+        attempt = self._read(crops, chars, flip, today)
+        if attempt.repair.accepted or attempt.repair.parsed is None:
+            return attempt
+        # Repeated letters ('AA') and narrow ones run together at ~3 CTC frames a character: a line that
+        # failed is read once more, wider, before giving up.
+        wider = self._read(crops, round(chars * RE_READ_SCALE), flip, today)
+        if not wider.repair.accepted:
+            return attempt
+        disagree = self._disagreements(wider.repair.parsed, attempt.texts)
+        if not disagree:
+            return wider
+        # Read wider, the model sometimes sees every filler as a 'K': where no check digit can tell, the two
+        # readings must agree (the first may only have left gaps).
+        reason = "two readings disagree where no check digit protects: " + ", ".join(disagree)
+        refused = RepairOutcome(wider.repair.parsed, wider.repair.repairs, False, wider.repair.candidates_valid, reason)
+        return _Attempt(flip, wider.texts, wider.confidence, refused)
+
+    @staticmethod
+    def _disagreements(parsed: ParsedMrz, first: tuple[str, ...]) -> list[str]:
+        """Unchecked fields where the first reading had a different character (not a gap, not a look-alike)."""
+        out = []
+        for spec in FORMATS[parsed.format].unchecked_fields():
+            line = first[spec.span.line]
+            for p in range(spec.span.start, spec.span.end):
+                final = parsed.lines[spec.span.line][p]
+                seen = line[p] if p < len(line) else "?"
+                if seen not in ("?", final, TO_DIGIT.get(final), TO_LETTER.get(final)):
+                    out.append(spec.name)
+                    break
+        return out
+
+    def _read(self, crops: list[np.ndarray], chars: int, flip: bool, today: dt.date) -> _Attempt:
+        reads = [mark_gaps(r) for r in self.ocr.recognise(crops, chars_per_line=chars)]
         texts = tuple(r.text for r in reads)
         repair = repair_mrz(texts, today, [r.alternatives for r in reads])
         if repair.accepted:
@@ -207,15 +239,10 @@ class DocumentReader:
         reason = "the OCR is unsure of characters no check digit protects, in: " + fields
         return RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reason)
 
-    def _doubtful(self, layout, final: tuple[str, ...], reads: list[LineRead]) -> list[tuple[int, int, str]]:
+    def _doubtful(self, layout: MrzFormat, final: tuple[str, ...], reads: list[LineRead]) -> list[tuple[int, int, str]]:
         """(line, position, field) of every doubted character in a field no check digit covers."""
-        covered = {(s.line, p) for spec in layout.checks for s in spec.covers for p in range(s.start, s.end)}
         out = []
-        for spec in layout.fields:
-            if spec.name.endswith("_check") or any(
-                (spec.span.line, p) in covered for p in range(spec.span.start, spec.span.end)
-            ):
-                continue
+        for spec in layout.unchecked_fields():
             read = reads[spec.span.line]
             allowed = ALLOWED_CHARS[spec.chars]
             for p in range(spec.span.start, min(spec.span.end, len(read.text))):

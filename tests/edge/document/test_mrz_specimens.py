@@ -18,6 +18,7 @@ import pytest
 from edge.document.check_digits import check_digit
 from edge.document.errors import InvalidMRZ
 from edge.document.mrz_build import MrzIdentity, build_mrz
+from edge.document.mrz_formats import FORMATS
 from edge.document.mrz_parse import parse_mrz
 
 TODAY = dt.date(2026, 11, 22)
@@ -158,3 +159,15 @@ def test_an_unknown_state_code_makes_the_mrz_invalid_even_with_good_check_digits
     assert all(c.ok for c in parsed.checks)
     assert not parsed.valid
     assert parsed.failing == ["issuing_state", "nationality"]
+
+
+@pytest.mark.parametrize(
+    ("layout", "unchecked"),
+    [
+        ("TD3", {"document_code", "issuing_state", "name", "nationality", "sex"}),
+        ("TD1", {"document_code", "issuing_state", "nationality", "sex", "name"}),
+        ("MRV-A", {"document_code", "issuing_state", "name", "nationality", "sex", "optional_data"}),
+    ],
+)
+def test_the_fields_no_check_digit_protects_are_known(layout, unchecked):
+    assert {f.name for f in FORMATS[layout].unchecked_fields()} == unchecked
