@@ -21,6 +21,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from matcher.atomic_file import atomic_write
 from matcher.errors import GalleryFileError
 from matcher.gallery import Gallery
 from matcher.index_choice import IndexSpec, supports_ids
@@ -62,7 +63,7 @@ def save_gallery(gallery: Gallery, directory: Path) -> Path:
     finally:
         release()
     path = directory / MANIFEST
-    _atomic_write(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    atomic_write(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
     for stale in directory.glob("index-*.faiss"):
         if stale.name != manifest["index_file"]:
             stale.unlink(missing_ok=True)
@@ -159,20 +160,6 @@ def _write_data(directory: Path, stem: str, suffix: str, write) -> tuple[str, st
         Path(tmp).unlink(missing_ok=True)
         raise
     return name, digest
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync(path.parent)
 
 
 def _fsync(path: Path) -> None:

@@ -33,6 +33,7 @@ import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlmodel import Session, col, func, select
 
+from matcher.atomic_file import atomic_write
 from watchlists.documents import DocumentList, DocumentScreen, ListedDocument
 from watchlists.errors import SnapshotRejected
 from watchlists.models import FaceTemplate, SnapshotIssued, Watchlist
@@ -428,8 +429,8 @@ class SnapshotStore:
         data = bundle.read_bytes()
         snapshot = read_bundle(data, self.public_key, self.version, str(bundle))
         self.directory.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.directory / CURRENT, data)
-        _atomic_write(self.directory / HIGHEST, f"{snapshot.version}\n".encode())
+        atomic_write(self.directory / CURRENT, data)
+        atomic_write(self.directory / HIGHEST, f"{snapshot.version}\n".encode())
         self._highest = snapshot.version
         self.current = snapshot
         return snapshot
@@ -455,20 +456,6 @@ def _members(data: bytes, what: str) -> dict[str, bytes]:
     if not out:
         raise _rejected(what, "it is empty")
     return out
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Temp file, fsync, rename: a reader (or a power cut) sees the old file or the new one, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _rejected(what: str, why: str) -> SnapshotRejected:

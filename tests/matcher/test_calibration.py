@@ -36,7 +36,7 @@ def test_fmr_stricter_than_any_tabulated_is_refused_with_advice() -> None:
 def test_round_trip_through_the_data_dir(tmp_path: Path) -> None:
     save_calibration(_calibration(), tmp_path)
     assert load_calibration("model-x", [tmp_path]) == _calibration()
-    assert not list(tmp_path.glob(".calibration-*")), "no temp file left behind"
+    assert not list(tmp_path.glob(".*.tmp")), "no temp file left behind"
 
 
 def test_missing_calibration_says_how_to_make_one(tmp_path: Path) -> None:
