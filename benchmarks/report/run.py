@@ -7,7 +7,6 @@ hash, the code version and the machine — and `reproduce` recomputes it from th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass
@@ -24,6 +23,7 @@ from benchmarks.report import verification_section as verif
 from benchmarks.report.dataset import load_dataset, read_groups
 from benchmarks.scoring import Scorer
 from benchmarks.templates import PipelineConfig, extract_templates
+from benchmarks.templates import file_sha256 as image_file_sha256
 from benchmarks.verification import roc
 from matcher.calibration import SHIPPED_DIR, CalibrationError, calibration_filename, load_calibration
 
@@ -59,10 +59,6 @@ class ReportRequest:
         return f"{env} checkpoint bench report " + " ".join(args)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _calibration_file(model_id: str, search_dirs: list[Path]) -> Path | None:
     for directory in [*search_dirs, SHIPPED_DIR]:
         path = directory / calibration_filename(model_id)
@@ -76,7 +72,7 @@ def model_file_hash(embedder: str, options: dict) -> str:
     from edge.face.model_files import RESNET, file_sha256, model_path
 
     if embedder == "arcface":
-        return _sha256(Path(options["arcface_model"]))
+        return file_sha256(Path(options["arcface_model"]))
     return file_sha256(model_path(RESNET))
 
 
@@ -135,7 +131,7 @@ def build(
             "model_id": extraction.model_id,
             "model_file_sha256": model_file_hash(request.embedder, embedder_options),
             "calibration_file": str(calibration_path) if calibration_path else None,
-            "calibration_sha256": _sha256(calibration_path) if calibration_path else None,
+            "calibration_sha256": image_file_sha256(calibration_path) if calibration_path else None,
             "seed": request.seed,
             "bootstrap_iterations": request.iterations,
             "machine": machine_info(),
