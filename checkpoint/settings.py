@@ -48,9 +48,20 @@ class Settings(BaseSettings):
     # Face pipeline
     face_detector: Literal["hog", "cnn"] = "hog"
     face_upsample: int = Field(1, ge=0, le=3, description="image pyramid upsampling before detection")
-    embedder: Literal["dlib", "onnx"] = "dlib"
+    face_fallback_detector: Literal["cnn", "none"] = Field(
+        "cnn", description="detector tried when the main one finds no face (none: report no face at once)"
+    )
+    embedder: Literal["onnx", "dlib", "arcface"] = Field(
+        "onnx", description="onnx: dlib's ResNet converted to ONNX (default); dlib: the reference; arcface: a file"
+    )
     max_image_pixels: int = Field(40_000_000, gt=0, description="decompression-bomb guard")
     max_image_bytes: int = Field(50 * 1024 * 1024, gt=0)
+
+    # Embedder backends (issue 3). "onnx" is dlib's ResNet converted once into <data_dir>/models and shown
+    # equivalent to dlib (benchmarks/results/embedder_equivalence.json); "arcface" is an operator's own model.
+    onnx_threads: int = Field(0, ge=0, description="onnxruntime threads per session; 0 = one per core")
+    arcface_model: Path | None = Field(None, description="ONNX file of an ArcFace-style model (112x112 RGB in)")
+    arcface_alignment: Literal["arcface", "dlib"] = Field("arcface", description="how faces are cropped for it")
 
     # Quality gate minimums for screening (ISO/IEC 29794-5 component names)
     quality_min_inter_eye_px: float = 30.0
@@ -70,6 +81,75 @@ class Settings(BaseSettings):
 
     # Decisions: thresholds are always looked up in the model's calibration file at this FMR
     target_fmr: float = Field(1e-3, gt=0, lt=1)
+
+    # --- watchlists (issue 6) ---
+    # Database of watchlists (SQLAlchemy URL); empty means the central service's database (database_url).
+    watchlists_db_url: str = ""
+    # Name screening cut-off on the 0-1 name score; chosen on benchmarks/data/name_pairs.csv (`checkpoint bench
+    # names`): 0.88 gave precision 0.97 / recall 0.99 there.
+    watchlists_name_cutoff: float = Field(0.88, gt=0, le=1)
+    # Keep the enrolment source photo in the database (off: only its SHA-256 is kept).
+    watchlists_keep_source_images: bool = False
+    # Longest side in pixels of the face thumbnail shipped to kiosks for lists that allow one.
+    watchlists_thumbnail_px: int = Field(96, ge=32, le=256)
+    # Enrolment quality gate: stricter than screening (the enrolled template is compared with every traveller).
+    enrol_quality_min_inter_eye_px: float = 35.0
+    enrol_quality_max_yaw_deg: float = 25.0
+    enrol_quality_max_pitch_deg: float = 20.0
+    enrol_quality_max_roll_deg: float = 15.0
+    enrol_quality_min_sharpness: float = 25.0
+    enrol_quality_min_brightness: float = 50.0
+    enrol_quality_max_brightness: float = 210.0
+    enrol_quality_min_contrast: float = 22.0
+    enrol_quality_min_score: float = 55.0
+    # Snapshot signing: the centre's Ed25519 private key (PEM) and the public key kiosks verify with.
+    # Empty means <data_dir>/keys/snapshot-signing.pem and <data_dir>/keys/snapshot-signing.pub.pem.
+    snapshot_private_key: Path | None = None
+    snapshot_public_key: Path | None = None
+    # Where a kiosk keeps the snapshot bundle it screens with (empty: <data_dir>/snapshot).
+    snapshot_dir: Path | None = None
+    # Central service (api/): database, tokens, limits, retention
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; default is a SQLite file in data_dir (postgresql+psycopg://... for PostgreSQL)",
+    )
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8000, ge=1, le=65535)
+    token_ttl_minutes: int = Field(8 * 60, gt=0, description="bearer tokens expire after this long")
+    login_max_failures: int = Field(5, gt=0, description="failed logins per account before a lock-out window")
+    login_lockout_seconds: int = Field(300, gt=0)
+    # argon2id cost (RFC 9106 second recommended option by default); tests lower it to stay fast
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_memory_kib: int = Field(64 * 1024, ge=8)
+    max_request_bytes: int = Field(2 * 1024 * 1024, gt=0, description="larger request bodies are refused (413)")
+    max_face_image_bytes: int = Field(512 * 1024, gt=0, description="largest face image a kiosk may upload")
+    tree_head_every_events: int = Field(1000, gt=0, description="a signed tree head is issued after this many events")
+    tree_head_interval_minutes: int = Field(10, ge=0, description="and at least this often if events arrived; 0 = off")
+    retention_cleared_biometrics_days: int = Field(1, ge=0, description="cleared travellers' face data")
+    retention_cleared_days: int = Field(30, ge=0, description="cleared travellers' personal data")
+    retention_referred_days: int = Field(365, ge=0, description="referred travellers' personal data")
+    benchmark_results_dir: Path = Field(
+        default=REPO_ROOT / "benchmarks" / "results", description="reports the auditor pages list"
+    )
+    retention_interval_minutes: int = Field(60, ge=0, description="how often `checkpoint serve` purges; 0 = never")
+
+    # --- kiosk (issue 8): screening policy, identity at the centre, outbox, snapshot inbox, officer page ---
+    kiosk_policy: Path | None = Field(None, description="policy TOML; empty: checkpoint/policy/default_policy.toml")
+    kiosk_id: str = "kiosk-1"
+    kiosk_post_id: str = "post-1"
+    kiosk_secret: str = Field("", description="the secret the centre returned when this kiosk was registered")
+    # The centre's officer account this kiosk sends dispositions with (dispositions need the officer role).
+    kiosk_officer: str = ""
+    kiosk_officer_password: str = ""
+    centre_url: str = Field("http://127.0.0.1:8000", description="base URL of `checkpoint serve`")
+    kiosk_host: str = "127.0.0.1"
+    kiosk_port: int = Field(8100, ge=1, le=65535)
+    # Folder the snapshot sync polls for newer signed bundles (*.snapshot); empty: <data_dir>/snapshot-inbox.
+    kiosk_snapshot_inbox: Path | None = None
+    kiosk_sync_seconds: float = Field(30.0, gt=0, description="how often the snapshot inbox is polled")
+    outbox_retry_first_seconds: float = Field(1.0, gt=0, description="first retry delay; doubles per failure")
+    outbox_retry_max_seconds: float = Field(300.0, gt=0, description="longest delay between retries")
+    outbox_timeout_seconds: float = Field(10.0, gt=0, description="HTTP timeout per request to the centre")
 
     @classmethod
     def settings_customise_sources(
@@ -97,6 +177,61 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    @property
+    def watchlists_url(self) -> str:
+        # At the centre the lists share the central database, so each change and its audit event commit together.
+        return self.watchlists_db_url or self.database_url_or_default
+
+    @property
+    def snapshot_private_key_path(self) -> Path:
+        return self.snapshot_private_key or self.data_dir / "keys" / "snapshot-signing.pem"
+
+    @property
+    def snapshot_public_key_path(self) -> Path:
+        return self.snapshot_public_key or self.data_dir / "keys" / "snapshot-signing.pub.pem"
+
+    @property
+    def published_snapshots_dir(self) -> Path:
+        """Where the centre keeps the signed bundles it has published."""
+        return self.data_dir / "published-snapshots"
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.snapshot_dir or self.data_dir / "snapshot"
+
+    @property
+    def database_url_or_default(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'central.sqlite3'}"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.data_dir / "keys" / "audit-ed25519.pem"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def fallback_detector(self) -> str | None:
+        return None if self.face_fallback_detector == "none" else self.face_fallback_detector
+
+    def embedder_options(self) -> dict:
+        """Keyword arguments for edge.face.factory.make_embedder / make_analyzer besides the backend name."""
+        return {
+            "models_dir": self.models_dir,
+            "threads": self.onnx_threads,
+            "arcface_model": self.arcface_model,
+            "arcface_alignment": self.arcface_alignment,
+        }
+
+    @property
+    def outbox_path(self) -> Path:
+        return self.data_dir / "kiosk-outbox.sqlite3"
+
+    @property
+    def snapshot_inbox_path(self) -> Path:
+        return self.kiosk_snapshot_inbox or self.data_dir / "snapshot-inbox"
 
     @property
     def lfw_dir(self) -> Path:

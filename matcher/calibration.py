@@ -9,24 +9,20 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from matcher.atomic_file import atomic_write
+from matcher.errors import MatcherError
 
 FORMAT = "checkpoint-calibration/1"
 SHIPPED_DIR = Path(__file__).resolve().parent / "calibrations"
 
 
-class CalibrationError(Exception):
+class CalibrationError(MatcherError):
     """No usable calibration for a model, or a request it cannot answer."""
 
     code = "calibration_error"
-
-    def __init__(self, problem: str, remedy: str) -> None:
-        super().__init__(f"{problem}. {remedy}")
-        self.problem = problem
-        self.remedy = remedy
 
 
 @dataclass(frozen=True)
@@ -116,10 +112,5 @@ def save_calibration(calibration: Calibration, directory: Path) -> Path:
     """Write atomically (temp file + rename) so a reader never sees half a file."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / calibration_filename(calibration.model_id)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".calibration-", suffix=".tmp")
-    with os.fdopen(fd, "w") as fh:
-        fh.write(calibration.to_json())
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, calibration.to_json().encode())
     return path

@@ -9,7 +9,7 @@ PYTHON="${PYTHON:-python3}"
 
 # Debian packages the system needs at run time (opencv's shared libraries) and for the tests.
 APT_RUN=(libgl1 libglib2.0-0 fonts-ocr-b fonts-dejavu-core)
-APT_TEST=(fonts-ocr-b fonts-dejavu-core)
+APT_TEST=(postgresql chromium chromium-driver)
 
 apt_install() {
   local missing=()

@@ -9,6 +9,9 @@ make_venv
 install_project test
 
 cd "$REPO"
+# PostgreSQL is installed above; the API tests start a private server (tests/api/postgres_server.py) and
+# must fail, not skip, when it cannot start.
+export CHECKPOINT_REQUIRE_POSTGRES=1
 "$VENV/bin/python" -m ruff check .
 set +e
 "$VENV/bin/python" -m pytest "$@"

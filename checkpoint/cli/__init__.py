@@ -6,6 +6,7 @@ commands, so `checkpoint --help` stays fast and a broken optional part cannot st
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -24,15 +25,39 @@ def bench() -> None:
     """Match-rate, latency and accuracy benchmarks (results as JSON under benchmarks/results/)."""
 
 
+# (group, "module:command") — one line per command, so work on different commands never touches the same line.
+COMMANDS = [
+    ("cli", "compare:compare"),
+    ("cli", "demo:demo"),
+    ("cli", "models:models"),
+    ("bench", "bench_verify:verify"),
+    ("bench", "bench_embedder:embedder"),
+    ("bench", "bench_report:report"),
+    ("bench", "bench_report:verify_report"),
+    ("bench", "bench_identify:identify"),
+    ("bench", "bench_gallery:gallery"),
+    ("cli", "read_document:read_document"),
+    ("bench", "bench_mrz:mrz"),
+    ("cli", "watchlist:watchlist"),
+    ("bench", "bench_names:names"),
+    ("bench", "bench_enrol:enrol"),
+    ("bench", "bench_snapshot:snapshot"),
+    ("cli", "serve:serve"),
+    ("cli", "audit:audit"),
+    ("cli", "retention:retention"),
+    ("cli", "users:users"),
+    ("bench", "bench_ingest:ingest"),
+    ("cli", "screen:screen"),
+    ("cli", "kiosk:kiosk"),
+    ("bench", "bench_screening:screening"),
+]
+
+
 def _register() -> None:
-    from checkpoint.cli import bench_verify, compare
-
-    cli.add_command(compare.compare)
-    bench.add_command(bench_verify.verify)
-    from checkpoint.cli import bench_mrz, read_document
-
-    cli.add_command(read_document.read_document)
-    bench.add_command(bench_mrz.mrz)
+    groups = {"cli": cli, "bench": bench}
+    for group, target in COMMANDS:
+        module, name = target.split(":")
+        groups[group].add_command(getattr(importlib.import_module(f"checkpoint.cli.{module}"), name))
 
 
 _register()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
+from pydantic import ValidationError
 
 # Exit codes a script can rely on.
 EXIT_OK = 0
@@ -12,17 +15,31 @@ EXIT_BAD_INPUT = 3  # the input (an image, a file, a document) cannot be used
 EXIT_UNAVAILABLE = 4  # a model, a file or a service the command needs is missing
 
 
+# "module:Exception" — the base class of each package's user-caused errors; one line per package.
+USER_ERRORS = [
+    "edge.errors:EdgeError",
+    "matcher.errors:MatcherError",
+    "benchmarks.lfw:DatasetError",
+    "api.errors:ApiError",
+    "watchlists.errors:WatchlistError",
+    "checkpoint.policy.errors:KioskError",
+]
+
+
 def user_error_types() -> tuple[type[BaseException], ...]:
     """Exception bases that mean "the user's input or set-up is wrong", not a bug."""
-    from edge.errors import EdgeError
-
-    return (EdgeError,)
+    types = []
+    for target in USER_ERRORS:
+        module, name = target.split(":")
+        types.append(getattr(importlib.import_module(module), name))
+    return tuple(types)
 
 
 def exit_code_for(exc: BaseException) -> int:
     from edge.errors import ModelUnavailable
+    from matcher.calibration import CalibrationError
 
-    if isinstance(exc, ModelUnavailable | FileNotFoundError):
+    if isinstance(exc, ModelUnavailable | CalibrationError | FileNotFoundError):
         return EXIT_UNAVAILABLE
     return EXIT_BAD_INPUT
 
@@ -44,4 +61,11 @@ def run_with_clean_errors(group: click.Group, argv: list[str]) -> int:
     except FileNotFoundError as exc:
         click.echo(f"checkpoint: {exc}", err=True)
         return EXIT_UNAVAILABLE
+    except ValidationError as exc:
+        # Settings are validated when first read; name the variable to fix rather than print a traceback.
+        problems = "; ".join(
+            f"CHECKPOINT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        click.echo(f"checkpoint: invalid configuration ({problems}). Fix the variable or the TOML file", err=True)
+        return EXIT_USAGE
     return EXIT_OK

@@ -2,21 +2,57 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from edge.face.analyzer import FaceAnalyzer
 from edge.face.embedder import Embedder
 from edge.face.quality import QualityGate
 
+EMBEDDERS = ("onnx", "dlib", "arcface")
 
-def make_embedder(name: str) -> Embedder:
-    """The embedder backend named in the settings."""
+
+def make_embedder(
+    name: str,
+    models_dir: Path | None = None,
+    threads: int = 0,
+    arcface_model: Path | None = None,
+    arcface_alignment: str = "arcface",
+) -> Embedder:
+    """The embedder backend named in the settings.
+
+    "onnx": dlib's ResNet converted to ONNX (converted into `models_dir` on first use), the default;
+    "dlib": dlib's own inference, the reference; "arcface": the ONNX model at `arcface_model`.
+    """
     if name == "dlib":
         from edge.face.dlib_embedder import DlibEmbedder
 
         return DlibEmbedder()
-    raise ValueError(f"unknown embedder {name!r}: choose 'dlib'")
+    if name == "onnx":
+        from edge.face.onnx_embedder import OnnxDlibEmbedder
+
+        return OnnxDlibEmbedder(models_dir=models_dir, threads=threads)
+    if name == "arcface":
+        from edge.face.arcface_embedder import ArcFaceEmbedder
+
+        if arcface_model is None:
+            raise ValueError("the arcface embedder needs a model file: set CHECKPOINT_ARCFACE_MODEL")
+        return ArcFaceEmbedder(arcface_model, alignment=arcface_alignment, threads=threads)
+    raise ValueError(f"unknown embedder {name!r}: choose one of {', '.join(EMBEDDERS)}")
 
 
 def make_analyzer(
-    embedder: str = "dlib", detector: str = "hog", upsample: int = 1, gate: QualityGate | None = None
+    embedder: str = "onnx",
+    detector: str = "hog",
+    upsample: int = 1,
+    gate: QualityGate | None = None,
+    fallback_detector: str | None = "cnn",
+    **embedder_options,
 ) -> FaceAnalyzer:
-    return FaceAnalyzer(make_embedder(embedder), detector, upsample, gate or QualityGate())
+    """A FaceAnalyzer with the named embedder; `embedder_options` go to `make_embedder`."""
+    return FaceAnalyzer(
+        make_embedder(embedder, **embedder_options),
+        detector,
+        upsample,
+        gate or QualityGate(),
+        fallback_detector_name=fallback_detector,
+    )

@@ -1,0 +1,78 @@
+"""Named failures of the central service; each becomes HTTP status + JSON `{code, message}` at the edge."""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Base of every error the service reports to a caller; `str()` is one line: problem, then remedy."""
+
+    code = "api_error"
+    status = 400
+
+    def __init__(self, problem: str, remedy: str) -> None:
+        super().__init__(f"{problem}. {remedy}")
+        self.problem = problem
+        self.remedy = remedy
+
+
+class NotAuthenticated(ApiError):
+    """No credential, or one that is unknown, expired or revoked."""
+
+    code = "not_authenticated"
+    status = 401
+
+
+class Forbidden(ApiError):
+    """The caller's role may not do this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class LoginThrottled(ApiError):
+    """Too many failed logins for this account recently."""
+
+    code = "login_throttled"
+    status = 429
+
+
+class NotFound(ApiError):
+    """The object asked for does not exist."""
+
+    code = "not_found"
+    status = 404
+
+
+class Conflict(ApiError):
+    """The request contradicts what is already stored (e.g. a client UUID reused with other content)."""
+
+    code = "conflict"
+    status = 409
+
+
+class PayloadTooLarge(ApiError):
+    """A request body or an embedded image is larger than allowed."""
+
+    code = "payload_too_large"
+    status = 413
+
+
+class InvalidInput(ApiError):
+    """The request is well-formed but its content cannot be accepted."""
+
+    code = "invalid_input"
+    status = 422
+
+
+class AuditKeyUnavailable(ApiError):
+    """The audit signing or verification key cannot be read."""
+
+    code = "audit_key_unavailable"
+    status = 500
+
+
+class AuditExportInvalid(ApiError):
+    """An audit export file cannot be read as an export at all (not JSON lines, wrong record types)."""
+
+    code = "audit_export_invalid"
+    status = 400

@@ -1,0 +1,104 @@
+"""Every 4xx/5xx leaves the service as JSON `{code, message}` with a sentence a person can act on."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.errors import ApiError
+from watchlists.errors import WatchlistError
+
+log = logging.getLogger("api")
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The one error body shape: `{code, message}`."""
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or "the request body"
+
+
+def describe_validation(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
+    """Status, code and sentence for pydantic's errors; the first error decides the code."""
+    first = errors[0] if errors else {"type": "value_error", "loc": (), "msg": "invalid"}
+    if first["type"] == "json_invalid":
+        return 400, "malformed_json", "the request body is not valid JSON; send a JSON object (check quotes and commas)"
+    kinds = {
+        "extra_forbidden": "unknown_field",
+        "missing": "missing_field",
+    }
+    code = kinds.get(first["type"], "invalid_value")
+    sentences = []
+    for err in errors[:5]:
+        where = _where(tuple(err.get("loc", ())))
+        if err["type"] == "extra_forbidden":
+            sentences.append(f"{where} is not a known field (remove it)")
+        elif err["type"] == "missing":
+            sentences.append(f"{where} is required")
+        else:
+            sentences.append(f"{where}: {err.get('msg', 'invalid').removeprefix('Value error, ')}")
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return 422, code, "; ".join(sentences) + more + ". Fix these fields and send the request again"
+
+
+def _wants_page(request: Request) -> bool:
+    """A person's browser on a page (not an API client): send them to the login form instead of JSON."""
+    return request.url.path.startswith("/ui/") and "text/html" in request.headers.get("accept", "")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Turn every failure the app can meet into a JSON `{code, message}` response."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        if exc.status == 401 and _wants_page(request):
+            return RedirectResponse("/ui/login", status_code=303)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return error_response(exc.status, exc.code, str(exc), headers)
+
+    @app.exception_handler(WatchlistError)
+    async def _watchlist_error(_request: Request, exc: WatchlistError) -> JSONResponse:
+        status = {"unknown_watchlist": 404, "unknown_entry": 404, "duplicate_watchlist": 409}.get(exc.code, 400)
+        return error_response(status, exc.code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        status, code, message = describe_validation(list(exc.errors()))
+        return error_response(status, code, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, "http_error")
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            message = f"there is no endpoint at {request.url.path}; see /docs for the API"
+        elif exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}; see /docs for the methods"
+        else:
+            message = str(exc.detail)
+        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        # The traceback goes to the log (no request body: it may hold personal data).
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        return error_response(
+            500, "internal_error", "the service failed to handle this request; try again, and report it if it persists"
+        )

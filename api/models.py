@@ -1,0 +1,209 @@
+"""Database tables (SQLModel). What the API accepts and returns is never a table: see `api/schemas.py`.
+
+The families follow the FastAPI template: `*Base` holds the columns a table shares with its wire form,
+the `table=True` class adds storage-only columns; `*Create` / `*Public` are the wire models in schemas.py
+(kept there so kiosks can import the contract without SQLModel).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, MetaData, Table, Text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes (every time we store is UTC); PostgreSQL may use its session zone."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# ---- identity ----
+
+
+class UserBase(SQLModel):
+    username: str = Field(max_length=64, unique=True, index=True)
+    role: str = Field(max_length=32)
+    active: bool = True
+
+
+class User(UserBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class KioskBase(SQLModel):
+    kiosk_id: str = Field(max_length=64, unique=True, index=True)
+    post_id: str = Field(max_length=64)
+    active: bool = True
+
+
+class Kiosk(KioskBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    secret_hash: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class AccessToken(SQLModel, table=True):
+    """A bearer token; only its SHA-256 is stored, so a database leak does not leak live tokens."""
+
+    __tablename__ = "access_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    role: str = Field(max_length=32)
+    subject: str = Field(max_length=64, description="username or kiosk id")
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    kiosk_pk: int | None = Field(default=None, foreign_key="kiosk.id", index=True)
+    issued_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+# ---- screening ----
+
+
+class TransactionBase(SQLModel):
+    kiosk_id: str = Field(max_length=64, index=True)
+    post_id: str = Field(max_length=64, index=True)
+    started_at: datetime = Field(sa_type=DateTime(timezone=True))
+    completed_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
+    recommendation: str = Field(max_length=8, index=True)
+    snapshot_version: str = Field(max_length=64)
+    policy_hash: str = Field(max_length=64)
+    quality_score: float
+    face_match_score: float | None = None
+
+
+class ScreeningTransaction(TransactionBase, table=True):
+    """One traveller's screening. Personal data sits in `personal` / `face_data` so retention can null them."""
+
+    __tablename__ = "screening_transaction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_uuid: str = Field(max_length=36, unique=True, index=True)
+    content_hash: str = Field(max_length=64, description="SHA-256 of the canonical request: retries must match")
+    received_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    reason_codes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    model_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    watchlist_ids: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False), description="lists that produced candidates"
+    )
+    personal: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    face_data: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    erased_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    biometrics_erased_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    audit_sequence: int = 0
+
+
+class Disposition(SQLModel, table=True):
+    """The officer's decision; one per transaction."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    transaction_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("screening_transaction.id"), unique=True, nullable=False)
+    )
+    officer: str = Field(max_length=64, index=True)
+    outcome: str = Field(max_length=32)
+    reason_code: str | None = Field(default=None, max_length=64)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    decided_at: datetime = Field(sa_type=DateTime(timezone=True))
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class Review(SQLModel, table=True):
+    """A supervisor's review of a transaction and its disposition."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    transaction_id: int = Field(foreign_key="screening_transaction.id", index=True)
+    supervisor: str = Field(max_length=64)
+    verdict: str = Field(max_length=32)
+    reason_code: str = Field(max_length=64)
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+# ---- audit ----
+
+
+class AuditEvent(SQLModel, table=True):
+    """One link of the append-only chain. `time` is the exact string that was hashed."""
+
+    __tablename__ = "audit_event"
+
+    sequence: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    time: str = Field(max_length=40)
+    actor: str = Field(max_length=64)
+    role: str = Field(max_length=32)
+    action: str = Field(max_length=64, index=True)
+    object: str = Field(max_length=128, index=True)
+    payload_hash: str = Field(max_length=64)
+    prev_hash: str = Field(max_length=64, unique=True)
+    hash: str = Field(max_length=64, unique=True)
+
+
+class AuditPayload(SQLModel, table=True):
+    """The (possibly personal) payload of an event, apart from the chain so retention can delete it."""
+
+    __tablename__ = "audit_payload"
+
+    sequence: int = Field(
+        sa_column=Column(Integer, ForeignKey("audit_event.sequence"), primary_key=True, autoincrement=False)
+    )
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class TreeHead(SQLModel, table=True):
+    """A signed statement of the Merkle root over the first `tree_size` events."""
+
+    __tablename__ = "tree_head"
+
+    tree_size: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    root_hash: str = Field(max_length=64)
+    timestamp: str = Field(max_length=40)
+    key_id: str = Field(max_length=64)
+    signature: str = Field(max_length=128)
+
+
+API_TABLE_MODELS = (
+    User,
+    Kiosk,
+    AccessToken,
+    ScreeningTransaction,
+    Disposition,
+    Review,
+    AuditEvent,
+    AuditPayload,
+    TreeHead,
+)
+
+
+def api_tables() -> list[Table]:
+    """The central service's tables, in dependency order.
+
+    SQLModel keeps one metadata for every table class imported in a process, watchlists' included; creating,
+    dropping or migrating "everything" would touch watchlist tables in the central database and vice versa.
+    """
+    names = {model.__tablename__ for model in API_TABLE_MODELS}
+    return [table for table in SQLModel.metadata.sorted_tables if table.name in names]
+
+
+def api_metadata() -> MetaData:
+    """A metadata holding only the central service's tables (Alembic's target)."""
+    metadata = MetaData()
+    for table in api_tables():
+        table.to_metadata(metadata)
+    return metadata

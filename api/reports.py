@@ -1,0 +1,82 @@
+"""Benchmark reports for auditors: the files the benchmarks wrote, listed and shown read-only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from api.audit.chain import Actor
+from api.audit.trail import AuditTrail
+from api.errors import NotFound
+from api.models import AuditEvent
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.(json|html|png)$")
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    kind: str
+    size_kb: float
+    modified: str
+
+
+def list_reports(directory: Path) -> list[Report]:
+    """Every JSON/HTML/PNG report in `directory`, newest first."""
+    if not directory.is_dir():
+        return []
+    files = [p for p in directory.iterdir() if p.is_file() and _SAFE_NAME.match(p.name)]
+    files.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    return [
+        Report(
+            p.name,
+            p.suffix.lstrip("."),
+            round(p.stat().st_size / 1024, 1),
+            datetime.fromtimestamp(p.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M"),
+        )
+        for p in files
+    ]
+
+
+def report_path(directory: Path, name: str) -> Path:
+    """The report called `name`, refusing anything that is not a plain file name in `directory`."""
+    path = directory / name
+    if not _SAFE_NAME.match(name) or not path.is_file():
+        raise NotFound(f"there is no report {name}", "pick one from the list at /ui/benchmarks")
+    return path
+
+
+def pretty_json(path: Path) -> str:
+    """The report indented for reading (or as stored if it is not valid JSON)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except json.JSONDecodeError:
+        return text
+
+
+def record_publications(session: Session, trail: AuditTrail, directory: Path) -> int:
+    """Append a `report.publish` event for every report file (by content hash) the chain has not seen yet.
+
+    A report counts as published when the centre first offers it to auditors; an edited file has a new hash,
+    so it is a new publication, and the chain shows which version auditors could read from when.
+    """
+    recorded = 0
+    for report in list_reports(directory):
+        digest = hashlib.sha256((directory / report.name).read_bytes()).hexdigest()
+        obj = f"report:{digest}"
+        seen = session.exec(
+            select(AuditEvent.sequence).where(AuditEvent.action == "report.publish", AuditEvent.object == obj)
+        ).first()
+        if seen is None:
+            trail.record(session, Actor("centre", "system"), "report.publish", obj, {"name": report.name})
+            recorded += 1
+    if recorded:
+        session.commit()
+    return recorded

@@ -1,0 +1,195 @@
+"""Server-rendered pages (Jinja2, no build step): supervisors' referral queue and detail, auditors' log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api import decisions, reports, screening
+from api.audit.status import chain_status, list_events
+from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, SessionDep, TrailDep, allow
+from api.errors import ApiError, InvalidInput
+from api.schemas import Recommendation, Role
+from api.security import Principal, login_user, revoke_token
+from api.statistics import false_hit_rates
+
+router = APIRouter(prefix="/ui", tags=["pages"], include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+HOME = {Role.SUPERVISOR: "/ui/referrals", Role.AUDITOR: "/ui/audit"}
+
+
+def _page(request: Request, template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, {"principal": None, **context}, status_code=http_status)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    """The login form."""
+    return _page(request, "login.html")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    session: SessionDep,
+    trail: TrailDep,
+    policy: AuthPolicyDep,
+) -> Response:
+    """Log in and keep the token in an HttpOnly, same-site cookie."""
+    try:
+        token, row = login_user(session, trail, policy, username, password)
+    except ApiError as exc:
+        return _page(request, "login.html", http_status=exc.status, error=str(exc))
+    response = RedirectResponse("/ui/", status_code=303)
+    max_age = int(policy.token_ttl.total_seconds())
+    response.set_cookie(TOKEN_COOKIE, token, max_age=max_age, httponly=True, samesite="strict", path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(principal: Annotated[Principal, allow(*ANY_ROLE)], session: SessionDep) -> Response:
+    """Revoke the page token and forget the cookie."""
+    revoke_token(session, principal.token_id)
+    session.commit()
+    response = RedirectResponse("/ui/login", status_code=303)
+    response.delete_cookie(TOKEN_COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, principal: Annotated[Principal, allow(*ANY_ROLE)]) -> Response:
+    """Send each role to its page."""
+    if principal.role in HOME:
+        return RedirectResponse(HOME[principal.role], status_code=303)
+    return _page(request, "home.html", principal=principal)
+
+
+def _day(value: str | None, name: str, end: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} is not a date", "use the date picker or YYYY-MM-DD") from exc
+    start = datetime.combine(day, time.min, tzinfo=UTC)
+    return start + timedelta(days=1) - timedelta(microseconds=1) if end else start
+
+
+@router.get("/referrals", response_class=HTMLResponse)
+def referrals(
+    request: Request,
+    supervisor: Annotated[Principal, allow(Role.SUPERVISOR)],
+    session: SessionDep,
+    recommendation: Annotated[str, Query(pattern="^(REFER|CLEAR|ALL)$")] = "REFER",
+    post_id: str | None = None,
+    kiosk_id: str | None = None,
+    officer: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    undecided_only: bool = False,
+) -> HTMLResponse:
+    """The referral queue with filters, and the false-hit rate per watchlist."""
+    flt = screening.QueueFilter(
+        recommendation=None if recommendation == "ALL" else Recommendation(recommendation),
+        post_id=post_id or None,
+        kiosk_id=kiosk_id or None,
+        officer=officer or None,
+        since=_day(since, "from"),
+        until=_day(until, "to", end=True),
+        undecided_only=undecided_only,
+        limit=200,
+    )
+    filters = {
+        "recommendation": recommendation,
+        "post_id": post_id,
+        "kiosk_id": kiosk_id,
+        "officer": officer,
+        "since": since,
+        "until": until,
+        "undecided_only": undecided_only,
+    }
+    return _page(
+        request,
+        "referrals.html",
+        principal=supervisor,
+        rows=screening.queue(session, flt),
+        filters=filters,
+        hit_rates=false_hit_rates(session),
+    )
+
+
+@router.get("/transactions/{transaction_id}", response_class=HTMLResponse)
+def transaction_page(
+    request: Request,
+    transaction_id: int,
+    supervisor: Annotated[Principal, allow(Role.SUPERVISOR)],
+    session: SessionDep,
+    trail: TrailDep,
+) -> HTMLResponse:
+    """One transaction with the evidence the officer saw, the decision and reviews (an audited read)."""
+    row = screening.read_transaction(session, trail, supervisor.actor, transaction_id)
+    tx = screening.to_public(row)
+    disposition = decisions.disposition_of(session, transaction_id)
+    face_jpeg = (row.face_data or {}).get("image_jpeg_b64")
+    return _page(
+        request,
+        "transaction.html",
+        principal=supervisor,
+        tx=tx,
+        face_jpeg=face_jpeg,
+        disposition=decisions.disposition_public(disposition) if disposition else None,
+        reviews=[decisions.review_public(r) for r in decisions.reviews_of(session, transaction_id)],
+    )
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    auditor: Annotated[Principal, allow(Role.AUDITOR)],
+    session: SessionDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    action: str | None = None,
+) -> HTMLResponse:
+    """The audit log browser with the chain's verification status and latest signed tree head."""
+    limit = 100
+    status = chain_status(session, request.app.state.trail.key.public_key())
+    events = list_events(session, after, limit, action or None)
+    return _page(
+        request, "audit.html", principal=auditor, status=status, events=events, after=after, action=action, limit=limit
+    )
+
+
+@router.get("/benchmarks", response_class=HTMLResponse)
+def benchmarks_page(
+    request: Request, auditor: Annotated[Principal, allow(Role.AUDITOR)], session: SessionDep, trail: TrailDep
+) -> HTMLResponse:
+    """The benchmark reports on this server (each new one recorded in the chain as published)."""
+    directory = request.app.state.settings.benchmark_results_dir
+    reports.record_publications(session, trail, directory)
+    return _page(request, "benchmarks.html", principal=auditor, reports=reports.list_reports(directory), content=None)
+
+
+@router.get("/benchmarks/{name}", response_model=None)
+def benchmark_report(
+    request: Request, name: str, auditor: Annotated[Principal, allow(Role.AUDITOR)]
+) -> HTMLResponse | FileResponse:
+    """One report: JSON shown readable on the page, HTML and PNG reports served as they are."""
+    directory = request.app.state.settings.benchmark_results_dir
+    path = reports.report_path(directory, name)
+    if path.suffix != ".json":
+        return FileResponse(path)
+    return _page(
+        request,
+        "benchmarks.html",
+        principal=auditor,
+        reports=reports.list_reports(directory),
+        name=name,
+        content=reports.pretty_json(path),
+    )

@@ -1,0 +1,188 @@
+"""1:N identification on LFW-dev (`checkpoint bench identify`): FNIR at FPIR, rank-1 and CMC.
+
+Protocol (closed to tuning: nothing here is fitted to these images):
+- enrolled: every identity with at least two images; its enrolment template is its first image (in file-name
+  order) in which a face is found (identities with no usable image are counted as failures to enrol);
+- mated searches: every other image of an enrolled identity; an image with no face found is a miss
+  (rank 0), as ISO/IEC 19795-1 counts failures to acquire against the transaction;
+- non-mated searches: every image of an identity with a single image (never enrolled); an image with no
+  face returns no candidate, so it cannot be a false positive;
+- each search asks the `matcher.Gallery` (exact search at this size) for its top MAX_RANK subjects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.identification import cmc, fnir, fnir_at_fpir, fpir, mate_outcome, rank1_identification_rate
+from matcher.calibration import Calibration
+
+FPIR_TARGETS = (0.01, 0.003)
+MAX_RANK = 20
+
+TemplatesFor = Callable[[Sequence[Path]], tuple[np.ndarray, list[bool]]]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """Which images are enrolled, searched as mated, and searched as non-mated."""
+
+    enrol: list[tuple[str, Path]]  # (identity, image)
+    mated: list[tuple[str, Path]]
+    nonmated: list[Path]
+    failed_to_enrol: list[str]
+
+
+def lfw_identities(lfw_dir: Path) -> dict[str, list[Path]]:
+    """Identity -> its images in file-name order, from `<lfw_dir>/images/<Name>/<Name>_NNNN.jpg`."""
+    images = Path(lfw_dir) / "images"
+    if not images.is_dir():
+        raise FileNotFoundError(
+            f"LFW-dev images not found at {images}: set CHECKPOINT_SHARED_DATA to the directory holding lfw-dev"
+        )
+    people: dict[str, list[Path]] = {}
+    for path in sorted(images.glob("*/*.jpg")):
+        people.setdefault(path.parent.name, []).append(path)
+    return people
+
+
+def make_protocol(people: dict[str, list[Path]], has_face: dict[Path, bool]) -> Protocol:
+    """Split LFW-dev into enrolment, mated and non-mated searches (see the module docstring)."""
+    enrol, mated, nonmated, failed = [], [], [], []
+    for name, paths in sorted(people.items()):
+        if len(paths) == 1:
+            nonmated.append(paths[0])
+            continue
+        usable = [p for p in paths if has_face[p]]
+        if not usable:
+            failed.append(name)
+            continue
+        enrol.append((name, usable[0]))
+        mated += [(name, p) for p in paths if p != usable[0]]
+    return Protocol(enrol, mated, nonmated, failed)
+
+
+def lfw_templates_for(cache_dir: Path, workers: int = 1, embedder: str = "dlib") -> TemplatesFor:
+    """Template extraction through the shared cache (benchmarks/templates.py): each image is embedded once."""
+    from benchmarks.templates import PipelineConfig, extract_templates
+
+    def templates_for(paths: Sequence[Path]) -> tuple[np.ndarray, list[bool]]:
+        extraction = extract_templates(
+            list(paths), PipelineConfig(embedder=embedder), Path(cache_dir) / "templates.sqlite", workers
+        )
+        return extraction.templates, [bool(x) for x in extraction.ok]
+
+    return templates_for
+
+
+def lfw_real_templates(lfw_dir: Path, cache_dir: Path, workers: int = 1) -> tuple[np.ndarray, str]:
+    """Every LFW-dev template (dlib model) with a face found, and the model id (for the gallery benchmark)."""
+    from edge.face.dlib_embedder import dlib_resnet_model_id
+
+    paths = [p for ps in lfw_identities(lfw_dir).values() for p in ps]
+    vectors, ok = lfw_templates_for(cache_dir, workers)(paths)
+    return vectors[np.asarray(ok, dtype=bool)], dlib_resnet_model_id()
+
+
+def run(
+    lfw_dir: Path,
+    templates_for: TemplatesFor,
+    model_id: str,
+    max_rank: int = MAX_RANK,
+    calibration: Calibration | None = None,
+) -> dict:
+    """Run the protocol; returns counts, FNIR at each FPIR target (with its threshold), rank-1 and the CMC.
+
+    With a 1:1 calibration, also FPIR and FNIR at each of its thresholds: what "the threshold at FMR x"
+    means once every probe is compared with the whole gallery.
+    """
+    from matcher.gallery import Gallery
+
+    people = lfw_identities(lfw_dir)
+    paths = [p for ps in people.values() for p in ps]
+    vectors, ok = templates_for(paths)
+    template_of = dict(zip(paths, vectors, strict=True))
+    has_face = dict(zip(paths, ok, strict=True))
+    protocol = make_protocol(people, has_face)
+
+    gallery = Gallery(model_id, vectors.shape[1])
+    gallery.add_many(
+        [name for name, _ in protocol.enrol],
+        list(range(len(protocol.enrol))),
+        np.stack([template_of[p] for _, p in protocol.enrol]),
+        model_id,
+    )
+
+    def search(probe_paths: list[Path]) -> list[list]:
+        usable = [p for p in probe_paths if has_face[p]]
+        found = gallery.search_batch(np.stack([template_of[p] for p in usable]), model_id, k=max_rank)
+        by_path = dict(zip(usable, found, strict=True))
+        return [by_path.get(p, []) for p in probe_paths]
+
+    mated_lists = search([p for _, p in protocol.mated])
+    outcomes = [
+        mate_outcome([c.subject_id for c in cands], [c.score for c in cands], name)
+        for (name, _), cands in zip(protocol.mated, mated_lists, strict=True)
+    ]
+    ranks = np.array([r for r, _ in outcomes])
+    scores = np.array([s for _, s in outcomes])
+    nonmated_top = np.array([cands[0].score if cands else -np.inf for cands in search(protocol.nonmated)])
+
+    at_fpir = []
+    for target in FPIR_TARGETS:
+        value, threshold = fnir_at_fpir(ranks, scores, nonmated_top, target)
+        at_fpir.append({"fpir": target, "fnir": value, "threshold": threshold})
+    at_calibration = []
+    if calibration is not None:
+        for point in sorted(calibration.points, key=lambda p: p.fmr, reverse=True):
+            at_calibration.append(
+                {
+                    "fmr": point.fmr,
+                    "threshold": point.threshold,
+                    "fpir": fpir(nonmated_top, point.threshold),
+                    "fnir": fnir(ranks, scores, point.threshold),
+                }
+            )
+    return {
+        "dataset": str(lfw_dir),
+        "model_id": model_id,
+        "enrolled_subjects": len(protocol.enrol),
+        "failed_to_enrol": len(protocol.failed_to_enrol),
+        "mated_searches": len(protocol.mated),
+        "mated_no_face": int(sum(not has_face[p] for _, p in protocol.mated)),
+        "nonmated_searches": len(protocol.nonmated),
+        "nonmated_no_face": int(sum(not has_face[p] for p in protocol.nonmated)),
+        "rank1": rank1_identification_rate(ranks),
+        "fnir_at_fpir": at_fpir,
+        "cmc": [float(x) for x in cmc(ranks, max_rank)],
+        "at_calibrated_thresholds": at_calibration,
+        "calibration": None if calibration is None else f"{calibration.dataset} ({calibration.created})",
+    }
+
+
+def format_report(result: dict) -> str:
+    """The printed table."""
+    lines = [
+        f"1:N identification, LFW-dev, model {result['model_id']}",
+        f"gallery: {result['enrolled_subjects']} subjects (failed to enrol: {result['failed_to_enrol']})",
+        f"mated searches: {result['mated_searches']} (no face: {result['mated_no_face']}); "
+        f"non-mated searches: {result['nonmated_searches']} (no face: {result['nonmated_no_face']})",
+        "",
+        f"{'metric':<24} {'value':>8} {'threshold':>10}",
+        f"{'rank-1 identification':<24} {result['rank1']:>8.4f} {'-':>10}",
+    ]
+    for row in result["fnir_at_fpir"]:
+        lines.append(f"{'FNIR @ FPIR ' + format(row['fpir'], 'g'):<24} {row['fnir']:>8.4f} {row['threshold']:>10.4f}")
+    for rank in (5, 10, 20):
+        if rank <= len(result["cmc"]):
+            lines.append(f"{f'CMC rank {rank}':<24} {result['cmc'][rank - 1]:>8.4f} {'-':>10}")
+    if result["at_calibrated_thresholds"]:
+        lines += ["", f"at the 1:1 calibrated thresholds ({result['calibration']}):"]
+        lines.append(f"{'FMR (1:1)':<12} {'threshold':>10} {'FPIR':>8} {'FNIR':>8}")
+        for row in result["at_calibrated_thresholds"]:
+            lines.append(f"{row['fmr']:<12g} {row['threshold']:>10.4f} {row['fpir']:>8.4f} {row['fnir']:>8.4f}")
+    return "\n".join(lines)

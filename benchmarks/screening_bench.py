@@ -1,0 +1,122 @@
+"""End-to-end screening latency: document image + 5 frames -> recommendation, per stage, on a 100k watchlist.
+
+The watchlist is a signed bundle of synthetic templates (padding) plus the astronaut, so some travellers hit;
+models are warmed before timing. Prints one table and keeps JSON under benchmarks/results/screening.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from benchmarks.result_file import save_result
+from benchmarks.snapshot_bench import synthetic_content
+from benchmarks.travellers import Traveller, astronaut_portrait, make_traveller
+
+STAGES = ("document", "capture", "face_vs_document", "watchlist_face", "lost_stolen", "watchlist_names", "total")
+
+
+def travellers(lfw_images: Path | None, count: int, frames: int) -> list[Traveller]:
+    """The astronaut plus up to `count - 1` LFW-dev people (if present), each on a synthetic passport."""
+    portraits = [astronaut_portrait()]
+    if lfw_images is not None and lfw_images.is_dir():
+        for person in sorted(p for p in lfw_images.iterdir() if p.is_dir())[: count - 1]:
+            shot = sorted(person.glob("*.jpg"))[0]
+            portraits.append(cv2.cvtColor(cv2.imread(str(shot)), cv2.COLOR_BGR2RGB))
+    return [make_traveller(p, seed=i + 1, frames=frames) for i, p in enumerate(portraits)]
+
+
+def watchlist(templates: int, model_id: str, listed: dict[str, np.ndarray]):  # type: ignore[no-untyped-def]
+    """A verified in-memory Snapshot: `templates` synthetic subjects plus the `listed` ones."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from watchlists.snapshot import SubjectCard, read_bundle, write_bundle
+
+    content = synthetic_content(templates - len(listed), 128, 10_000, model_id)
+    review = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+    for key, vector in listed.items():
+        content.subjects.append(
+            SubjectCard(
+                key, "bench", "wanted_person", "Listed Person", "", [], None, None, None, "benchmark entry", review
+            )
+        )
+        content.template_subjects.append(key)
+        content.template_ids = np.append(content.template_ids, content.template_ids.max() + 1)
+        content.vectors = np.vstack([content.vectors, vector[None, :]])
+    key = Ed25519PrivateKey.generate()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.snapshot"
+        write_bundle(content, 1, key, path, "bench")
+        return read_bundle(path.read_bytes(), key.public_key())
+
+
+def run(
+    settings, screenings: int = 100, templates: int = 100_000, frames: int = 5, people: int = 10
+) -> tuple[dict, Path]:  # type: ignore[no-untyped-def]
+    """Time `screenings` screenings cycling over the travellers; medians and p95 per stage."""
+    from checkpoint.pipeline.assemble import make_screener
+
+    holder: dict = {"snapshot": None}
+    screener = make_screener(settings, lambda: holder["snapshot"])
+    crowd = travellers(settings.lfw_dir / "images", people, frames)
+    listed = {"s-astronaut": screener.analyzer.primary(crowd[0].frames[0]).embedding}
+    started = time.perf_counter()
+    holder["snapshot"] = watchlist(templates, screener.analyzer.model_id, listed)
+    load_s = time.perf_counter() - started
+    documents = [
+        cv2.cvtColor(cv2.imdecode(np.frombuffer(t.document_jpeg, np.uint8), 1), cv2.COLOR_BGR2RGB) for t in crowd
+    ]
+    screener.screen(documents[0], crowd[0].frames)  # warm-up: OCR and face models, FAISS pages
+    rows = []
+    outcomes: dict[str, int] = {}
+    for i in range(screenings):
+        t = i % len(crowd)
+        result = screener.screen(documents[t], crowd[t].frames)
+        rows.append([result.timings_ms.get(s, 0.0) for s in STAGES])
+        key = result.recommendation.value + ":" + ",".join(result.reason_codes)
+        outcomes[key] = outcomes.get(key, 0) + 1
+    times = np.array(rows)
+    stages = {
+        s: {
+            "median_ms": round(float(np.median(times[:, j])), 1),
+            "p95_ms": round(float(np.percentile(times[:, j], 95)), 1),
+        }
+        for j, s in enumerate(STAGES)
+    }
+    body = {
+        "screenings": screenings,
+        "frames_per_screening": frames,
+        "travellers": len(crowd),
+        "watchlist_templates": len(holder["snapshot"].gallery),
+        "watchlist_index": str(holder["snapshot"].gallery.spec),
+        "snapshot_load_s": round(load_s, 2),
+        "policy_sha256": screener.policy.sha256,
+        "faiss_omp_threads": 1,
+        "onnx_threads": settings.onnx_threads,
+        "ocr_threads": settings.document_ocr_threads,
+        "stages": stages,
+        "outcomes": outcomes,
+        "target_p95_ms": 1500,
+        "cpu_count": os.cpu_count(),
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    return body, save_result(settings.benchmark_results_dir, "screening", body)
+
+
+def table(report: dict) -> str:
+    """One line per stage: median and p95 in milliseconds."""
+    lines = [
+        f"screening latency: {report['screenings']} screenings, {report['frames_per_screening']} frames each, "
+        f"{report['watchlist_templates']} templates ({report['watchlist_index']}), load {report['load_average_after']}",
+        f"{'stage':<18}{'median ms':>12}{'p95 ms':>12}",
+    ]
+    for stage, v in report["stages"].items():
+        lines.append(f"{stage:<18}{v['median_ms']:>12.1f}{v['p95_ms']:>12.1f}")
+    lines.append(f"target p95 total <= {report['target_p95_ms']} ms; outcomes {report['outcomes']}")
+    return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""`checkpoint bench gallery`: gallery build time, memory, latency and recall at 10k / 100k / 1M templates."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from checkpoint.settings import REPO_ROOT
+
+DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results"
+
+
+@click.command("gallery")
+@click.option(
+    "--sizes",
+    default="10000,100000,1000000",
+    show_default=True,
+    help="Comma-separated gallery sizes (templates).",
+)
+@click.option(
+    "--index",
+    "indexes",
+    multiple=True,
+    help='Index spec to measure, repeatable (e.g. "Flat", "HNSW32 efSearch=96"). Default: exact + shipped HNSW.',
+)
+@click.option("--probes", default=1000, show_default=True, help="Real LFW templates held out as probes.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True, help="extraction processes")
+def gallery(sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: Path, workers: int) -> None:
+    """Measure FAISS galleries mixing real LFW-dev templates with synthetic ones; print a table, save JSON."""
+    from benchmarks.gallery_bench import check_specs, format_table, run
+    from benchmarks.identify_bench import lfw_real_templates
+    from benchmarks.result_file import save_result
+    from checkpoint.settings import get_settings
+
+    try:
+        size_list = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError as exc:
+        raise click.BadParameter(f"sizes must be integers, got {sizes!r}", param_hint="--sizes") from exc
+    check_specs(indexes)
+    settings = get_settings()
+    real, model_id = lfw_real_templates(settings.lfw_dir, settings.cache_dir, workers)
+    click.echo(f"{len(real)} real LFW-dev templates ({model_id}); probes: {probes}", err=True)
+    rows = run(real, size_list, indexes, n_probes=probes, seed=seed, report=lambda line: click.echo(line, err=True))
+    path = save_result(
+        out,
+        "gallery",
+        {"model_id": model_id, "real_templates": len(real), "probes": probes, "seed": seed, "rows": rows},
+    )
+    click.echo(format_table(rows))
+    click.echo(f"saved {path}")

@@ -1,0 +1,207 @@
+"""Deliver the outbox to the centre: kiosk credential for transactions, the officer's for dispositions,
+exponential back-off with jitter while the centre is unreachable."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from dataclasses import dataclass
+
+import httpx
+
+from checkpoint.outbox.store import Outbox, OutboxItem
+from checkpoint.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CentreAccount:
+    """Where the centre is and who the kiosk is there."""
+
+    base_url: str
+    kiosk_id: str
+    kiosk_secret: str
+    officer: str = ""
+    officer_password: str = ""
+    timeout_seconds: float = 10.0
+
+
+def account_from(settings: Settings) -> CentreAccount:
+    """The centre account of this kiosk from the settings."""
+    return CentreAccount(
+        settings.centre_url,
+        settings.kiosk_id,
+        settings.kiosk_secret,
+        settings.kiosk_officer,
+        settings.kiosk_officer_password,
+        settings.outbox_timeout_seconds,
+    )
+
+
+@dataclass(frozen=True)
+class Backoff:
+    first_seconds: float = 1.0
+    max_seconds: float = 300.0
+
+    def delay(self, attempts: int) -> float:
+        """Doubling per failed attempt up to the cap, with jitter so many kiosks do not retry in step."""
+        base = min(self.max_seconds, self.first_seconds * (2 ** min(attempts, 30)))
+        return base * random.uniform(0.5, 1.0)
+
+
+class Unreachable(Exception):
+    """The centre did not answer, or answered 5xx: try again later."""
+
+
+class CredentialRefused(Unreachable):
+    """The centre answers but refuses this credential: other items (another role) may still go through."""
+
+
+class Sender:
+    """One pass (`deliver_due`) or a loop in a thread (`start`); safe to kill at any instant."""
+
+    def __init__(self, outbox: Outbox, account: CentreAccount, backoff: Backoff | None = None) -> None:
+        self.outbox = outbox
+        self.account = account
+        self.backoff = backoff or Backoff()
+        self._client = httpx.Client(base_url=account.base_url, timeout=account.timeout_seconds)
+        self._tokens: dict[str, str] = {}
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self.last_error: str | None = None
+
+    def deliver_due(self) -> int:
+        """Send every due item in order; stop at the first sign the centre is unreachable. Returns how many
+        were delivered."""
+        delivered = 0
+        for item in self.outbox.due():
+            try:
+                if self._deliver(item):
+                    delivered += 1
+                    self.last_error = None  # the centre answers again
+            except CredentialRefused as exc:
+                self.last_error = str(exc)
+                self.outbox.mark_retry(item.seq, str(exc), self.backoff.delay(item.attempts))
+            except Unreachable as exc:
+                self.last_error = str(exc)
+                self.outbox.mark_retry(item.seq, str(exc), self.backoff.delay(item.attempts))
+                break  # the centre is down: do not hammer it with the rest of the queue
+        return delivered
+
+    def _deliver(self, item: OutboxItem) -> bool:
+        if item.kind == "transaction":
+            response = self._post("kiosk", "/api/transactions", item.body)
+            if response.status_code in (200, 201):  # 200: the centre already had it (a retry after a crash)
+                self.outbox.mark_delivered(item.seq, response.json()["id"])
+                return True
+            self.outbox.mark_refused(item.seq, _describe(response))
+            return False
+        server_id = self.outbox.server_id_of(item.client_uuid)
+        if server_id is None:
+            return False  # its transaction is not at the centre yet; it goes first
+        response = self._post("officer", f"/api/transactions/{server_id}/disposition", item.body)
+        if response.status_code in (200, 201, 409):
+            # 200: the centre already holds this very disposition (an identical resend after a crash);
+            # 409: it holds another one for the transaction. Either way an earlier send landed.
+            self.outbox.mark_delivered(item.seq, server_id)
+            return True
+        self.outbox.mark_refused(item.seq, _describe(response))
+        return False
+
+    def _post(self, who: str, path: str, body: str) -> httpx.Response:
+        for _ in range(2):
+            token = self._token(who)
+            try:
+                response = self._client.post(
+                    path, content=body, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+                )
+            except httpx.TransportError as exc:
+                raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
+            if response.status_code == 401:
+                self._tokens.pop(who, None)  # expired or revoked: log in again once
+                continue
+            if response.status_code >= 500 or response.status_code in (408, 429):
+                raise Unreachable(f"centre answered {response.status_code}")
+            return response
+        raise CredentialRefused(f"the centre refuses the {who} credential (401): check the kiosk settings")
+
+    def fetch_snapshot(self, newer_than: int) -> tuple[int, bytes] | None:
+        """The centre's newest signed snapshot if newer than `newer_than` (None otherwise); unverified bytes."""
+        for _ in range(2):
+            token = self._token("kiosk")
+            try:
+                response = self._client.get(
+                    "/api/snapshots/latest",
+                    params={"newer_than": newer_than},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            except httpx.TransportError as exc:
+                raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
+            if response.status_code == 401:
+                self._tokens.pop("kiosk", None)
+                continue
+            if response.status_code in (204, 404):  # nothing newer, or nothing published yet
+                return None
+            if response.status_code != 200:
+                raise Unreachable(f"centre answered {response.status_code} to the snapshot poll")
+            return int(response.headers["X-Snapshot-Version"]), response.content
+        raise CredentialRefused("the centre refuses the kiosk credential (401): check the kiosk settings")
+
+    def _token(self, who: str) -> str:
+        if who not in self._tokens:
+            a = self.account
+            if who == "kiosk":
+                path, body = "/api/auth/kiosk-login", {"kiosk_id": a.kiosk_id, "secret": a.kiosk_secret}
+            else:
+                path, body = "/api/auth/login", {"username": a.officer, "password": a.officer_password}
+            try:
+                response = self._client.post(path, json=body)
+            except httpx.TransportError as exc:
+                raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
+            if response.status_code >= 500:
+                raise Unreachable(f"centre answered {response.status_code}")
+            if response.status_code != 200:
+                raise CredentialRefused(
+                    f"{who} login refused by the centre ({response.status_code}): check the settings"
+                )
+            self._tokens[who] = response.json()["access_token"]
+        return self._tokens[who]
+
+    # --- background loop ---------------------------------------------------------------------------------------
+
+    def start(self, idle_seconds: float = 2.0) -> threading.Thread:
+        """Run the delivery loop in a daemon thread until `stop()`."""
+        thread = threading.Thread(target=self.run, args=(idle_seconds,), name="outbox-sender", daemon=True)
+        thread.start()
+        return thread
+
+    def run(self, idle_seconds: float = 2.0) -> None:
+        import time
+
+        while not self._stop.is_set():
+            try:
+                self.deliver_due()
+            except Exception:  # noqa: BLE001 - the loop must survive anything; items stay queued
+                log.exception("outbox delivery pass failed")
+            next_due = self.outbox.next_due_at()
+            wait = idle_seconds if next_due is None else max(0.05, min(idle_seconds, next_due - time.time()))
+            self._wake.wait(wait)
+            self._wake.clear()
+
+    def nudge(self) -> None:
+        """Something new was queued: send now rather than at the next tick."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+
+def _describe(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+        return f"refused by the centre ({response.status_code} {body.get('code')}): {body.get('message')}"
+    except ValueError:
+        return f"refused by the centre ({response.status_code})"

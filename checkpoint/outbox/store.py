@@ -1,0 +1,174 @@
+"""The outbox: a local SQLite file where every transaction and disposition is committed (fsync'd) first.
+
+An item is delivered at most once in effect: the centre is idempotent on the transaction's client UUID and
+refuses a second disposition, so re-sending after a crash between "sent" and "marked delivered" is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+from api.schemas import DispositionCreate, TransactionCreate
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS item (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('transaction', 'disposition')),
+    client_uuid TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    delivered_at TEXT,
+    server_id INTEGER,
+    last_error TEXT,
+    refused INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (kind, client_uuid)
+);
+"""
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    seq: int
+    kind: str
+    client_uuid: str
+    body: str
+    attempts: int
+    server_id: int | None
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What the officer page shows: how much is waiting, refused by the centre, and the last error."""
+
+    pending_transactions: int
+    pending_dispositions: int
+    refused: int
+    delivered: int
+    last_error: str | None
+    oldest_pending: str | None
+
+
+class Outbox:
+    """Thread-safe; every write is committed with synchronous=FULL before the call returns."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # FULL: the WAL is fsync'd at every commit, so "saved" survives a power cut, not only a crash.
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def add_transaction(self, body: TransactionCreate) -> None:
+        """Queue a transaction; returns once it is on disk. Adding the same client UUID twice keeps the first."""
+        self._insert("transaction", str(body.client_uuid), body.model_dump_json())
+
+    def add_disposition(self, client_uuid: UUID | str, body: DispositionCreate) -> None:
+        """Queue the officer's disposition of transaction `client_uuid` (sent after the transaction)."""
+        self._insert("disposition", str(client_uuid), body.model_dump_json())
+
+    def _insert(self, kind: str, client_uuid: str, body: str) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat()
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO item (kind, client_uuid, body, created_at) VALUES (?, ?, ?, ?)",
+                (kind, client_uuid, body, now),
+            )
+
+    def due(self, now: float | None = None, limit: int = 100) -> list[OutboxItem]:
+        """Undelivered, not refused items whose retry time has come, oldest first."""
+        now = time.time() if now is None else now
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, kind, client_uuid, body, attempts, server_id FROM item WHERE delivered_at IS NULL "
+                "AND refused = 0 AND next_attempt_at <= ? ORDER BY seq LIMIT ?",
+                (now, limit),
+            ).fetchall()
+        return [OutboxItem(*row) for row in rows]
+
+    def next_due_at(self) -> float | None:
+        """When the earliest pending item may be tried (epoch seconds), None when nothing is pending."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MIN(next_attempt_at) FROM item WHERE delivered_at IS NULL AND refused = 0"
+            ).fetchone()
+        return row[0]
+
+    def server_id_of(self, client_uuid: str) -> int | None:
+        """The centre's id of a delivered transaction (None until it is delivered)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT server_id FROM item WHERE kind = 'transaction' AND client_uuid = ? "
+                "AND delivered_at IS NOT NULL",
+                (client_uuid,),
+            ).fetchone()
+        return row[0] if row else None
+
+    def mark_delivered(self, seq: int, server_id: int | None) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat()
+        with self._lock:
+            self._db.execute(
+                "UPDATE item SET delivered_at = ?, server_id = ?, last_error = NULL WHERE seq = ?",
+                (now, server_id, seq),
+            )
+
+    def mark_retry(self, seq: int, error: str, delay_seconds: float) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE item SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?",
+                (time.time() + delay_seconds, error[:500], seq),
+            )
+
+    def mark_refused(self, seq: int, error: str) -> None:
+        """The centre refused the item for good (invalid); it stays here, visible, never silently dropped."""
+        with self._lock:
+            self._db.execute(
+                "UPDATE item SET attempts = attempts + 1, refused = 1, last_error = ? WHERE seq = ?",
+                (error[:500], seq),
+            )
+
+    def disposition_of(self, client_uuid: str) -> DispositionCreate | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT body FROM item WHERE kind = 'disposition' AND client_uuid = ?", (client_uuid,)
+            ).fetchone()
+        return DispositionCreate.model_validate_json(row[0]) if row else None
+
+    def backlog(self) -> Backlog:
+        with self._lock:
+            pending = dict(
+                self._db.execute(
+                    "SELECT kind, COUNT(*) FROM item WHERE delivered_at IS NULL AND refused = 0 GROUP BY kind"
+                ).fetchall()
+            )
+            refused, delivered = self._db.execute(
+                "SELECT COALESCE(SUM(refused), 0), COALESCE(SUM(delivered_at IS NOT NULL), 0) FROM item"
+            ).fetchone()
+            last = self._db.execute(
+                "SELECT last_error FROM item WHERE last_error IS NOT NULL AND delivered_at IS NULL "
+                "ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            oldest = self._db.execute(
+                "SELECT MIN(created_at) FROM item WHERE delivered_at IS NULL AND refused = 0"
+            ).fetchone()
+        return Backlog(
+            pending.get("transaction", 0),
+            pending.get("disposition", 0),
+            refused,
+            delivered,
+            last[0] if last else None,
+            oldest[0],
+        )

@@ -1,0 +1,82 @@
+"""Where camera frames come from: an image folder, a video file or a camera device (OpenCV), as RGB arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from checkpoint.policy.errors import KioskError
+from edge.errors import EdgeError
+from edge.image import ImageLimits, load_image
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+VIDEO_SUFFIXES = {".mp4", ".avi", ".mkv", ".mov", ".webm", ".mjpeg"}
+
+
+class FrameSourceError(KioskError):
+    """The frame source named cannot give frames (missing folder, unreadable video, no camera)."""
+
+    code = "frame_source"
+
+
+def frames_from(source: str | Path, limits: ImageLimits | None = None) -> Iterator[np.ndarray]:
+    """Frames of `source`: a folder of images (sorted by name), one image, a video file, or "camera:N"."""
+    text = str(source)
+    if text.startswith("camera:"):
+        return camera_frames(int(text.split(":", 1)[1] or 0))
+    path = Path(text)
+    if path.is_dir():
+        return folder_frames(path, limits)
+    if not path.is_file():
+        raise FrameSourceError(
+            f"frame source {path} does not exist", "Give an image, a folder of images, a video file or camera:N"
+        )
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        return video_frames(path)
+    return iter([load_image(path, limits)])
+
+
+def folder_frames(folder: Path, limits: ImageLimits | None = None) -> Iterator[np.ndarray]:
+    """Every image in `folder` in name order; unreadable files are skipped (a bad frame is not a bad screening)."""
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise FrameSourceError(f"folder {folder} holds no images", "Put the camera frames there as JPEG or PNG")
+
+    def generate() -> Iterator[np.ndarray]:
+        for path in files:
+            try:
+                yield load_image(path, limits)
+            except EdgeError:
+                continue
+
+    return generate()
+
+
+def video_frames(path: Path) -> Iterator[np.ndarray]:
+    """Frames of a video file, decoded by OpenCV."""
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        raise FrameSourceError(f"video {path} cannot be opened", "Use a video OpenCV can decode (MP4/H.264, MJPEG)")
+    return _read_all(capture)
+
+
+def camera_frames(device: int) -> Iterator[np.ndarray]:
+    """Live frames of camera `device` (0 = the first), until the caller stops asking."""
+    capture = cv2.VideoCapture(device)
+    if not capture.isOpened():
+        raise FrameSourceError(f"camera {device} cannot be opened", "Check the camera is connected and not in use")
+    return _read_all(capture)
+
+
+def _read_all(capture: cv2.VideoCapture) -> Iterator[np.ndarray]:
+    try:
+        while True:
+            ok, bgr = capture.read()
+            if not ok:
+                return
+            yield cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    finally:
+        capture.release()

@@ -1,0 +1,270 @@
+"""One screening: document image + camera frames -> checks -> policy -> CLEAR or REFER with evidence.
+
+screener = Screener(analyzer, reader, policy, calibration, snapshot=lambda: store.current)
+result = screener.screen(document_rgb, frames)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from api.schemas import DocumentCheck
+from checkpoint.pipeline.capture import LiveCapture, best_live_face
+from checkpoint.pipeline.decide import recommend
+from checkpoint.pipeline.document import DocumentSide, read_document_side
+from checkpoint.pipeline.result import CheckOutcome, ScreeningResult, WatchCandidate
+from checkpoint.policy import Policy
+from edge.document.reader import DocumentReader
+from edge.face.analyzer import FaceAnalyzer
+from matcher.calibration import Calibration
+from watchlists.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Score thresholds looked up once from the calibration at the policy's target FMRs."""
+
+    face_vs_document: float
+    watchlist: float
+
+    @classmethod
+    def from_policy(cls, calibration: Calibration, policy: Policy) -> Thresholds:
+        """Raises CalibrationError at start-up when the calibration has no threshold at a policy FMR."""
+        return cls(
+            calibration.threshold_at(policy.face_vs_document_fmr), calibration.threshold_at(policy.watchlist_fmr)
+        )
+
+
+class Screener:
+    """Holds the loaded models, the policy and thresholds; `screen` is called once per traveller."""
+
+    def __init__(
+        self,
+        analyzer: FaceAnalyzer,
+        reader: DocumentReader,
+        policy: Policy,
+        calibration: Calibration,
+        snapshot: Callable[[], Snapshot | None],
+    ) -> None:
+        self.analyzer = analyzer
+        self.reader = reader
+        self.policy = policy
+        self.thresholds = Thresholds.from_policy(calibration, policy)
+        self.snapshot = snapshot  # a callable: the sync thread may swap the snapshot between screenings
+
+    def screen(
+        self, document_rgb: np.ndarray, frames: Iterable[np.ndarray], today: dt.date | None = None
+    ) -> ScreeningResult:
+        """Screen one traveller. Never raises on bad input from the traveller: it refers with a reason."""
+        today = today or dt.date.today()
+        started = dt.datetime.now(dt.UTC)
+        times: dict[str, float] = {}
+        snapshot = self.snapshot()  # one snapshot for the whole screening, even if a newer one lands meanwhile
+
+        t0 = time.perf_counter()
+        doc = read_document_side(document_rgb, self.reader, self.analyzer, today)
+        times["document"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        live = best_live_face(frames, self.analyzer, self.policy.max_frames, self.policy.enough_good_frames)
+        times["capture"] = (time.perf_counter() - t0) * 1000
+
+        findings: list[tuple[CheckOutcome, str]] = []
+        findings += self._document_findings(doc)
+        t0 = time.perf_counter()
+        score, one_to_one = self._face_vs_document(doc, live)
+        findings += one_to_one
+        times["face_vs_document"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        face_candidates, face_findings = self._watchlist_face(live, snapshot, today)
+        findings += face_findings
+        times["watchlist_face"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        doc_candidates, doc_findings = self._lost_stolen(doc, snapshot, today)
+        findings += doc_findings
+        times["lost_stolen"] = (time.perf_counter() - t0) * 1000
+        t0 = time.perf_counter()
+        name_candidates, name_findings = self._names(doc, snapshot, today)
+        findings += name_findings
+        times["watchlist_names"] = (time.perf_counter() - t0) * 1000
+
+        recommendation, reasons, notes = recommend(findings, self.policy)
+        times["total"] = sum(times.values())
+        fields = doc.reading.mrz.to_dict()["fields"] if doc.reading is not None and doc.reading.mrz else None
+        return ScreeningResult(
+            client_uuid=uuid.uuid4(),
+            started_at=started,
+            completed_at=dt.datetime.now(dt.UTC),
+            recommendation=recommendation,
+            reasons=reasons,
+            checks=[f[0] for f in findings],
+            document=fields if doc.valid else None,
+            document_checks=_wire_checks(doc),
+            quality=live.face.quality.to_dict() if live.face is not None and live.face.quality else None,
+            capture={
+                "frames_seen": live.frames_seen,
+                "frames_passed": live.frames_passed,
+                "chosen_frame": live.frame_index,
+                "rejections": live.rejections,
+            },
+            face_match_score=score,
+            face_match_threshold=self.thresholds.face_vs_document,
+            watchlist_threshold=self.thresholds.watchlist,
+            candidates=face_candidates + doc_candidates + name_candidates,
+            model_ids=[self.analyzer.model_id],
+            snapshot_version=str(snapshot.version) if snapshot is not None else "none",
+            policy_sha256=self.policy.sha256,
+            timings_ms=times,
+            notes=notes + doc.notes,
+            live_frame=live.frame,
+            live_chip=live.face.chip if live.face is not None else None,
+            portrait=doc.portrait,
+            live_template=live.face.embedding if live.face is not None else None,
+        )
+
+    # --- checks ---------------------------------------------------------------------------------------------
+
+    def _document_findings(self, doc: DocumentSide) -> list[tuple[CheckOutcome, str]]:
+        if not doc.valid:
+            return [
+                (CheckOutcome("document", "failed", doc.problem or "the MRZ could not be read"), "DOCUMENT_UNREADABLE")
+            ]
+        failing = [c for c in doc.reading.checks if not c.ok]  # type: ignore[union-attr]
+        if failing:
+            detail = "; ".join(f"{c.name}: {c.detail}" for c in failing)
+            return [(CheckOutcome("document", "failed", detail), "DOCUMENT_CHECK_FAILED")]
+        return [(CheckOutcome("document", "passed", "MRZ read; every document check passed"), "")]
+
+    def _face_vs_document(self, doc: DocumentSide, live: LiveCapture) -> tuple[float | None, list]:
+        if live.face is None:
+            return None, [(CheckOutcome("face_vs_document", "not_done", live.reason), "NO_USABLE_FACE")]
+        if doc.portrait_face is None:
+            why = doc.notes[0] if doc.notes else "no portrait on the data page"
+            return None, [(CheckOutcome("face_vs_document", "not_done", why), "NO_PORTRAIT")]
+        score = float(np.dot(live.face.embedding, doc.portrait_face.embedding))
+        threshold = self.thresholds.face_vs_document
+        fmr = self.policy.face_vs_document_fmr
+        if score >= threshold:
+            outcome = CheckOutcome("face_vs_document", "passed", f"score {score:.3f} >= {threshold:.3f} (FMR {fmr:g})")
+        else:
+            outcome = CheckOutcome("face_vs_document", "failed", f"score {score:.3f} < {threshold:.3f} (FMR {fmr:g})")
+        return score, [(outcome, "FACE_MISMATCH")]
+
+    def _watchlist_face(self, live: LiveCapture, snapshot: Snapshot | None, today: dt.date) -> tuple[list, list]:
+        check = "watchlist_face"
+        if live.face is None:
+            return [], [(CheckOutcome(check, "not_done", live.reason), "NO_USABLE_FACE")]
+        if snapshot is None:
+            return [], [(CheckOutcome(check, "not_done", "no watchlist snapshot loaded"), "NO_SNAPSHOT")]
+        if snapshot.gallery is None:
+            return [], [(CheckOutcome(check, "passed", f"snapshot {snapshot.version} lists no faces"), "")]
+        if snapshot.model_id != self.analyzer.model_id:
+            ours = self.analyzer.model_id
+            detail = f"snapshot {snapshot.version} holds {snapshot.model_id} templates, this kiosk makes {ours}"
+            return [], [(CheckOutcome(check, "not_done", detail), "NO_SNAPSHOT")]
+        threshold = self.thresholds.watchlist
+        hits = snapshot.screen_face(
+            live.face.embedding, self.analyzer.model_id, threshold, k=self.policy.watchlist_candidates, today=today
+        )
+        candidates = [
+            WatchCandidate(
+                "face",
+                h.subject.key,
+                h.subject.watchlist,
+                h.subject.category,
+                h.subject.name_latin,
+                h.subject.reason,
+                round(h.score, 4),
+                round(threshold, 4),
+                rank,
+                h.subject.has_thumbnail,
+                f"face score {h.score:.3f} >= {threshold:.3f} (FMR {self.policy.watchlist_fmr:g})",
+            )
+            for rank, h in enumerate(hits, start=1)
+        ]
+        size = len(snapshot.gallery)
+        if candidates:
+            detail = f"{len(candidates)} candidate(s) among {size} templates, best score {hits[0].score:.3f}"
+            return candidates, [(CheckOutcome(check, "failed", detail), "WATCHLIST_FACE_HIT")]
+        return [], [(CheckOutcome(check, "passed", f"no candidate among {size} templates at {threshold:.3f}"), "")]
+
+    def _lost_stolen(self, doc: DocumentSide, snapshot: Snapshot | None, today: dt.date) -> tuple[list, list]:
+        check = "lost_stolen"
+        if not doc.valid:
+            return [], [(CheckOutcome(check, "not_done", "no trustworthy document number"), "DOCUMENT_UNREADABLE")]
+        if snapshot is None:
+            return [], [(CheckOutcome(check, "not_done", "no watchlist snapshot loaded"), "NO_SNAPSHOT")]
+        f = doc.reading.mrz.fields  # type: ignore[union-attr]
+        screen = snapshot.screen_document(f.issuing_state, f.document_number, None, today)
+        candidates = [
+            WatchCandidate(
+                "document",
+                e.entry_id,
+                e.watchlist,
+                "lost_stolen_documents",
+                f"{e.issuing_state} {e.number_normalised}",
+                e.reason,
+                1.0,
+                1.0,
+                rank,
+                False,
+                f"reported {e.reported_on.isoformat()}",
+            )
+            for rank, e in enumerate(screen.hits, start=1)
+        ]
+        findings = []
+        if screen.hits:
+            findings.append((CheckOutcome(check, "failed", f"listed on {screen.hits[0].watchlist}"), "DOCUMENT_LISTED"))
+        if screen.flags:
+            findings.append((CheckOutcome(check, "failed", "; ".join(screen.flags)), "DOCUMENT_NUMBER_FLAG"))
+        if not findings:
+            findings.append(
+                (CheckOutcome(check, "passed", f"not among {snapshot.documents.size} listed documents"), "")
+            )
+        return candidates, findings
+
+    def _names(self, doc: DocumentSide, snapshot: Snapshot | None, today: dt.date) -> tuple[list, list]:
+        check = "watchlist_names"
+        if not doc.valid:
+            return [], [(CheckOutcome(check, "not_done", "no trustworthy name on the document"), "DOCUMENT_UNREADABLE")]
+        if snapshot is None:
+            return [], [(CheckOutcome(check, "not_done", "no watchlist snapshot loaded"), "NO_SNAPSHOT")]
+        f = doc.reading.mrz.fields  # type: ignore[union-attr]
+        name = f"{f.given_names} {f.surname}".strip()
+        birth = f.birth_date.isoformat() if f.birth_date else None
+        cutoff = self.policy.name_cutoff
+        matches = snapshot.screen_name(name, birth, cutoff, today)[: self.policy.watchlist_candidates]
+        candidates = [
+            WatchCandidate(
+                "name",
+                m.subject.key,
+                m.subject.watchlist,
+                m.subject.category,
+                m.subject.name_latin,
+                m.subject.reason,
+                round(m.hit.score, 4),
+                cutoff,
+                rank,
+                m.subject.has_thumbnail,
+                "; ".join(m.hit.reasons),
+            )
+            for rank, m in enumerate(matches, start=1)
+        ]
+        if candidates:
+            detail = f"{len(candidates)} name candidate(s), best score {matches[0].hit.score:.3f}"
+            return candidates, [(CheckOutcome(check, "failed", detail), "WATCHLIST_NAME_HIT")]
+        return [], [(CheckOutcome(check, "passed", f"no name at or above {cutoff:g}"), "")]
+
+
+def _wire_checks(doc: DocumentSide) -> list[DocumentCheck]:
+    if doc.reading is None:
+        return []
+    return [
+        DocumentCheck(name=c.name.upper(), passed=c.ok, detail=(c.detail or None) and c.detail[:200])
+        for c in doc.reading.checks
+    ]

@@ -1,0 +1,144 @@
+"""Load and validate a screening policy file; the policy's SHA-256 identifies it in every transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from checkpoint.policy.errors import PolicyError
+
+DEFAULT_POLICY = Path(__file__).with_name("default_policy.toml")
+CHECKS = ("document", "face_vs_document", "watchlist_face", "lost_stolen", "watchlist_names")
+# Every reason code the pipeline can raise; a policy must say what each one means.
+REASON_CODES = (
+    "DOCUMENT_UNREADABLE",
+    "DOCUMENT_CHECK_FAILED",
+    "DOCUMENT_LISTED",
+    "DOCUMENT_NUMBER_FLAG",
+    "NO_USABLE_FACE",
+    "NO_PORTRAIT",
+    "FACE_MISMATCH",
+    "WATCHLIST_FACE_HIT",
+    "WATCHLIST_NAME_HIT",
+    "NO_SNAPSHOT",
+)
+_SECTIONS = {
+    "matching": {"face_vs_document_fmr", "watchlist_fmr", "watchlist_candidates", "name_cutoff"},
+    "capture": {"max_frames", "enough_good_frames"},
+    "checks": set(CHECKS),
+    "reasons": set(REASON_CODES),
+}
+
+
+class CheckMode(StrEnum):
+    MANDATORY = "mandatory"  # cannot be done -> REFER with the check's reason
+    OPTIONAL = "optional"  # cannot be done -> noted only
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy; `sha256` is the hash of the file's bytes exactly as read."""
+
+    face_vs_document_fmr: float
+    watchlist_fmr: float
+    watchlist_candidates: int
+    name_cutoff: float
+    max_frames: int
+    enough_good_frames: int
+    checks: dict[str, CheckMode]
+    reasons: dict[str, str]
+    sha256: str
+    source: str
+
+    def mandatory(self, check: str) -> bool:
+        """True when a check that could not be done must refer the traveller."""
+        return self.checks[check] == CheckMode.MANDATORY
+
+    def meaning(self, code: str) -> str:
+        """The sentence an officer reads for a reason code."""
+        return self.reasons[code]
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """Read and validate the policy at `path` (the shipped default when None); PolicyError says what is wrong."""
+    path = Path(path) if path is not None else DEFAULT_POLICY
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(
+            f"policy file {path} cannot be read ({exc.strerror})",
+            "Fix CHECKPOINT_KIOSK_POLICY or unset it to use the shipped default policy",
+        ) from exc
+    try:
+        body = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PolicyError(f"policy file {path} is not valid TOML ({exc})", "Fix the syntax at that line") from exc
+    _known_keys(body, path)
+    matching, capture = body.get("matching", {}), body.get("capture", {})
+    face_fmr = _fmr(matching, "face_vs_document_fmr", path)
+    watch_fmr = _fmr(matching, "watchlist_fmr", path)
+    candidates = _integer(matching, "watchlist_candidates", path, 1, 50)
+    cutoff = matching.get("name_cutoff")
+    if not isinstance(cutoff, int | float) or isinstance(cutoff, bool) or not 0 < cutoff <= 1:
+        raise PolicyError(f"{path}: matching.name_cutoff must be a number in (0, 1], got {cutoff!r}", _REMEDY)
+    max_frames = _integer(capture, "max_frames", path, 1, 300)
+    enough = _integer(capture, "enough_good_frames", path, 1, max_frames)
+    checks = {}
+    for check in CHECKS:
+        value = body.get("checks", {}).get(check)
+        if value not in {m.value for m in CheckMode}:
+            raise PolicyError(f'{path}: checks.{check} must be "mandatory" or "optional", got {value!r}', _REMEDY)
+        checks[check] = CheckMode(value)
+    reasons = body.get("reasons", {})
+    missing = [code for code in REASON_CODES if not isinstance(reasons.get(code), str) or not reasons[code].strip()]
+    if missing:
+        raise PolicyError(f"{path}: [reasons] does not say what {', '.join(missing)} mean", _REMEDY)
+    return Policy(
+        face_vs_document_fmr=face_fmr,
+        watchlist_fmr=watch_fmr,
+        watchlist_candidates=candidates,
+        name_cutoff=float(cutoff),
+        max_frames=max_frames,
+        enough_good_frames=enough,
+        checks=checks,
+        reasons={code: reasons[code].strip() for code in REASON_CODES},
+        sha256=hashlib.sha256(data).hexdigest(),
+        source=str(path),
+    )
+
+
+_REMEDY = "Compare with checkpoint/policy/default_policy.toml, which documents every key"
+
+
+def _known_keys(body: dict, path: Path) -> None:
+    for section, value in body.items():
+        if section not in _SECTIONS:
+            raise PolicyError(f"{path}: unknown section [{section}]", _REMEDY)
+        if not isinstance(value, dict):
+            raise PolicyError(f"{path}: {section} must be a table", _REMEDY)
+        unknown = sorted(set(value) - _SECTIONS[section])
+        if unknown:
+            raise PolicyError(f"{path}: unknown key(s) {', '.join(unknown)} in [{section}]", _REMEDY)
+    absent = [s for s in _SECTIONS if s not in body]
+    if absent:
+        raise PolicyError(f"{path}: missing section(s) {', '.join(f'[{s}]' for s in absent)}", _REMEDY)
+
+
+def _fmr(table: dict, key: str, path: Path) -> float:
+    value = table.get(key)
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 0.5:
+        raise PolicyError(
+            f"{path}: matching.{key} must be a target false match rate between 0 and 0.5 (e.g. 1e-3), got {value!r}",
+            _REMEDY,
+        )
+    return float(value)
+
+
+def _integer(table: dict, key: str, path: Path, low: int, high: int) -> int:
+    value = table.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise PolicyError(f"{path}: {key} must be a whole number from {low} to {high}, got {value!r}", _REMEDY)
+    return value

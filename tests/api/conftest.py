@@ -1,0 +1,185 @@
+"""Fixtures: the real app on a real database (SQLite file and a real PostgreSQL server), and logged-in principals."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlmodel import Session, SQLModel
+
+from api.accounts import create_user
+from api.app import create_app
+from api.audit.chain import SYSTEM
+from api.db import create_schema, make_engine
+from api.models import api_metadata, api_tables
+from api.schemas import Role, UserCreate
+from benchmarks.postgres_server import start_postgres
+from checkpoint.settings import Settings
+from watchlists.db import watchlist_tables
+
+PASSWORD = "correct horse battery staple"
+STAFF_ROLES = [r for r in Role if r != Role.KIOSK]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the session; on CI a server that cannot start is a failure, not a skip."""
+    given = os.environ.get("CHECKPOINT_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    try:
+        server = start_postgres()
+    except (RuntimeError, OSError, Exception) as exc:  # noqa: B014 - any failure to start means the same
+        # scripts/test.sh installs PostgreSQL and sets CHECKPOINT_REQUIRE_POSTGRES: there, no server is a failure.
+        if os.environ.get("CI", "").lower() == "true" or os.environ.get("CHECKPOINT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL tests cannot run on CI: {exc}")
+        pytest.skip(f"PostgreSQL not available here: {exc}")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = make_engine(postgres_url)
+    api_metadata().drop_all(engine)
+    create_schema(engine)
+    SQLModel.metadata.create_all(engine, tables=watchlist_tables())  # as create_app does on every database
+    yield engine
+    engine.dispose()
+
+
+def _truncate(engine: Engine) -> None:
+    names = ", ".join(f'"{t.name}"' for t in [*api_tables(), *watchlist_tables()])
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    """The database under test: a fresh SQLite file, or the session's PostgreSQL emptied."""
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
+        create_schema(eng)
+        yield eng
+        eng.dispose()
+    else:
+        pg = request.getfixturevalue("postgres_engine")
+        _truncate(pg)
+        yield pg
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+    """Settings for a test: everything under tmp_path, cheap argon2 so logins stay fast."""
+    return Settings(
+        data_dir=tmp_path / "data",
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        max_request_bytes=256 * 1024,
+        max_face_image_bytes=64 * 1024,
+        tree_head_every_events=1000,
+        retention_interval_minutes=0,
+        tree_head_interval_minutes=0,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine):  # type: ignore[no-untyped-def]
+    return create_app(settings, engine)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as c:
+        yield c
+
+
+def add_user(app, username: str, role: Role, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Create a user straight through the service layer (the route is tested separately)."""
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        create_user(
+            session,
+            app.state.trail,
+            app.state.auth_policy,
+            SYSTEM,
+            UserCreate(username=username, password=password, role=role),
+        )
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
+    response = client.post("/api/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def register_kiosk(client: TestClient, admin: dict[str, str], kiosk_id: str = "kiosk-1") -> dict[str, str]:
+    """Register a kiosk through the API and log it in; returns its auth header."""
+    response = client.post("/api/kiosks", json={"kiosk_id": kiosk_id, "post_id": "post-a"}, headers=admin)
+    assert response.status_code == 201, response.text
+    secret = response.json()["secret"]
+    token = client.post("/api/auth/kiosk-login", json={"kiosk_id": kiosk_id, "secret": secret})
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+@pytest.fixture
+def headers(app, client: TestClient) -> dict[Role, dict[str, str]]:  # type: ignore[no-untyped-def]
+    """One logged-in principal per role (users named after their role, kiosk 'kiosk-1')."""
+    result: dict[Role, dict[str, str]] = {}
+    for role in STAFF_ROLES:
+        add_user(app, role.value, role)
+        result[role] = login(client, role.value)
+    result[Role.KIOSK] = register_kiosk(client, result[Role.ADMIN])
+    return result
+
+
+def transaction_body(**overrides: Any) -> dict[str, Any]:
+    """A realistic REFER transaction from kiosk-1 as the kiosk would send it."""
+    now = datetime.now(UTC)
+    body: dict[str, Any] = {
+        "client_uuid": str(uuid.uuid4()),
+        "kiosk_id": "kiosk-1",
+        "post_id": "post-a",
+        "started_at": (now - timedelta(seconds=20)).isoformat(),
+        "completed_at": now.isoformat(),
+        "document": {
+            "document_type": "P",
+            "issuing_state": "UTO",
+            "document_number": "L898902C3",
+            "surname": "ERIKSSON",
+            "given_names": "ANNA MARIA",
+            "nationality": "UTO",
+            "birth_date": "1974-08-12",
+            "sex": "F",
+            "expiry_date": "2032-04-15",
+        },
+        "document_checks": [{"name": "COMPOSITE_CHECK_DIGIT", "passed": True}],
+        "quality": {"score": 81.5, "inter_eye_px": 64.0},
+        "face_match_score": 0.82,
+        "recommendation": "REFER",
+        "reason_codes": ["WATCHLIST_FACE_HIT"],
+        "candidates": [
+            {
+                "watchlist_id": "wl-interpol",
+                "entry_ref": "E-1001",
+                "kind": "face",
+                "score": 0.71,
+                "threshold": 0.62,
+                "rank": 1,
+            }
+        ],
+        "model_ids": ["dlib-resnet-v1-0123456789ab"],
+        "snapshot_version": "2026-11-20.1",
+        "policy_hash": "a" * 64,
+    }
+    body.update(overrides)
+    return body

@@ -1,0 +1,145 @@
+"""The offline outbox against a real centre process: SIGKILL the sender mid-send, cut the centre, restart —
+every transaction and disposition arrives exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+from api.db import make_engine
+from api.models import AuditEvent, Disposition, ScreeningTransaction
+from api.schemas import DispositionCreate, Outcome, TransactionCreate
+from benchmarks.ingest_bench import sample_transaction
+from checkpoint.outbox.sender import Backoff, CentreAccount, Sender
+from checkpoint.outbox.store import Outbox
+from tests.checkpoint.centre import Centre, provisioned_centre
+
+
+def _sender_process(centre: Centre, kiosk_dir: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "CHECKPOINT_DATA_DIR": str(kiosk_dir),
+        "CHECKPOINT_CENTRE_URL": centre.url,
+        "CHECKPOINT_KIOSK_ID": centre.kiosk_id,
+        "CHECKPOINT_KIOSK_SECRET": centre.kiosk_secret,
+        "CHECKPOINT_KIOSK_OFFICER": "officer",
+        "CHECKPOINT_KIOSK_OFFICER_PASSWORD": centre.passwords["officer"],
+        "CHECKPOINT_OUTBOX_RETRY_FIRST_SECONDS": "0.1",
+        "CHECKPOINT_OUTBOX_RETRY_MAX_SECONDS": "0.5",
+    }
+    return subprocess.Popen([sys.executable, "-m", "checkpoint.outbox"], env=env, stderr=subprocess.PIPE)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=10) == -signal.SIGKILL
+
+
+def _count(centre: Centre, model) -> int:  # type: ignore[no-untyped-def]
+    engine = make_engine(centre.database_url)
+    with Session(engine) as session:
+        n = session.exec(select(func.count()).select_from(model)).one()
+    engine.dispose()
+    return n
+
+
+def _wait(condition, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _queue(outbox: Outbox, kiosk_id: str, count: int, dispositions: int) -> list[str]:
+    uuids = []
+    for i in range(count):
+        body = TransactionCreate.model_validate(sample_transaction(kiosk_id))
+        outbox.add_transaction(body)
+        if i < dispositions:
+            decided = dt.datetime.now(dt.UTC)
+            outbox.add_disposition(
+                body.client_uuid,
+                DispositionCreate(
+                    outcome=Outcome.SECONDARY_INSPECTION, reason_code="WATCHLIST_CONFIRMED", decided_at=decided
+                ),
+            )
+        uuids.append(str(body.client_uuid))
+    return uuids
+
+
+@pytest.mark.slow
+def test_sigkill_mid_send_and_centre_outage_lose_and_duplicate_nothing(tmp_path):
+    centre = provisioned_centre(tmp_path / "centre")
+    kiosk_dir = tmp_path / "kiosk"
+    outbox = Outbox(kiosk_dir / "kiosk-outbox.sqlite3")
+    uuids = _queue(outbox, centre.kiosk_id, 150, 30)
+    centre.start()
+    try:
+        sender = _sender_process(centre, kiosk_dir)
+        _wait(lambda: _count(centre, ScreeningTransaction) >= 20)
+        _kill(sender)  # mid-send: some delivered, some not, maybe one sent but not yet marked delivered
+        arrived = _count(centre, ScreeningTransaction)
+        assert 20 <= arrived < 150, "the kill did not land mid-send; the test proved nothing"
+
+        centre.stop()  # the network is gone
+        sender = _sender_process(centre, kiosk_dir)
+        time.sleep(3)
+        backlog = outbox.backlog()
+        assert backlog.pending_transactions + backlog.delivered >= 150 - arrived
+        assert "unreachable" in (backlog.last_error or "")
+        _kill(sender)
+
+        centre.start()  # the network is back, same address
+        sender = _sender_process(centre, kiosk_dir)
+        _wait(lambda: outbox.backlog().pending_transactions == 0 and outbox.backlog().pending_dispositions == 0)
+        _kill(sender)
+    finally:
+        centre.stop()
+
+    engine = make_engine(centre.database_url)
+    with Session(engine) as session:
+        stored = list(session.exec(select(ScreeningTransaction.client_uuid)).all())
+        ingests = session.exec(select(func.count()).where(AuditEvent.action == "transaction.ingest")).one()
+        dispositions = session.exec(select(func.count()).select_from(Disposition)).one()
+    engine.dispose()
+    assert sorted(str(u) for u in stored) == sorted(uuids)  # nothing lost, nothing twice
+    assert ingests == 150 and dispositions == 30
+    assert outbox.backlog().refused == 0
+
+
+def test_refused_item_stays_visible_and_unreachable_centre_backs_off(tmp_path):
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    body = TransactionCreate.model_validate(sample_transaction("kiosk-x"))
+    outbox.add_transaction(body)
+    outbox.add_transaction(body)  # the same client UUID twice is one item
+    closed = CentreAccount("http://127.0.0.1:9", "kiosk-x", "secret", timeout_seconds=1)
+    sender = Sender(outbox, closed, Backoff(first_seconds=30, max_seconds=60))
+    assert sender.deliver_due() == 0
+    backlog = outbox.backlog()
+    assert backlog.pending_transactions == 1 and "unreachable" in backlog.last_error
+    assert outbox.due() == []  # backing off: not due again for at least 15 s
+    assert outbox.next_due_at() > time.time() + 10
+
+
+def test_wrong_officer_password_holds_dispositions_but_not_transactions(tmp_path):
+    centre = provisioned_centre(tmp_path / "centre")
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    _queue(outbox, centre.kiosk_id, 3, 1)
+    account = CentreAccount(centre.url, centre.kiosk_id, centre.kiosk_secret, "officer", "wrong password!", 5)
+    centre.start()
+    try:
+        sender = Sender(outbox, account, Backoff(first_seconds=30))
+        sender.deliver_due()
+        backlog = outbox.backlog()
+        assert backlog.pending_transactions == 0 and backlog.pending_dispositions == 1  # kept, not dropped
+        assert "officer login refused" in backlog.last_error and _count(centre, ScreeningTransaction) == 3
+    finally:
+        centre.stop()

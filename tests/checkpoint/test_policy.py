@@ -1,0 +1,55 @@
+"""The policy file: the shipped one validates; each mistake an operator can make is named at start-up."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from checkpoint.pipeline.screening import Thresholds
+from checkpoint.policy import DEFAULT_POLICY, PolicyError, load_policy
+from matcher.calibration import CalibrationError, load_calibration
+
+TEXT = DEFAULT_POLICY.read_text()
+
+
+def test_default_policy_has_stricter_one_to_many_target_and_its_hash():
+    policy = load_policy()
+    assert policy.watchlist_fmr < policy.face_vs_document_fmr  # 1:N needs a far stricter FMR than 1:1
+    assert policy.sha256 == hashlib.sha256(DEFAULT_POLICY.read_bytes()).hexdigest()
+    assert all(policy.mandatory(c) for c in policy.checks)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace("watchlist_fmr = 1e-5", "watchlist_fmr = 0.9"), "matching.watchlist_fmr must be"),
+        (
+            lambda t: t.replace("watchlist_fmr = 1e-5", "watchlist_fmr = 1e-5\nwatchlist_threshold = 0.6"),
+            "unknown key(s) watchlist_threshold",
+        ),
+        (lambda t: t.replace('document = "mandatory"', 'document = "sometimes"'), "checks.document must be"),
+        (lambda t: "\n".join(x for x in t.splitlines() if not x.startswith("FACE_MISMATCH")), "FACE_MISMATCH"),
+        (lambda t: t.replace("max_frames = 10", "max_frames = ten"), "not valid TOML"),
+        (lambda t: t.replace("[capture]", "[camera]"), "unknown section [camera]"),
+    ],
+)
+def test_invalid_policy_is_refused_with_what_to_fix(tmp_path, edit, message):
+    path = tmp_path / "policy.toml"
+    path.write_text(edit(TEXT))
+    with pytest.raises(PolicyError) as caught:
+        load_policy(path)
+    assert message in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_missing_policy_file_names_the_setting(tmp_path):
+    with pytest.raises(PolicyError, match="CHECKPOINT_KIOSK_POLICY"):
+        load_policy(tmp_path / "absent.toml")
+
+
+def test_fmr_the_calibration_cannot_back_is_refused_at_start_up(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text(TEXT.replace("watchlist_fmr = 1e-5", "watchlist_fmr = 1e-9"))
+    calibration = load_calibration("dlib-resnet-v1-55533b28a958")
+    with pytest.raises(CalibrationError, match="no threshold at FMR 1e-09"):
+        Thresholds.from_policy(calibration, load_policy(path))
