@@ -4,16 +4,18 @@ OCR confuses look-alike characters (O/0, I/1, B/8, S/5, Z/2, G/6) and miscounts 
 which field each position belongs to, a letter in a date can only be a digit and a digit in a name only a
 letter: those repairs are forced. Unforced changes (resizing a filler run inside a line, swapping O/0, I/1...
 in a document number) are tried only as candidates; a candidate is accepted when it passes every check digit and
-no other candidate with as few unforced changes does. A tie means the read is ambiguous, and it is refused
-rather than "corrected" into somebody else's document.
+no other candidate comes close. Given the OCR's probabilities, a change costs how much less likely the OCR found
+the new character (log10 of the ratio); given text alone, one per change. A rival within MARGIN of the cheapest
+means the read is ambiguous, and it is refused rather than "corrected" into somebody else's document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from edge.document.check_digits import MRZ_ALPHABET
@@ -28,6 +30,11 @@ MAX_LENGTH_FIX = 2  # at most this many fillers added or removed per line
 MAX_SWAPS = 2  # look-alike swaps tried together in alphanumeric fields (each one is an unforced change)
 SWAPS = {**TO_DIGIT, **TO_LETTER}
 MAX_O_ZERO = 6  # O/0 positions read both ways (2**6 readings); beyond that the reading is taken as it is
+# An OCR acceptance rule, not a biometric threshold: a valid reading is accepted only when every other valid
+# reading costs at least MARGIN more (one more unforced change; or, with probabilities, 10x less likely). On the
+# generated pages (benchmarks/mrz_bench.py) an O read as 0 has its twin at ~1e-2, a 0 read as 0 at ~1e-3.
+MARGIN = 1.0
+MIN_PROBABILITY = 1e-4  # the OCR's probabilities below this carry no information: a change costs at most 4
 
 
 @dataclass(frozen=True)
@@ -66,14 +73,19 @@ def repair_mrz(
     lines: Sequence[str],
     today: dt.date,
     alternatives: Sequence[Sequence[frozenset[str]]] | None = None,
+    probabilities: Sequence[Sequence[Mapping[str, float]]] | None = None,
 ) -> RepairOutcome:
-    """Repair OCR'd MRZ `lines`; accepted only when exactly one repaired reading passes every check digit.
+    """Repair OCR'd MRZ `lines`; accepted only when one repaired reading passes every check digit, clearly ahead.
 
     `alternatives` (per line, per character: other characters the OCR found plausible there) limits the
     swaps tried in alphanumeric fields to what the OCR saw; without it every look-alike pair is tried.
+    `probabilities` (per line, per character: the OCR's probability of the character read and of its rivals)
+    prices each unforced change by how much less likely the OCR found it; without it each costs one.
     """
     if alternatives is not None and any(len(a) != len(t) for a, t in zip(alternatives, lines, strict=True)):
         alternatives = None  # spaces or odd characters made the two disagree: fall back to look-alikes
+    if probabilities is not None and any(len(a) != len(t) for a, t in zip(probabilities, lines, strict=True)):
+        probabilities = None
     clean, filler_repairs = _replace_filler_lookalikes(normalise_lines(lines))
     layout = _guess_layout(clean)
     if layout is None:
@@ -88,21 +100,24 @@ def repair_mrz(
         if primary is None:
             primary = (typed, filler_repairs + length_repairs + type_repairs)
         options = _swap_options(typed, origin, alternatives)
+        odds = _swap_options(typed, origin, probabilities)
         for swapped, swap_repairs, swap_cost in _alnum_variants(typed, layout, options):
+            if odds is not None:
+                swap_cost = sum(_change_cost(odds.get((r.line, r.position), {}), r.read, r.now) for r in swap_repairs)
             cost = length_cost + swap_cost
             parsed = parse_layout(swapped, layout, today)
             if parsed.valid and (swapped not in valid or cost < valid[swapped][0]):
                 valid[swapped] = (cost, parsed, filler_repairs + length_repairs + type_repairs + swap_repairs)
     assert primary is not None  # _length_variants always yields the plain pad/cut first
     cheapest = min((cost for cost, _, _ in valid.values()), default=0)
-    best = [(parsed, repairs) for cost, parsed, repairs in valid.values() if cost == cheapest]
+    best = [(parsed, repairs) for cost, parsed, repairs in valid.values() if cost < cheapest + MARGIN]
     if len(best) == 1:
         parsed, repairs = best[0]
         reason = "read as printed" if not repairs else f"{len(repairs)} repair(s), every check digit holds"
         return RepairOutcome(parsed, tuple(repairs), True, 1, reason)
     parsed = parse_layout(primary[0], layout, today)
     if best:
-        reason = f"{len(best)} different readings pass every check digit with as few changes: ambiguous, refused"
+        reason = f"{len(best)} different readings pass every check digit, none clearly likelier: ambiguous, refused"
     else:
         failing_checks = [c.name for c in parsed.checks if not c.ok]
         reason = "; ".join(
@@ -186,9 +201,9 @@ def _origin(raw_len: int, repairs: list[Repair], width: int) -> list[int]:
 
 
 def _swap_options(
-    lines: tuple[str, ...], origin: list[list[int]], alternatives: Sequence[Sequence[frozenset[str]]] | None
-) -> dict[tuple[int, int], frozenset[str]] | None:
-    """Per (line, position), the characters the OCR found plausible; None means 'every look-alike'."""
+    lines: tuple[str, ...], origin: list[list[int]], alternatives: Sequence[Sequence] | None
+) -> dict | None:
+    """Per (line, position) of the length-fixed lines, what the OCR said of the character it holds there."""
     if alternatives is None:
         return None
     return {
@@ -197,6 +212,12 @@ def _swap_options(
         for j, k in enumerate(origin[i][: len(line)])
         if k >= 0 and alternatives[i][k]
     }
+
+
+def _change_cost(probs: Mapping[str, float], read: str, now: str) -> float:
+    """log10 of how much likelier the OCR found the character read than the one put in its place (>= 0)."""
+    own = max(probs.get(read, 0.0), MIN_PROBABILITY)
+    return max(0.0, math.log10(own / max(probs.get(now, 0.0), MIN_PROBABILITY)))
 
 
 def _checked_positions(layout: MrzFormat) -> list[int]:

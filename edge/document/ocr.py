@@ -20,13 +20,18 @@ DEFAULT_DETECT_SIDE = 640  # the MRZ lines stay ~500 px long: plenty for the det
 
 
 ALTERNATIVE_MIN_PROB = 0.02  # a character the model gave at least this probability is a plausible reading
+# Look-alike pairs whose rival's probability is kept however small: OCR-B's O and 0 differ by a sliver, and how
+# small the rival is (0.01 or 0.0003) is the only evidence for which of the two was printed.
+LOOKALIKE = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "2", "2": "Z"}
+LOOKALIKE |= {"G": "6", "6": "G"}
 
 
 @dataclass(frozen=True)
 class LineRead:
     """One recognised line: the text and the mean character confidence (0-1); per character its confidence,
-    the other MRZ characters the model found plausible (all the repair may swap in) with their probabilities,
-    and where it sits on the line (CTC frame, 8 px of the 48-px-high line)."""
+    the other MRZ characters the model found plausible (all the repair may swap in) with their probabilities
+    (its look-alike, O for 0 and the like, always, however unlikely), and where it sits on the line (CTC
+    frame, 8 px of the 48-px-high line)."""
 
     text: str
     confidence: float
@@ -58,6 +63,7 @@ class MrzOcr:
         self._det.limit_type = "max"  # never upscale: the default 'min' enlarges pages to 736 px on the short side
         self._rec = engine.text_rec
         self._symbols = [""] + sorted(MRZ_ALPHABET)
+        self._index = {s: i for i, s in enumerate(self._symbols)}
         self._merge = _merge_matrix(self._rec.postprocess_op.character, self._symbols)
 
     def detect(self, rgb: np.ndarray) -> tuple[list[np.ndarray], float]:
@@ -98,11 +104,17 @@ class MrzOcr:
             for i in np.flatnonzero(probs[t, 1:] >= ALTERNATIVE_MIN_PROB) + 1:
                 if i != k:
                     c["alts"][self._symbols[i]] = max(c["alts"].get(self._symbols[i], 0.0), float(probs[t, i]))
+            twin = LOOKALIKE.get(c["symbol"])
+            if twin is not None:
+                c["twin"] = max(c.get("twin", 0.0), float(probs[t, self._index[twin]]))
             previous = k
+        for c in chars:
+            if "twin" in c and LOOKALIKE[c["symbol"]] not in c["alts"]:
+                c["alts"][LOOKALIKE[c["symbol"]]] = c["twin"]
         return LineRead(
             text="".join(c["symbol"] for c in chars),
             confidence=float(np.mean([c["p"] for c in chars])) if chars else 0.0,
-            alternatives=tuple(frozenset(c["alts"]) for c in chars),
+            alternatives=tuple(frozenset(a for a, p in c["alts"].items() if p >= ALTERNATIVE_MIN_PROB) for c in chars),
             char_confidence=tuple(c["p"] for c in chars),
             alternative_probs=tuple(tuple(sorted(c["alts"].items())) for c in chars),
             position=tuple((c["first"] + c["last"]) / 2 for c in chars),

@@ -201,7 +201,7 @@ class DocumentReader:
     def _read(self, crops: list[np.ndarray], chars: int, flip: bool, today: dt.date) -> _Attempt:
         reads = mark_missing_starts([mark_gaps(r) for r in self.ocr.recognise(crops, chars_per_line=chars)])
         texts = tuple(r.text for r in reads)
-        repair = repair_mrz(texts, today, [r.alternatives for r in reads])
+        repair = repair_mrz(texts, today, [r.alternatives for r in reads], [_probabilities(r) for r in reads])
         if repair.accepted:
             repair = self._refuse_doubtful(repair, reads, crops)
         return _Attempt(flip, texts, tuple(r.confidence for r in reads), repair)
@@ -265,3 +265,8 @@ class DocumentReader:
         rot, size = upright_rotation(rgb.shape, block, flip)
         upright = cv2.warpAffine(rgb, rot, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         return find_portrait(upright, block_box(block, rot), self.face_detector)
+
+
+def _probabilities(read: LineRead) -> list[dict[str, float]]:
+    """Per character of `read`: the OCR's probability of the character and of each rival it kept."""
+    return [{**dict(read.alternative_probs[k]), read.text[k]: read.char_confidence[k]} for k in range(len(read.text))]
