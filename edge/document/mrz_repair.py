@@ -108,7 +108,9 @@ def repair_mrz(
             parsed = parse_layout(swapped, layout, today)
             if parsed.valid and (swapped not in valid or cost < valid[swapped][0]):
                 valid[swapped] = (cost, parsed, filler_repairs + length_repairs + type_repairs + swap_repairs)
-    assert primary is not None  # _length_variants always yields the plain pad/cut first
+    if primary is None:  # a line too long by characters that are not fillers: nothing to cut safely
+        shape = " + ".join(str(len(line)) for line in clean)
+        return RepairOutcome(None, (), False, 0, f"a line is too long for {layout.name} ({shape}) by more than fillers")
     cheapest = min((cost for cost, _, _ in valid.values()), default=0)
     best = [(parsed, repairs) for cost, parsed, repairs in valid.values() if cost < cheapest + MARGIN]
     if len(best) == 1:

@@ -75,14 +75,17 @@ class MrzOcr:
             return [], scale
         return [np.asarray(b, dtype=np.float32) / scale for b in boxes], scale
 
-    def recognise(self, crops: list[np.ndarray], chars_per_line: int = 44) -> list[LineRead]:
-        """Read each RGB line crop as MRZ characters only; crops are widened to ~24 px a character at 48 px high."""
+    def recognise(self, crops: list[np.ndarray], chars_per_line: int = 44, stretch: float = 1.0) -> list[LineRead]:
+        """Read each RGB line crop as MRZ characters only; crops are widened to ~24 px a character at 48 px high,
+        then stretched (or squeezed) `stretch` times horizontally."""
         if not crops:
             return []
         _, height, width = self._rec.rec_image_shape
         # CTC needs a blank frame (8 px) between two equal characters: '<<<<' runs need >= 2 frames a character.
         min_ratio = chars_per_line * 0.5
         crops = [_widen(c, min_ratio) for c in crops]
+        if stretch != 1.0:
+            crops = [cv2.resize(c, (max(1, round(c.shape[1] * stretch)), c.shape[0])) for c in crops]
         ratio = max(width / height, *(c.shape[1] / c.shape[0] for c in crops))
         batch = np.stack([self._rec.resize_norm_img(np.ascontiguousarray(c[:, :, ::-1]), ratio) for c in crops])
         probs = self._rec.session(batch.astype(np.float32))[0]

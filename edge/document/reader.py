@@ -21,6 +21,7 @@ from edge.document.mrz_align import mark_gaps, mark_missing_starts
 from edge.document.mrz_formats import FORMATS, MrzFormat
 from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz
 from edge.document.mrz_repair import TO_DIGIT, TO_LETTER, RepairOutcome, repair_mrz
+from edge.document.mrz_vote import unsettled_fields, vote_line
 from edge.document.ocr import LineRead, MrzOcr
 from edge.document.portrait import Portrait, find_portrait
 from edge.face.detect import Detector
@@ -28,10 +29,11 @@ from edge.face.detect import Detector
 # In fields no check digit covers, a character is doubted when a rival the field could hold has at least
 # MAX_DOUBT of the probability and the character itself less than MIN_CHAR_CONFIDENCE. An OCR acceptance rule,
 # not a biometric threshold: on 72 held-out generated pages (seeds 700-723) it flagged all 13 misread name
-# characters and 4 of 2,421 correct ones. A doubted or failed line is read again RE_READ_SCALE times wider.
+# characters and 4 of 2,421 correct ones.
 MAX_DOUBT = 0.35
 MIN_CHAR_CONFIDENCE = 0.5
-RE_READ_SCALE = 1.5
+# A line not accepted as first read is read again squeezed and stretched by these factors (see mrz_vote).
+RE_READ_STRETCHES = (0.8, 1.25)
 UPSIDE_DOWN_CONFIDENCE = 0.8  # an MRZ read upside down comes out with a mean character confidence far below
 
 
@@ -167,77 +169,61 @@ class DocumentReader:
     def _attempt(self, rgb: np.ndarray, block: MrzBlock, flip: bool, today: dt.date) -> _Attempt:
         crops, _ = upright_crops(rgb, block, flip)
         chars = 30 if len(crops) == 3 else 44
-        attempt = self._read(crops, chars, flip, today)
+        first = self._reads(crops, chars, 1.0)
+        attempt = self._judge(first, flip, today)
         if attempt.repair.accepted or attempt.repair.parsed is None:
             return attempt
-        # Repeated letters ('AA') and narrow ones run together at ~3 CTC frames a character: a line that
-        # failed is read once more, wider, before giving up.
-        wider = self._read(crops, round(chars * RE_READ_SCALE), flip, today)
-        if not wider.repair.accepted:
-            return attempt
-        disagree = self._disagreements(wider.repair.parsed, attempt.texts)
-        if not disagree:
-            return wider
-        # Read wider, the model sometimes sees every filler as a 'K': where no check digit can tell, the two
-        # readings must agree (the first may only have left gaps).
-        reason = "two readings disagree where no check digit protects: " + ", ".join(disagree)
-        refused = RepairOutcome(wider.repair.parsed, wider.repair.repairs, False, wider.repair.candidates_valid, reason)
-        return _Attempt(flip, wider.texts, wider.confidence, refused)
+        # The recogniser drops a letter when a line is squeezed and reads fillers as 'K' when it is stretched:
+        # a line not accepted as first read is read again squeezed and stretched, and the readings combined.
+        readings = [first] + [self._reads(crops, chars, s) for s in RE_READ_STRETCHES]
+        per_line = [[reads[i] for reads in readings] for i in range(len(crops))]
+        layout = FORMATS[attempt.repair.parsed.format]
+        voted = [vote_line(lines, layout.width) for lines in per_line]
+        agreed: dict[tuple[str, ...], tuple[list[LineRead], RepairOutcome]] = {}
+        reasons = []
+        for reads in (voted, *readings):
+            repair = self._repair(reads, today)
+            if not repair.accepted or repair.parsed is None:
+                reasons.append(repair.reason)
+                continue
+            unsettled = unsettled_fields(FORMATS[repair.parsed.format], repair.parsed.lines, per_line)
+            if unsettled:
+                reasons.append(
+                    "readings at different stretches disagree where no check digit protects: " + ", ".join(unsettled)
+                )
+                continue
+            agreed.setdefault(repair.parsed.lines, (reads, repair))
+        if len(agreed) == 1:
+            reads, repair = next(iter(agreed.values()))
+            reason = repair.reason + f"; settled by {len(readings)} readings"
+            repair = RepairOutcome(repair.parsed, repair.repairs, True, repair.candidates_valid, reason)
+            return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
+        if len(agreed) > 1:
+            reasons = [f"readings at different stretches pass every check digit as {len(agreed)} different MRZs"]
+        repair = self._repair(voted, today)
+        refused = RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reasons[0])
+        return _Attempt(flip, tuple(r.text for r in voted), tuple(r.confidence for r in voted), refused)
+
+    def _reads(self, crops: list[np.ndarray], chars: int, stretch: float) -> list[LineRead]:
+        reads = self.ocr.recognise(crops, chars_per_line=chars, stretch=stretch)
+        return mark_missing_starts([mark_gaps(r) for r in reads])
 
     @staticmethod
-    def _disagreements(parsed: ParsedMrz, first: tuple[str, ...]) -> list[str]:
-        """Unchecked fields where the first reading had a different character (not a gap, not a look-alike)."""
-        out = []
-        for spec in FORMATS[parsed.format].unchecked_fields():
-            line = first[spec.span.line]
-            for p in range(spec.span.start, spec.span.end):
-                final = parsed.lines[spec.span.line][p]
-                seen = line[p] if p < len(line) else "?"
-                if seen not in ("?", final, TO_DIGIT.get(final), TO_LETTER.get(final)):
-                    out.append(spec.name)
-                    break
-        return out
-
-    def _read(self, crops: list[np.ndarray], chars: int, flip: bool, today: dt.date) -> _Attempt:
-        reads = mark_missing_starts([mark_gaps(r) for r in self.ocr.recognise(crops, chars_per_line=chars)])
+    def _repair(reads: list[LineRead], today: dt.date) -> RepairOutcome:
         texts = tuple(r.text for r in reads)
-        repair = repair_mrz(texts, today, [r.alternatives for r in reads], [_probabilities(r) for r in reads])
-        if repair.accepted:
-            repair = self._refuse_doubtful(repair, reads, crops)
+        return repair_mrz(texts, today, [r.alternatives for r in reads], [_probabilities(r) for r in reads])
+
+    def _judge(self, reads: list[LineRead], flip: bool, today: dt.date) -> _Attempt:
+        """One reading repaired; refused when its unchecked fields hold characters the OCR doubted."""
+        texts = tuple(r.text for r in reads)
+        repair = self._repair(reads, today)
+        if repair.accepted and repair.parsed is not None:
+            doubtful = self._doubtful(FORMATS[repair.parsed.format], repair.parsed.lines, reads)
+            if doubtful:
+                fields = ", ".join(dict.fromkeys(field for _, _, field in doubtful))
+                reason = "the OCR is unsure of characters no check digit protects, in: " + fields
+                repair = RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reason)
         return _Attempt(flip, texts, tuple(r.confidence for r in reads), repair)
-
-    def _refuse_doubtful(self, repair: RepairOutcome, reads: list[LineRead], crops: list[np.ndarray]) -> RepairOutcome:
-        """Refuse an accepted MRZ whose unchecked fields (names, codes, sex) hold characters the OCR doubted,
-        unless a second reading of that line at another scale confirms them.
-
-        No check digit covers those fields, so the OCR's own certainty is all that stands between a blurred
-        letter and a wrong name on a valid-looking MRZ.
-        """
-        assert repair.parsed is not None
-        layout = FORMATS[repair.parsed.format]
-        doubtful = self._doubtful(layout, repair.parsed.lines, reads)
-        if not doubtful:
-            return repair
-        lines = sorted({line for line, _, _ in doubtful})
-        chars = 30 if len(crops) == 3 else 44
-        second_reads = self.ocr.recognise([crops[i] for i in lines], chars_per_line=round(chars * RE_READ_SCALE))
-        again = dict(zip(lines, second_reads, strict=True))
-        second = [mark_gaps(again[i]) if i in again else reads[i] for i in range(len(reads))]
-        confirmed = self._doubtful(layout, repair.parsed.lines, second)
-        unresolved = [
-            (line, p, field)
-            for line, p, field in doubtful
-            if (line, p, field) in confirmed
-            or len(second[line].text) <= p
-            or second[line].text[p] != repair.parsed.lines[line][p]
-        ]
-        if not unresolved:
-            return RepairOutcome(
-                repair.parsed, repair.repairs, True, repair.candidates_valid, repair.reason + "; doubts re-read"
-            )
-        fields = ", ".join(dict.fromkeys(field for _, _, field in unresolved))
-        reason = "the OCR is unsure of characters no check digit protects, in: " + fields
-        return RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reason)
 
     def _doubtful(self, layout: MrzFormat, final: tuple[str, ...], reads: list[LineRead]) -> list[tuple[int, int, str]]:
         """(line, position, field) of every doubted character in a field no check digit covers."""

@@ -188,3 +188,54 @@ def test_the_ocr_alternatives_settle_what_the_check_digits_alone_cannot():
     outcome = repair_mrz(read, TODAY, seen)
     assert outcome.accepted and outcome.parsed.lines == truth
     assert [(r.field, r.read, r.now) for r in outcome.repairs] == [("document_number", "1", "I")]
+
+
+def confident(lines: tuple[str, ...], doubts: dict[tuple[int, int], dict[str, float]] | None = None) -> list:
+    """OCR probabilities for `lines`: every character read at 0.99 with its look-alike at 0.0005, but `doubts`."""
+    twins = {**TO_DIGIT, **TO_LETTER}
+    probs = [[{ch: 0.99, **({twins[ch]: 0.0005} if ch in twins else {})} for ch in line] for line in lines]
+    for (i, j), p in (doubts or {}).items():
+        probs[i][j] = p
+    return probs
+
+
+OO_NUMBER = MrzIdentity(
+    "TD2", "I", "UTO", "DOE", "JO", "OO4332198", "XXA", dt.date(1958, 11, 6), "M", dt.date(2027, 5, 12)
+)
+
+
+def test_zeros_the_ocr_clearly_saw_are_read_as_zeros_even_where_o_would_pass_the_check_digits():
+    # 'J020294237': '0' at weights 3 and 7, so 'JO2O29423' passes every check digit too; the OCR gave 'O' a
+    # 1-in-2000 chance at each, and a clean passport must not be refused for that.
+    identity = MrzIdentity(
+        "TD3", "P", "UTO", "MABEKO", "TIKO", "J02029423", "XXA", dt.date(1944, 6, 29), "F", dt.date(2027, 6, 7)
+    )
+    truth = build_mrz(identity)
+    outcome = repair_mrz(truth, TODAY, probabilities=confident(truth))
+    assert outcome.accepted and outcome.parsed.fields.document_number == "J02029423"
+    assert outcome.repairs == ()
+
+
+def test_os_the_ocr_half_saw_as_zeros_are_refused_when_the_check_digits_cannot_tell():
+    read = build_mrz(OO_NUMBER)[0], build_mrz(OO_NUMBER)[1].replace("OO", "00", 1)
+    doubts = {(1, 0): {"0": 0.6, "O": 0.4}, (1, 1): {"0": 0.55, "O": 0.45}}
+    outcome = repair_mrz(read, TODAY, probabilities=confident(read, doubts))
+    assert not outcome.accepted and outcome.candidates_valid == 2
+    assert "ambiguous" in outcome.reason
+
+
+def test_an_o_read_as_zero_is_repaired_when_only_that_change_passes_the_check_digit():
+    identity = MrzIdentity(
+        "TD2", "I", "UTO", "DOE", "JO", "O41627970", "EUE", dt.date(1978, 10, 19), "M", dt.date(2029, 9, 29)
+    )
+    truth = build_mrz(identity)
+    read = (truth[0], "0" + truth[1][1:])
+    outcome = repair_mrz(read, TODAY, probabilities=confident(read, {(1, 0): {"0": 0.98, "O": 0.013}}))
+    assert outcome.accepted and outcome.parsed.lines == truth
+    assert [(r.field, r.read, r.now) for r in outcome.repairs] == [("document_number", "0", "O")]
+
+
+def test_a_line_too_long_by_letters_is_refused_with_a_reason_not_a_crash():
+    truth = build_mrz(OO_NUMBER)
+    outcome = repair_mrz((truth[0][:-1] + "KK", truth[1]), TODAY)
+    assert not outcome.accepted and "too long" in outcome.reason

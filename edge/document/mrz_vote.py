@@ -1,0 +1,92 @@
+"""Combine several OCR readings of the same MRZ line (the line stretched by different amounts) into one.
+
+The recogniser drops a character when the line is squeezed (two narrow letters run together) and reads a
+filler as 'K' when it is stretched; each stretch fails on different characters. Readings of one line with the
+same length are aligned position by position: where they disagree the probabilities are pooled, which the
+check digits then settle. Fields no check digit covers get no such arbiter, so there a character stands only
+when the readings that saw one all agree (see `unsettled_fields`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from edge.document.mrz_align import MISSING
+from edge.document.mrz_formats import MrzFormat
+from edge.document.mrz_repair import TO_DIGIT, TO_LETTER
+from edge.document.ocr import ALTERNATIVE_MIN_PROB, LineRead
+
+# An OCR acceptance rule, not a biometric threshold: a character of a field no check digit covers that only one
+# reading saw (the others saw a gap there) stands only when the OCR gave it at least this probability.
+LONE_READING_CONFIDENCE = 0.9
+
+
+def aligned(reads: list[LineRead], width: int) -> list[LineRead]:
+    """The readings of one line that can be compared position by position: the largest group of equal length
+    (on a tie, the length nearest the layout's `width`)."""
+    lengths = Counter(len(r.text) for r in reads if r.text)
+    if not lengths:
+        return []
+    length = max(lengths, key=lambda n: (lengths[n], -abs(n - width)))
+    return [r for r in reads if len(r.text) == length]
+
+
+def vote_line(reads: list[LineRead], width: int) -> LineRead:
+    """One reading of a line from several: per position the character with the most pooled probability."""
+    group = aligned(reads, width)
+    if len(group) < 2:
+        return group[0] if group else reads[0]
+    text, conf, alts, probs = [], [], [], []
+    for p in range(len(group[0].text)):
+        pooled: dict[str, float] = defaultdict(float)
+        for r in group:
+            if r.text[p] != MISSING:
+                pooled[r.text[p]] += r.char_confidence[p]
+            for ch, pr in r.alternative_probs[p]:
+                pooled[ch] += pr
+        pooled = {ch: pr / len(group) for ch, pr in pooled.items()}
+        if not pooled:
+            text.append(MISSING)
+            conf.append(0.0)
+            alts.append(frozenset())
+            probs.append(())
+            continue
+        best = max(pooled, key=pooled.__getitem__)
+        text.append(best)
+        conf.append(pooled[best])
+        rivals = {ch: pr for ch, pr in pooled.items() if ch != best}
+        alts.append(frozenset(ch for ch, pr in rivals.items() if pr >= ALTERNATIVE_MIN_PROB))
+        probs.append(tuple(sorted(rivals.items())))
+    return LineRead(
+        text="".join(text),
+        confidence=sum(conf) / len(conf) if conf else 0.0,
+        alternatives=tuple(alts),
+        char_confidence=tuple(conf),
+        alternative_probs=tuple(probs),
+    )
+
+
+def unsettled_fields(layout: MrzFormat, final: tuple[str, ...], readings: list[list[LineRead]]) -> list[str]:
+    """Fields no check digit covers where the readings do not bear out the final MRZ.
+
+    `readings[i]` are the readings of line i. A character stands when every aligned reading that saw a
+    character there saw it (or its look-alike, which the field's class forces), and at least two did, or one
+    did with LONE_READING_CONFIDENCE while the rest saw a gap.
+    """
+    out = []
+    for spec in layout.unchecked_fields():
+        group = aligned(readings[spec.span.line], layout.width)
+        for p in range(spec.span.start, spec.span.end):
+            chosen = final[spec.span.line][p]
+            if not group or p >= len(group[0].text):
+                if chosen == "<" and group:
+                    continue  # beyond what was read: the repair only ever pads a line's end with fillers
+                out.append(spec.name)
+                break
+            same = {chosen, TO_DIGIT.get(chosen), TO_LETTER.get(chosen)}
+            seen = [(r.text[p], r.char_confidence[p]) for r in group if r.text[p] != MISSING]
+            support = [c for ch, c in seen if ch in same]
+            if len(support) < len(seen) or not support or (len(support) == 1 and support[0] < LONE_READING_CONFIDENCE):
+                out.append(spec.name)
+                break
+    return out

@@ -1,0 +1,56 @@
+"""Readings of one MRZ line at different stretches: combined where they align, trusted in fields no check digit
+covers only where they agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from edge.document.mrz_align import MISSING
+from edge.document.mrz_formats import FORMATS
+from edge.document.mrz_repair import repair_mrz
+from edge.document.mrz_vote import unsettled_fields, vote_line
+from edge.document.ocr import LineRead
+
+TD3 = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
+TODAY = dt.date(2026, 11, 22)
+
+
+def reading(text: str, confidence: float = 0.95, rivals: dict[int, tuple[tuple[str, float], ...]] | None = None):
+    n = len(text)
+    conf = tuple(0.0 if ch == MISSING else confidence for ch in text)
+    probs = tuple((rivals or {}).get(k, ()) for k in range(n))
+    return LineRead(text, confidence, tuple(frozenset(ch for ch, _ in p) for p in probs), conf, probs)
+
+
+def test_a_letter_one_reading_dropped_is_taken_from_the_others():
+    dropped = "P<UTOERIK?SON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    voted = vote_line([reading(dropped), reading(TD3[0]), reading(TD3[0])], 44)
+    assert voted.text == TD3[0]
+    assert repair_mrz((voted.text, TD3[1]), TODAY).accepted
+
+
+def test_a_reading_of_another_length_is_left_out_of_the_vote():
+    voted = vote_line([reading(TD3[1]), reading(TD3[1][:30]), reading(TD3[1])], 44)
+    assert voted.text == TD3[1]
+
+
+def test_names_the_readings_agree_on_are_settled():
+    readings = [[reading(TD3[0]), reading("P<UTOERIK?SON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"), reading(TD3[0])]]
+    readings.append([reading(TD3[1])] * 3)
+    assert unsettled_fields(FORMATS["TD3"], TD3, readings) == []
+
+
+def test_a_filler_one_reading_saw_as_k_leaves_the_name_unsettled_even_when_the_vote_says_filler():
+    k_for_filler = "P<UTOERIKSSONK<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    readings = [[reading(TD3[0]), reading(k_for_filler), reading(TD3[0])], [reading(TD3[1])] * 3]
+    assert vote_line(readings[0], 44).text == TD3[0]
+    assert unsettled_fields(FORMATS["TD3"], TD3, readings) == ["name"]
+
+
+def test_a_letter_only_one_reading_saw_stands_only_when_the_ocr_was_sure_of_it():
+    gap = "P<UTOERIK?SON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    lines = [TD3[0], gap, gap]
+    sure = [[reading(t) for t in lines], [reading(TD3[1])] * 3]
+    unsure = [[reading(TD3[0], 0.6), reading(gap), reading(gap)], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, sure) == []
+    assert unsettled_fields(FORMATS["TD3"], TD3, unsure) == ["name"]
