@@ -101,6 +101,8 @@ def find_mrz(boxes: list[np.ndarray]) -> MrzBlock | None:
     if len(members) > 3:
         members = sorted(members, key=lambda g: abs(float(np.dot(g[4] - longest[4], normal))))[:3]
         members.sort(key=lambda g: float(np.dot(g[4], normal)))
+    if len(members) == 2:
+        members = _with_short_third_line(members, geo, direction, normal)
     centre = np.mean([g[4] for g in members], axis=0)
     spread = max(abs(float(np.dot(g[4] - centre, normal))) for g in members) + height
     votes_below = votes = 0.0
@@ -119,6 +121,30 @@ def find_mrz(boxes: list[np.ndarray]) -> MrzBlock | None:
         upside_down_votes=votes_below / votes if votes else 0.5,
         others=len(geo) - len(members),
     )
+
+
+def _with_short_third_line(members: list[tuple], geo: list[tuple], direction: np.ndarray, normal: np.ndarray) -> list:
+    """Two MRZ lines, plus a third when a text box starts where they start, one line pitch beyond them.
+
+    A TD1 name line can be a short name and 20-odd fillers, which the detector does not see as text: its box
+    is too short to pass for an MRZ line on its own. A third line that is not there leaves the MRZ unreadable
+    (no 3-line layout is 36 or 44 wide), never wrongly read.
+    """
+    first, last = members
+    pitch = float(np.dot(last[4] - first[4], normal))
+    height = float(np.mean([m[3] for m in members]))
+    start = min(float(np.dot(m[4], direction)) - m[2] / 2 for m in members)
+    for g in geo:
+        if any(g[0] is m[0] for m in members) or abs(float(np.dot(g[1], direction))) < np.cos(
+            np.deg2rad(SAME_ANGLE_DEG)
+        ):
+            continue
+        offset = float(np.dot(g[4] - first[4], normal))
+        g_start = float(np.dot(g[4], direction)) - g[2] / 2
+        beyond = min(abs(offset - 2 * pitch), abs(offset + pitch))
+        if beyond <= 0.3 * abs(pitch) and abs(g_start - start) <= 1.5 * height and 0.6 < g[3] / height < 1.6:
+            return sorted([*members, g], key=lambda m: float(np.dot(m[4], normal)))
+    return members
 
 
 def upright_rotation(shape: tuple[int, ...], block: MrzBlock, flip: bool) -> tuple[np.ndarray, tuple[int, int]]:
@@ -140,8 +166,11 @@ def block_box(block: MrzBlock, rot: np.ndarray) -> tuple[float, float, float, fl
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def upright_crops(rgb: np.ndarray, block: MrzBlock, flip: bool) -> tuple[list[np.ndarray], np.ndarray]:
-    """Each MRZ line cut out horizontally (turned a half turn more when `flip`), and the rotation used (2x3)."""
+def upright_crops(
+    rgb: np.ndarray, block: MrzBlock, flip: bool, extend: float = 0.0
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each MRZ line cut out horizontally (turned a half turn more when `flip`), and the rotation used (2x3);
+    `extend` pixels more at the end of every line (where the detector stops short of a long filler run)."""
     rot, _ = upright_rotation(rgb.shape, block, flip)
     crops = []
     placed = []
@@ -152,7 +181,7 @@ def upright_crops(rgb: np.ndarray, block: MrzBlock, flip: bool) -> tuple[list[np
         placed.append((y0, x0, x1, y1))
     # Every MRZ line has the same number of characters in a monospaced font, so the same extent: the detector
     # often stops short of a trailing run of fillers, so each line is cut across the widest one.
-    left, right = min(p[1] for p in placed), max(p[2] for p in placed)
+    left, right = min(p[1] for p in placed), max(p[2] for p in placed) + extend
     placed = [(y0, left, right, y1) for y0, _, _, y1 in placed]
     for y0, x0, x1, y1 in sorted(placed):
         # The detector's box is grown beyond the ink; keep its width (OCR needs room at both ends or it drops

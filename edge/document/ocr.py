@@ -8,7 +8,7 @@ classes of confusions (Chinese look-alikes of '<', punctuation, lower case) befo
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -39,6 +39,7 @@ class LineRead:
     char_confidence: tuple[float, ...] = ()
     alternative_probs: tuple[tuple[tuple[str, float], ...], ...] = ()
     position: tuple[float, ...] = ()
+    frame_px: float = 0.0  # pixels of the crop one CTC frame spans: position x frame_px is x on the crop
 
 
 class MrzOcr:
@@ -83,13 +84,16 @@ class MrzOcr:
         _, height, width = self._rec.rec_image_shape
         # CTC needs a blank frame (8 px) between two equal characters: '<<<<' runs need >= 2 frames a character.
         min_ratio = chars_per_line * 0.5
+        original = [c.shape[1] for c in crops]
         crops = [_widen(c, min_ratio) for c in crops]
         if stretch != 1.0:
             crops = [cv2.resize(c, (max(1, round(c.shape[1] * stretch)), c.shape[0])) for c in crops]
         ratio = max(width / height, *(c.shape[1] / c.shape[0] for c in crops))
         batch = np.stack([self._rec.resize_norm_img(np.ascontiguousarray(c[:, :, ::-1]), ratio) for c in crops])
         probs = self._rec.session(batch.astype(np.float32))[0]
-        return [self._decode(p @ self._merge) for p in probs]
+        # The recogniser resizes each crop to `height` pixels high, and a CTC frame is 8 of its pixels wide.
+        frame_px = [8.0 * w / np.ceil(height * c.shape[1] / c.shape[0]) for w, c in zip(original, crops, strict=True)]
+        return [replace(self._decode(p @ self._merge), frame_px=f) for p, f in zip(probs, frame_px, strict=True)]
 
     def _decode(self, probs: np.ndarray) -> LineRead:
         best = probs.argmax(axis=1)

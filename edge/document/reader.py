@@ -171,6 +171,13 @@ class DocumentReader:
         chars = 30 if len(crops) == 3 else 44
         first = self._reads(crops, chars, 1.0)
         attempt = self._judge(first, flip, today)
+        missing = _missing_length(first, crops, chars)
+        if attempt.repair.parsed is None and missing > 0:
+            # The text detector does not see a long run of fillers as text: lines cut short where one starts
+            # are cut again as long as the layout's line, from the pitch the OCR read them at.
+            crops, _ = upright_crops(rgb, block, flip, extend=missing)
+            first = self._reads(crops, chars, 1.0)
+            attempt = self._judge(first, flip, today)
         if attempt.repair.accepted or attempt.repair.parsed is None:
             return attempt
         # The recogniser drops a letter when a line is squeezed and reads fillers as 'K' when it is stretched:
@@ -256,3 +263,17 @@ class DocumentReader:
 def _probabilities(read: LineRead) -> list[dict[str, float]]:
     """Per character of `read`: the OCR's probability of the character and of each rival it kept."""
     return [{**dict(read.alternative_probs[k]), read.text[k]: read.char_confidence[k]} for k in range(len(read.text))]
+
+
+def _missing_length(reads: list[LineRead], crops: list[np.ndarray], chars: int) -> float:
+    """Pixels the line crops lack to hold `chars` characters at the pitch the OCR read them at (0 if none)."""
+    spans = [
+        (r.position[0] * r.frame_px, (r.position[-1] - r.position[0]) / (len(r.position) - 1) * r.frame_px)
+        for r in reads
+        if len(r.position) >= 8 and r.frame_px
+    ]
+    if not spans or not crops:
+        return 0.0
+    start, pitch = min(s for s, _ in spans), float(np.median([p for _, p in spans]))
+    needed = start + (chars + 2) * pitch  # room beyond the last character: the OCR drops one at the very edge
+    return max(0.0, needed - crops[0].shape[1])
