@@ -11,14 +11,19 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from edge.document.codes import lookup
 from edge.document.mrz_align import MISSING
 from edge.document.mrz_formats import MrzFormat
 from edge.document.mrz_repair import TO_DIGIT, TO_LETTER
 from edge.document.ocr import ALTERNATIVE_MIN_PROB, LineRead
 
 # An OCR acceptance rule, not a biometric threshold: a character of a field no check digit covers that only one
-# reading saw (the others saw a gap there) stands only when the OCR gave it at least this probability.
+# reading saw (the others saw a gap there) stands only when the OCR gave it at least this probability; in a
+# state code, which the ICAO code list checks as well, CODE_LONE_READING_CONFIDENCE.
 LONE_READING_CONFIDENCE = 0.9
+CODE_LONE_READING_CONFIDENCE = 0.5
+CODE_FIELDS = ("issuing_state", "nationality")
+MIN_CONTRADICTION = 0.5  # a reading's other character counts against the rest only if the OCR favoured it
 
 
 def aligned(reads: list[LineRead], width: int) -> list[LineRead]:
@@ -69,13 +74,22 @@ def vote_line(reads: list[LineRead], width: int) -> LineRead:
 def unsettled_fields(layout: MrzFormat, final: tuple[str, ...], readings: list[list[LineRead]]) -> list[str]:
     """Fields no check digit covers where the readings do not bear out the final MRZ.
 
-    `readings[i]` are the readings of line i. A character stands when every aligned reading that saw a
-    character there saw it (or its look-alike, which the field's class forces), and at least two did, or one
-    did with LONE_READING_CONFIDENCE while the rest saw a gap.
+    `readings[i]` are the readings of line i. A character stands when no aligned reading favoured another
+    character there (other than its look-alike, which the field's class forces), and at least two saw it, or
+    one did with LONE_READING_CONFIDENCE while the rest saw a gap.
     """
     out = []
     for spec in layout.unchecked_fields():
         group = aligned(readings[spec.span.line], layout.width)
+        lone = LONE_READING_CONFIDENCE
+        if spec.name in CODE_FIELDS and group and len(group[0].text) >= spec.span.end:
+            if lookup(spec.span.of(final)) is None:
+                out.append(spec.name)
+                continue
+            # A reading of a state code that is no code at all ('0T0' for 'UTO') is a misread the code list
+            # exposes: it does not count against a reading that is a known code.
+            group = [r for r in group if _is_code_or_gap(r.text[spec.span.start : spec.span.end])]
+            lone = CODE_LONE_READING_CONFIDENCE
         for p in range(spec.span.start, spec.span.end):
             chosen = final[spec.span.line][p]
             if not group or p >= len(group[0].text):
@@ -86,7 +100,13 @@ def unsettled_fields(layout: MrzFormat, final: tuple[str, ...], readings: list[l
             same = {chosen, TO_DIGIT.get(chosen), TO_LETTER.get(chosen)}
             seen = [(r.text[p], r.char_confidence[p]) for r in group if r.text[p] != MISSING]
             support = [c for ch, c in seen if ch in same]
-            if len(support) < len(seen) or not support or (len(support) == 1 and support[0] < LONE_READING_CONFIDENCE):
+            against = [c for ch, c in seen if ch not in same and c >= MIN_CONTRADICTION]
+            if against or not support or (len(support) == 1 and support[0] < lone):
                 out.append(spec.name)
                 break
     return out
+
+
+def _is_code_or_gap(text: str) -> bool:
+    """True when `text` (a state code as read, letters forced) is a known code or has unread characters."""
+    return MISSING in text or lookup("".join(TO_LETTER.get(ch, ch) for ch in text)) is not None

@@ -54,3 +54,12 @@ def test_a_letter_only_one_reading_saw_stands_only_when_the_ocr_was_sure_of_it()
     unsure = [[reading(TD3[0], 0.6), reading(gap), reading(gap)], [reading(TD3[1])] * 3]
     assert unsettled_fields(FORMATS["TD3"], TD3, sure) == []
     assert unsettled_fields(FORMATS["TD3"], TD3, unsure) == ["name"]
+
+
+def test_a_state_code_misread_as_no_code_at_all_does_not_stand_against_a_known_code():
+    misread = TD3[0][:2] + "0T0" + TD3[0][5:]  # 'OTO' is on no ICAO list; 'UTO' is
+    readings = [[reading(TD3[0]), reading(misread), reading(TD3[0])], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, readings) == []
+    other_state = TD3[0][:2] + "NER" + TD3[0][5:]  # a real code: two readings, two states
+    readings = [[reading(TD3[0]), reading(other_state), reading(TD3[0])], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, readings) == ["issuing_state"]
