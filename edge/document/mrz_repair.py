@@ -58,6 +58,8 @@ class RepairOutcome:
     accepted: bool
     candidates_valid: int  # distinct readings passing every check with the fewest unforced changes (1 if accepted)
     reason: str
+    cost: float = 0.0  # unforced changes in the reading returned (log10 odds against it, with probabilities)
+    lead: float | None = None  # how much costlier the next valid reading is (None: no other passes)
 
     def to_dict(self) -> dict:
         """JSON-ready summary."""
@@ -65,6 +67,8 @@ class RepairOutcome:
             "accepted": self.accepted,
             "reason": self.reason,
             "candidates_valid": self.candidates_valid,
+            "cost": round(self.cost, 2),
+            "lead": None if self.lead is None else round(self.lead, 2),
             "repairs": [r.__dict__ for r in self.repairs],
         }
 
@@ -116,7 +120,9 @@ def repair_mrz(
     if len(best) == 1:
         parsed, repairs = best[0]
         reason = "read as printed" if not repairs else f"{len(repairs)} repair(s), every check digit holds"
-        return RepairOutcome(parsed, tuple(repairs), True, 1, reason)
+        rivals = sorted(cost for cost, _, _ in valid.values())[1:2]
+        lead = rivals[0] - cheapest if rivals else None
+        return RepairOutcome(parsed, tuple(repairs), True, 1, reason, cheapest, lead)
     parsed = parse_layout(primary[0], layout, today)
     if best:
         reason = f"{len(best)} different readings pass every check digit, none clearly likelier: ambiguous, refused"

@@ -178,15 +178,16 @@ class DocumentReader:
             crops, _ = upright_crops(rgb, block, flip, extend=missing)
             first = self._reads(crops, chars, 1.0)
             attempt = self._judge(first, flip, today)
-        if attempt.repair.accepted or attempt.repair.parsed is None:
+        if attempt.repair.parsed is None or (attempt.repair.accepted and attempt.repair.cost == 0):
             return attempt
         # The recogniser drops a letter when a line is squeezed and reads fillers as 'K' when it is stretched:
         # a line not accepted as first read is read again squeezed and stretched, and the readings combined.
+        # So is one accepted only after unforced changes: a coincidence of check digits is not confirmed twice.
         readings = [first] + [self._reads(crops, chars, s) for s in RE_READ_STRETCHES]
         per_line = [[reads[i] for reads in readings] for i in range(len(crops))]
         layout = FORMATS[attempt.repair.parsed.format]
         voted = [vote_line(lines, layout.width) for lines in per_line]
-        agreed: dict[tuple[str, ...], tuple[list[LineRead], RepairOutcome]] = {}
+        agreed: dict[tuple[str, ...], list[tuple[list[LineRead], RepairOutcome]]] = {}
         reasons = []
         for reads in (voted, *readings):
             repair = self._repair(reads, today)
@@ -199,12 +200,17 @@ class DocumentReader:
                     "readings at different stretches disagree where no check digit protects: " + ", ".join(unsettled)
                 )
                 continue
-            agreed.setdefault(repair.parsed.lines, (reads, repair))
+            agreed.setdefault(repair.parsed.lines, []).append((reads, repair))
         if len(agreed) == 1:
-            reads, repair = next(iter(agreed.values()))
-            reason = repair.reason + f"; settled by {len(readings)} readings"
-            repair = RepairOutcome(repair.parsed, repair.repairs, True, repair.candidates_valid, reason)
-            return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
+            supporters = next(iter(agreed.values()))
+            reads, repair = min(supporters, key=lambda s: s[1].cost)
+            if repair.cost == 0 or len(supporters) >= 2:
+                reason = repair.reason + f"; settled by {len(readings)} readings"
+                repair = RepairOutcome(
+                    repair.parsed, repair.repairs, True, repair.candidates_valid, reason, repair.cost, repair.lead
+                )
+                return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
+            reasons = ["repaired into a valid MRZ by one reading only, which no other reading confirms"]
         if len(agreed) > 1:
             reasons = [f"readings at different stretches pass every check digit as {len(agreed)} different MRZs"]
         repair = self._repair(voted, today)
