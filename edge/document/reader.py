@@ -16,6 +16,7 @@ import numpy as np
 
 from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_checks
 from edge.document.errors import InvalidMRZ, NoMRZFound
+from edge.document.glyph_height import settle_o_and_zero
 from edge.document.locate import MrzBlock, block_box, find_mrz, upright_crops, upright_rotation
 from edge.document.mrz_align import mark_gaps, mark_missing_starts
 from edge.document.mrz_formats import FORMATS, MrzFormat
@@ -219,6 +220,7 @@ class DocumentReader:
 
     def _reads(self, crops: list[np.ndarray], chars: int, stretch: float) -> list[LineRead]:
         reads = self.ocr.recognise(crops, chars_per_line=chars, stretch=stretch)
+        reads = [settle_o_and_zero(crop, r) for crop, r in zip(crops, reads, strict=True)]
         return mark_missing_starts([mark_gaps(r) for r in reads])
 
     @staticmethod
