@@ -15,7 +15,10 @@ import click
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="date the checks are made at (default: today)")
 @click.option("--no-portrait", is_flag=True, help="skip the portrait search (faster)")
 @click.option("--portrait-out", type=click.Path(path_type=Path), help="save the portrait crop to this file (PNG/JPEG)")
-def read_document(image: Path, today: dt.datetime | None, no_portrait: bool, portrait_out: Path | None) -> None:
+@click.option("--no-visual-zone", is_flag=True, help="skip comparing the printed visual zone with the MRZ (faster)")
+def read_document(
+    image: Path, today: dt.datetime | None, no_portrait: bool, portrait_out: Path | None, no_visual_zone: bool
+) -> None:
     """Read the MRZ of the travel document data page in IMAGE; exit 3 with a reason when it cannot be trusted."""
     from PIL import Image
 
@@ -34,7 +37,9 @@ def read_document(image: Path, today: dt.datetime | None, no_portrait: bool, por
         None if no_portrait else make_detector(settings.face_detector, settings.face_upsample),
         settings.document_max_validity_years,
     )
-    reading = reader.read(rgb, today.date() if today else None, portrait=not no_portrait)
+    reading = reader.read(
+        rgb, today.date() if today else None, portrait=not no_portrait, visual_zone=not no_visual_zone
+    )
     out = {"image": str(image), **reading.to_dict()}
     out["timings_ms"] = {"load": round(load_ms, 1), **out["timings_ms"]}
     if portrait_out is not None and reading.portrait is not None:

@@ -95,6 +95,13 @@ class MrzOcr:
         frame_px = [8.0 * w / np.ceil(height * c.shape[1] / c.shape[0]) for w, c in zip(original, crops, strict=True)]
         return [replace(self._decode(p @ self._merge), frame_px=f) for p, f in zip(probs, frame_px, strict=True)]
 
+    def read_text(self, crops: list[np.ndarray]) -> list[str]:
+        """Each RGB crop read as ordinary printed text (the recogniser's whole vocabulary), for the visual zone."""
+        if not crops:
+            return []
+        results, _ = self._rec([np.ascontiguousarray(c[:, :, ::-1]) for c in crops])
+        return [text for text, _ in results]
+
     def _decode(self, probs: np.ndarray) -> LineRead:
         best = probs.argmax(axis=1)
         chars: list[dict] = []

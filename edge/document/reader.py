@@ -25,6 +25,7 @@ from edge.document.mrz_repair import TO_DIGIT, TO_LETTER, RepairOutcome, repair_
 from edge.document.mrz_vote import unsettled_fields, vote_line
 from edge.document.ocr import LineRead, MrzOcr
 from edge.document.portrait import Portrait, find_portrait
+from edge.document.visual_zone import visual_zone_checks, visual_zone_crops
 from edge.face.detect import Detector
 
 # In fields no check digit covers, a character is doubted when a rival the field could hold has at least
@@ -120,8 +121,13 @@ class DocumentReader:
         self.max_doubt = max_doubt
         self.min_char_confidence = min_char_confidence
 
-    def read(self, rgb: np.ndarray, today: dt.date | None = None, portrait: bool = True) -> DocumentReading:
-        """Read the data page in `rgb`; NoMRZFound when no MRZ is on it. An unreadable MRZ comes back invalid."""
+    def read(
+        self, rgb: np.ndarray, today: dt.date | None = None, portrait: bool = True, visual_zone: bool = False
+    ) -> DocumentReading:
+        """Read the data page in `rgb`; NoMRZFound when no MRZ is on it. An unreadable MRZ comes back invalid.
+
+        With `visual_zone`, the page's other text is read too and compared with the MRZ (document number, surname).
+        """
         today = today or dt.date.today()
         timings: dict[str, float] = {}
         start = time.perf_counter()
@@ -143,6 +149,11 @@ class DocumentReader:
         checks = []
         if best.repair.parsed is not None:
             checks = document_checks(best.repair.parsed, today, self.max_validity_years)
+        if visual_zone and best.repair.parsed is not None:
+            start = time.perf_counter()
+            texts = self.ocr.read_text(visual_zone_crops(rgb, boxes, block, best.flip))
+            checks += visual_zone_checks(best.repair.parsed, texts)
+            timings["visual_zone"] = (time.perf_counter() - start) * 1000
         found = None
         if portrait and self.face_detector is not None:
             start = time.perf_counter()

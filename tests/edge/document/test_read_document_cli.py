@@ -29,6 +29,7 @@ def test_a_good_page_prints_fields_checks_repairs_confidence_and_timing(tmp_path
     assert out["mrz"] == page.truth["mrz"]
     assert out["fields"]["surname"] == page.truth["identity"]["surname"]
     assert {c["name"] for c in out["checks"]} >= {"check_digits", "not_expired", "nationality_known"}
+    assert next(c for c in out["checks"] if c["name"] == "visual_zone_document_number")["ok"] is True
     assert "repairs" in out["repair"] and 0 < out["confidence"] <= 1
     assert {"load", "locate", "ocr"} <= out["timings_ms"].keys()
 
