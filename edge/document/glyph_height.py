@@ -20,31 +20,59 @@ from edge.document.ocr import LineRead
 # 0 = the line's capitals, 1 = its digits was >= 0.78 (1st percentile, blurred pages) and an O's <= 0.3.
 LETTER_BELOW = 0.4
 DIGIT_ABOVE = 0.7
-MIN_REFERENCE_CONFIDENCE = 0.9
+MIN_REFERENCE_CONFIDENCE = 0.8
 SETTLED = 0.99  # the probability given to the twin the height points at
 TWIN_LEFT = 1e-4  # and to the other
 REFERENCE_DIGITS = frozenset("123456789")
 REFERENCE_LETTERS = frozenset("ABDEFHIKLMNPRTUVWXYZ")  # square capitals: no overshoot like O, C, G, Q, S, J
 
 
-def settle_o_and_zero(crop: np.ndarray, read: LineRead) -> LineRead:
-    """`read` with each O or 0 replaced by what its height says it is, where the height is clear."""
-    if not read.frame_px or len(read.position) != len(read.text) or not any(ch in "O0" for ch in read.text):
-        return read
+def settle_o_and_zero(crops: list[np.ndarray], reads: list[LineRead]) -> list[LineRead]:
+    """`reads` (one per MRZ line crop) with each O or 0 replaced by what its height says it is, where clear.
+
+    Heights are compared on the line itself when it holds enough reference characters, else across all the
+    MRZ's lines (one font, one scale: a TD1 document-number line may hold only two or three letters).
+    """
+    heights = [_heights(crop, read) for crop, read in zip(crops, reads, strict=True)]
+    pooled = _references(
+        [h for hs in heights for h in hs],
+        [ch for r in reads for ch in r.text],
+        [c for r in reads for c in r.char_confidence],
+    )
+    out = []
+    for read, hs in zip(reads, heights, strict=True):
+        own = _references(hs, list(read.text), list(read.char_confidence))
+        refs = own or pooled
+        out.append(read if refs is None or not hs else _settle(read, hs, *refs))
+    return out
+
+
+def _heights(crop: np.ndarray, read: LineRead) -> list[float | None]:
+    """The ink height of every character of `read` on `crop` (None where it cannot be measured)."""
+    if not read.frame_px or len(read.position) != len(read.text) or len(read.text) < 2:
+        return []
     grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY).astype(np.float32)
     lo, hi = np.percentile(grey, 5), np.percentile(grey, 95)
     if hi - lo < 10:
-        return read
+        return []
     ink = (hi - grey) / (hi - lo)
     pitch = _pitch(read)
-    heights = [_height(ink, (p + 0.5) * read.frame_px, pitch) for p in read.position]
-    digits = [h for h, ch, c in zip(heights, read.text, read.char_confidence, strict=True) if _ref(h, ch, c, True)]
-    letters = [h for h, ch, c in zip(heights, read.text, read.char_confidence, strict=True) if _ref(h, ch, c, False)]
+    return [_height(ink, (p + 0.5) * read.frame_px, pitch) for p in read.position]
+
+
+def _references(heights: list, text: list[str], conf: list[float]) -> tuple[float, float] | None:
+    """(digit height, capital height) from the confidently read reference characters, None if too few."""
+    if len(heights) != len(text):
+        return None
+    digits = [h for h, ch, c in zip(heights, text, conf, strict=True) if _ref(h, ch, c, True)]
+    letters = [h for h, ch, c in zip(heights, text, conf, strict=True) if _ref(h, ch, c, False)]
     if len(digits) < 3 or len(letters) < 2:
-        return read
+        return None
     digit, letter = float(np.median(digits)), float(np.median(letters))
-    if digit - letter < 0.5:
-        return read  # too few pixels between the two heights to tell anything
+    return (digit, letter) if digit - letter >= 0.5 else None  # too few pixels apart to tell anything
+
+
+def _settle(read: LineRead, heights: list[float | None], digit: float, letter: float) -> LineRead:
     text = list(read.text)
     conf = list(read.char_confidence)
     probs = [dict(p) for p in read.alternative_probs]

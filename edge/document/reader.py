@@ -35,7 +35,7 @@ from edge.face.detect import Detector
 MAX_DOUBT = 0.35
 MIN_CHAR_CONFIDENCE = 0.5
 # A line not accepted as first read is read again squeezed and stretched by these factors (see mrz_vote).
-RE_READ_STRETCHES = (0.8, 1.25)
+RE_READ_STRETCHES = (0.8, 1.25, 1.5)
 UPSIDE_DOWN_CONFIDENCE = 0.8  # an MRZ read upside down comes out with a mean character confidence far below
 
 
@@ -231,7 +231,7 @@ class DocumentReader:
 
     def _reads(self, crops: list[np.ndarray], chars: int, stretch: float) -> list[LineRead]:
         reads = self.ocr.recognise(crops, chars_per_line=chars, stretch=stretch)
-        reads = [settle_o_and_zero(crop, r) for crop, r in zip(crops, reads, strict=True)]
+        reads = settle_o_and_zero(crops, reads)
         return mark_missing_starts([mark_gaps(r) for r in reads])
 
     @staticmethod
