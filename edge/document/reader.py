@@ -1,5 +1,10 @@
 """Read a travel document's data page: locate the MRZ, OCR it, repair and validate it, check it, find the portrait.
 
+Each MRZ line is read once; O and 0 are told apart by height (glyph_height). A reading accepted as printed,
+with every check digit holding and no doubted character where none protects, is returned. Anything else (a
+failed check digit, a doubt, a repair that needed unforced changes) is read three times more, the line
+squeezed and stretched, and settled only where the readings agree (mrz_vote); otherwise it is refused.
+
 reader = DocumentReader(MrzOcr(), make_detector("hog"))
 reading = reader.read(load_image("page.jpg"))
 reading.valid, reading.mrz.fields.surname, reading.checks, reading.portrait
