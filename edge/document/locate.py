@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 MIN_LINE_RATIO = 8.0  # an MRZ line of 30 characters is far more than 8 times as long as it is high
+MIN_PIECE_RATIO = 4.0  # the start of an MRZ line up to its filler run: a dozen characters
 SAME_LENGTH = 0.5  # the other MRZ lines are at least this share of the longest one (trailing fillers go unseen)
 SAME_ANGLE_DEG = 4.0
 
@@ -67,13 +68,26 @@ def merge_collinear(boxes: list[np.ndarray]) -> list[np.ndarray]:
 
 
 def find_mrz(boxes: list[np.ndarray]) -> MrzBlock | None:
-    """The MRZ lines among `boxes`, or None when no 2-3 long parallel lines are there."""
+    """The MRZ lines among `boxes`, or None when no 2-3 long parallel lines are there.
+
+    When no such lines are found, shorter ones are tried (MIN_PIECE_RATIO): on a blurred page the detector
+    sees only the start of each MRZ line, up to its run of fillers; the reader cuts the rest from the pitch.
+    """
     geo = [(b, *_axis(b)) for b in merge_collinear(boxes)]
-    lines = [g for g in geo if g[2] / g[3] >= MIN_LINE_RATIO]
-    if len(lines) < 2:
-        return None
-    lines.sort(key=lambda g: -g[2])
-    longest = lines[0]
+    return _find_block(geo, MIN_LINE_RATIO) or _find_block(geo, MIN_PIECE_RATIO)
+
+
+def _find_block(geo: list[tuple], min_ratio: float) -> MrzBlock | None:
+    lines = sorted((g for g in geo if g[2] / g[3] >= min_ratio), key=lambda g: -g[2])
+    for longest in lines:  # the longest line is the MRZ's, unless a heading in the visual zone is longer
+        block = _block_around(longest, lines, geo)
+        if block is not None:
+            return block
+    return None
+
+
+def _block_around(longest: tuple, lines: list[tuple], geo: list[tuple]) -> MrzBlock | None:
+    """The MRZ whose longest line is `longest`, None when no other line goes with it."""
     direction, length, height = longest[1], longest[2], longest[3]
     normal = np.array([-direction[1], direction[0]])
 
@@ -90,6 +104,7 @@ def find_mrz(boxes: list[np.ndarray]) -> MrzBlock | None:
         g
         for g in lines
         if g[2] >= SAME_LENGTH * length
+        and g[2] <= length
         and parallel(g[1])
         and abs(float(np.dot(g[4] - longest[4], normal))) <= 3.2 * 2 * height
         and aligned(g)
@@ -133,14 +148,18 @@ def _with_short_third_line(members: list[tuple], geo: list[tuple], direction: np
     first, last = members
     pitch = float(np.dot(last[4] - first[4], normal))
     height = float(np.mean([m[3] for m in members]))
-    start = min(float(np.dot(m[4], direction)) - m[2] / 2 for m in members)
+    # Which end the lines start at depends on how the page is turned: the end the two lines share.
+    lows = [float(np.dot(m[4], direction)) - m[2] / 2 for m in members]
+    highs = [float(np.dot(m[4], direction)) + m[2] / 2 for m in members]
+    low_end = abs(lows[0] - lows[1]) <= abs(highs[0] - highs[1])
+    start = float(np.mean(lows if low_end else highs))
     for g in geo:
         if any(g[0] is m[0] for m in members) or abs(float(np.dot(g[1], direction))) < np.cos(
             np.deg2rad(SAME_ANGLE_DEG)
         ):
             continue
         offset = float(np.dot(g[4] - first[4], normal))
-        g_start = float(np.dot(g[4], direction)) - g[2] / 2
+        g_start = float(np.dot(g[4], direction)) + (-g[2] / 2 if low_end else g[2] / 2)
         beyond = min(abs(offset - 2 * pitch), abs(offset + pitch))
         if beyond <= 0.3 * abs(pitch) and abs(g_start - start) <= 1.5 * height and 0.6 < g[3] / height < 1.6:
             return sorted([*members, g], key=lambda m: float(np.dot(m[4], normal)))
