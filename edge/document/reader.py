@@ -1,6 +1,6 @@
 """Read a travel document's data page: locate the MRZ, OCR it, repair and validate it, check it, find the portrait.
 
-Each MRZ line is read once; O and 0 are told apart by height (glyph_height). A reading accepted as printed,
+Each MRZ line is read once; O/0 and K/< are told apart by height (glyph_height). A reading accepted as printed,
 with every check digit holding and no doubted character where none protects, is returned. Anything else (a
 failed check digit, a doubt, a repair that needed unforced changes) is read three times more, the line
 squeezed and stretched, and settled only where the readings agree (mrz_vote); otherwise it is refused.
@@ -21,7 +21,7 @@ import numpy as np
 
 from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_checks
 from edge.document.errors import InvalidMRZ, NoMRZFound
-from edge.document.glyph_height import settle_o_and_zero
+from edge.document.glyph_height import settle_by_height
 from edge.document.locate import MrzBlock, block_box, find_mrz, upright_crops, upright_rotation
 from edge.document.mrz_align import mark_gaps, mark_missing_starts
 from edge.document.mrz_formats import FORMATS, MrzFormat
@@ -236,7 +236,7 @@ class DocumentReader:
 
     def _reads(self, crops: list[np.ndarray], chars: int, stretch: float) -> list[LineRead]:
         reads = self.ocr.recognise(crops, chars_per_line=chars, stretch=stretch)
-        reads = settle_o_and_zero(crops, reads)
+        reads = settle_by_height(crops, reads)
         return mark_missing_starts([mark_gaps(r) for r in reads])
 
     @staticmethod
