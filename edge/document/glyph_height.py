@@ -40,11 +40,14 @@ class HeightPair:
     min_separation: float  # the tall references at least this share taller than the short, or no verdict
     short_below: float = 0.4
     tall_above: float = 0.6
+    # Only where the recogniser itself had a doubt (its own character below this, or the twin plausible): a
+    # K read at 0.99 on a 16-pixel line once measured as short as a filler, and a name has no check digit.
+    doubted_below: float | None = None
 
 
 PAIRS = (
     HeightPair("O", "0", frozenset(SQUARE_CAPITALS + "K"), frozenset("123456789"), 0.045, tall_above=0.7),
-    HeightPair("<", "K", frozenset("<"), frozenset(SQUARE_CAPITALS), 0.06),
+    HeightPair("<", "K", frozenset("<"), frozenset(SQUARE_CAPITALS), 0.06, doubted_below=0.9),
 )
 
 
@@ -109,6 +112,9 @@ def _settle(read: LineRead, heights: list[float | None], pair: HeightPair, low: 
     changed = set()
     for k, ch in enumerate(read.text):
         if ch not in (pair.short, pair.tall) or heights[k] is None:
+            continue
+        twin_seen = (pair.short if ch == pair.tall else pair.tall) in read.alternatives[k]
+        if pair.doubted_below is not None and read.char_confidence[k] >= pair.doubted_below and not twin_seen:
             continue
         scale = (heights[k] - low) / (high - low)
         verdict = pair.tall if scale >= pair.tall_above else pair.short if scale <= pair.short_below else None
