@@ -30,6 +30,7 @@ import numpy as np
 
 from matcher.calibration import Calibration
 from matcher.errors import DuplicateTemplateId, EmptyGallery, IndexUnusable, UnknownTemplateId
+from matcher.huge_pages import back_with_huge_pages, huge_page_regions
 from matcher.index_choice import (
     IndexSpec,
     choose_spec,
@@ -204,6 +205,7 @@ class Gallery:
         self._journal: list[tuple] | None = None
         self._rebuild_thread: threading.Thread | None = None
         self.last_rebuild_error: Exception | None = None
+        self._huge_regions: list[tuple[int, int]] = []
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -294,6 +296,7 @@ class Gallery:
                 self._state = _State(choose_spec(len(ids)), self.dim)  # bulk load: build the right index at once
             self._state.append(list(subject_ids), ids, vecs)
             self._log(("add", list(subject_ids), ids, vecs))
+        self._settle_memory()
         self._maybe_rebuild()
 
     def remove(self, template_ids: Sequence[int]) -> None:
@@ -384,6 +387,7 @@ class Gallery:
                 new = _State(spec, self.dim)
                 new.append(subjects, ids, vectors)
                 del vectors
+                back_with_huge_pages(huge_page_regions(new.index))  # before the swap: fast from its first search
             except BaseException:
                 self._journal = None
                 raise
@@ -395,12 +399,25 @@ class Gallery:
                         new.remove(entry[1])
                 self._state = new
                 self._journal = None
+            self._settle_memory()
 
     def wait_for_maintenance(self, timeout: float | None = None) -> None:
         """Block until a background rebuild (if any) has finished."""
         thread = self._rebuild_thread
         if thread is not None:
             thread.join(timeout)
+
+    def _settle_memory(self) -> None:
+        """Back a new or moved large index with huge pages (matcher/huge_pages.py), outside the write lock.
+
+        Only when the arrays moved (a build, a rebuild, a load, or FAISS growing its storage), so a single add
+        costs nothing extra; searches keep running meanwhile.
+        """
+        with self._lock.read():
+            regions = huge_page_regions(self._state.index)
+        if regions and regions != self._huge_regions:
+            self._huge_regions = regions
+            back_with_huge_pages(regions)
 
     def _log(self, entry: tuple) -> None:
         if self._journal is not None:
@@ -513,6 +530,7 @@ class Gallery:
         state.subject_names = list(subject_names)
         state.subject_number = {name: i for i, name in enumerate(state.subject_names)}
         gallery._state = state
+        gallery._settle_memory()
         return gallery
 
 

@@ -34,7 +34,9 @@ def gallery(sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: P
     from benchmarks.gallery_bench import check_specs, format_table, run
     from benchmarks.identify_bench import lfw_real_templates
     from benchmarks.result_file import save_result
+    from checkpoint.policy.policy import load_policy
     from checkpoint.settings import get_settings
+    from matcher.calibration import load_calibration
 
     try:
         size_list = [int(s) for s in sizes.split(",") if s.strip()]
@@ -43,12 +45,24 @@ def gallery(sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: P
     check_specs(indexes)
     settings = get_settings()
     real, model_id = lfw_real_templates(settings.lfw_dir, settings.cache_dir, workers)
+    # A watchlist alarm is a score at the kiosk policy's 1:N FMR threshold: alarm_recall is measured there.
+    alarm_fmr = load_policy(settings.kiosk_policy).watchlist_fmr
+    alarm_threshold = load_calibration(model_id, [settings.calibration_dir]).threshold_at(alarm_fmr)
     click.echo(f"{len(real)} real LFW-dev templates ({model_id}); probes: {probes}", err=True)
-    rows = run(real, size_list, indexes, n_probes=probes, seed=seed, report=lambda line: click.echo(line, err=True))
+    echo = lambda line: click.echo(line, err=True)  # noqa: E731
+    rows = run(real, alarm_threshold, size_list, indexes, n_probes=probes, seed=seed, report=echo)
     path = save_result(
         out,
         "gallery",
-        {"model_id": model_id, "real_templates": len(real), "probes": probes, "seed": seed, "rows": rows},
+        {
+            "model_id": model_id,
+            "real_templates": len(real),
+            "probes": probes,
+            "seed": seed,
+            "alarm_fmr": alarm_fmr,
+            "alarm_threshold": alarm_threshold,
+            "rows": rows,
+        },
     )
     click.echo(format_table(rows))
     click.echo(f"saved {path}")
