@@ -238,7 +238,8 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
             click.echo("Demo users (passwords shown once, only their hashes are kept: note them now):")
             for username, password in shown.items():
                 click.echo(f"  {username:<11} {password}   ({DEMO_USERS[username]})")
-        click.echo(f"\nKiosk (officer page): {kiosk_url}  (sign in as officer with the officer password above)")
+        where = "above" if shown else "printed when the demo first ran"
+        click.echo(f"\nKiosk (officer page): {kiosk_url}  (sign in as officer with the officer password {where})")
         click.echo(f"Centre (supervisor/auditor pages): {centre_url}/ui/login")
         click.echo("Sample travellers to screen on the kiosk page (document + frames folder):")
         for label, path in travellers.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -112,19 +113,22 @@ def create_kiosk_app(
             response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
+    view_lock = threading.Lock()  # the page and its images arrive together: one view record between them
+
     def record_view(officer: OfficerSession, key: str) -> None:
         """Queue the audit record of this officer opening screening `key` (once per sign-in session)."""
-        if key in officer.viewed:
-            return
-        view = ScreeningViewCreate(
-            view_uuid=uuid.uuid4(),
-            transaction_uuid=key,
-            officer=officer.username,
-            viewed_at=dt.datetime.now(dt.UTC),
-            sign_in=officer.sign_in,
-        )
-        outbox.add_view(view)  # on disk before the page with the personal data is sent
-        officer.viewed.add(key)
+        with view_lock:
+            if key in officer.viewed:
+                return
+            view = ScreeningViewCreate(
+                view_uuid=uuid.uuid4(),
+                transaction_uuid=key,
+                officer=officer.username,
+                viewed_at=dt.datetime.now(dt.UTC),
+                sign_in=officer.sign_in,
+            )
+            outbox.add_view(view)  # on disk before the page with the personal data is sent
+            officer.viewed.add(key)
         if sender:
             sender.nudge()
 
@@ -175,6 +179,9 @@ def create_kiosk_app(
         if not result.ok:
             page = context(request, next=_local(next), notice="", error=result.message, username=username.strip())
             return templates.TemplateResponse(request, "kiosk_signin.html", page, status_code=result.status)
+        previous = request.cookies.get(SESSION_COOKIE)
+        if previous:
+            sessions.end(previous)  # whoever was signed in on this browser before is signed out
         token = sessions.start(username.strip(), result.offline)
         response = RedirectResponse(_local(next), status_code=303)
         response.set_cookie(
