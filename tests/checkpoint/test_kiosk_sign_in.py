@@ -181,3 +181,13 @@ def test_idle_timeout_and_sign_out_end_the_session(screener, tmp_path, centre):
     assert "You are signed out" in client.get(out.headers["location"]).text
     client.cookies.set(SESSION_COOKIE, token)  # the old token, replayed
     assert client.get("/api/backlog").status_code == 401
+
+
+def test_the_next_officer_signing_in_on_the_same_browser_ends_the_previous_session(screener, tmp_path, centre):
+    client, _, _ = _kiosk(screener, tmp_path, centre)
+    assert sign_in_on_kiosk(client, "officer", centre.passwords["officer"]).status_code == 303
+    first = client.cookies.get(SESSION_COOKIE)
+    assert sign_in_on_kiosk(client, "newcomer", centre.passwords["newcomer"]).status_code == 303
+    assert 'id="officer">Officer newcomer' in client.get("/").text
+    client.cookies.set(SESSION_COOKIE, first)
+    assert client.get("/api/backlog").status_code == 401
