@@ -13,7 +13,7 @@ import threading
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit
 
 import numpy as np
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
@@ -95,6 +95,16 @@ def create_kiosk_app(
     checker = sign_in or officer_sign_in_from(settings)
     sessions = OfficerSessions(settings.kiosk_session_idle_minutes * 60, settings.kiosk_session_max_hours * 3600)
     app.state.officer_sessions = sessions
+
+    @app.middleware("http")
+    async def same_origin_posts(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # The session cookie is SameSite=Strict; this also stops another site signing this browser in as someone
+        # else (login CSRF). Browsers send Origin with every cross-site POST.
+        origin = request.headers.get("origin")
+        if request.method == "POST" and origin and urlsplit(origin).netloc != request.headers.get("host"):
+            message = "this kiosk accepts forms only from its own pages"
+            return JSONResponse({"code": "cross_site_request", "message": message}, status_code=403)
+        return await call_next(request)
 
     @app.exception_handler(SignInRequired)
     def sign_in_first(request: Request, exc: SignInRequired) -> Response:

@@ -82,6 +82,11 @@ def test_every_route_but_health_and_sign_in_refuses_without_a_signed_in_officer(
     page = client.get("/signin?next=%2Fscreening%2Fabc&ended=1")
     assert "Your session ended" in page.text and 'value="/screening/abc"' in page.text
     assert 'value="/"' in client.get("/signin?next=https%3A%2F%2Fevil.example%2F").text  # never off-site
+    # Another site cannot post forms here (e.g. sign this browser in as its own officer).
+    cross = client.post("/signin", data={"username": "x", "password": "y"}, headers={"Origin": "https://evil.example"})
+    assert cross.status_code == 403 and cross.json()["code"] == "cross_site_request"
+    same = client.post("/signin", data={"username": "", "password": ""}, headers={"Origin": "http://testserver"})
+    assert same.status_code == 400 and "Enter your username and password" in same.text
 
 
 @pytest.mark.slow
