@@ -97,14 +97,17 @@ def create_kiosk_app(
     app.state.officer_sessions = sessions
 
     @app.middleware("http")
-    async def same_origin_posts(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def same_origin_posts_and_no_caching(request: Request, call_next):  # type: ignore[no-untyped-def]
         # The session cookie is SameSite=Strict; this also stops another site signing this browser in as someone
         # else (login CSRF). Browsers send Origin with every cross-site POST.
         origin = request.headers.get("origin")
         if request.method == "POST" and origin and urlsplit(origin).netloc != request.headers.get("host"):
             message = "this kiosk accepts forms only from its own pages"
             return JSONResponse({"code": "cross_site_request", "message": message}, status_code=403)
-        return await call_next(request)
+        response = await call_next(request)
+        # Nothing personal stays in the browser's cache for "Back" to show after sign-out.
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
     @app.exception_handler(SignInRequired)
     def sign_in_first(request: Request, exc: SignInRequired) -> Response:
@@ -147,6 +150,9 @@ def create_kiosk_app(
         return {
             "request": request,
             "officer": officer,
+            # The page leaves itself for the sign-in page once the session has idled out, so personal data does
+            # not stay on an unattended screen (a little after the server's limit: that page load was activity).
+            "idle_refresh_seconds": int(settings.kiosk_session_idle_minutes * 60) + 2,
             "kiosk_id": settings.kiosk_id,
             "backlog": outbox.backlog(),
             "centre_error": sender.last_error if sender else "not configured",

@@ -51,6 +51,9 @@ def test_screening_via_api_is_queued_before_it_is_shown_and_disposition_needs_a_
     body = client.post("/api/screen", json={"document": str(document), "frames": str(frames)}).json()
     assert body["recommendation"] == "REFER" and outbox.backlog().pending_transactions == 1  # no snapshot: REFER
     key = body["client_uuid"]
+    page = client.get(f"/screening/{key}")
+    assert page.headers["cache-control"] == "no-store"  # "Back" after sign-out shows nothing personal
+    assert outbox.backlog().pending_views == 1  # one audited read per sign-in session, the API answer included
     page = client.post(f"/screening/{key}/disposition", data={"outcome": "REFUSE_ENTRY"})
     assert "needs a reason_code" in page.text and outbox.disposition_of(key) is None
     page = client.post(

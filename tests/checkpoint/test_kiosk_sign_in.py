@@ -12,6 +12,9 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 from sqlmodel import Session, select
 
 from api.db import make_engine
@@ -20,6 +23,7 @@ from checkpoint.kiosk.app import SESSION_COOKIE, create_kiosk_app
 from checkpoint.kiosk.officer_sign_in import OFFLINE_REFUSED, REFUSED
 from checkpoint.outbox.store import Outbox
 from checkpoint.settings import Settings
+from tests.api.live_server import serving
 from tests.checkpoint.centre import Centre, provisioned_centre, sign_in_on_kiosk
 
 OPEN = {("GET", "/health"), ("GET", "/signin"), ("POST", "/signin"), ("POST", "/signout")}
@@ -196,3 +200,20 @@ def test_the_next_officer_signing_in_on_the_same_browser_ends_the_previous_sessi
     assert 'id="officer">Officer newcomer' in client.get("/").text
     client.cookies.set(SESSION_COOKIE, first)
     assert client.get("/api/backlog").status_code == 401
+
+
+@pytest.mark.slow
+def test_an_unattended_page_leaves_for_the_sign_in_page_when_the_session_idles_out(screener, tmp_path, centre, browser):
+    settings = Settings(data_dir=tmp_path / "kiosk", centre_url=centre.url, kiosk_session_idle_minutes=3 / 60)
+    app = create_kiosk_app(settings, screener, None, Outbox(settings.outbox_path), None)
+    with serving(app) as base:
+        browser.get(base + "/")
+        browser.find_element(By.ID, "username").send_keys("officer", Keys.TAB, centre.passwords["officer"], Keys.ENTER)
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "officer"))
+        assert browser.current_url == base + "/"
+        # Nobody touches the kiosk: the page goes away by itself and says why.
+        WebDriverWait(browser, 15, poll_frequency=0.2).until(lambda d: d.find_elements(By.ID, "notice"))
+        assert "Your session ended" in browser.find_element(By.ID, "notice").text
+        assert not browser.find_elements(By.ID, "officer")
+        browser.get(base + "/")  # and the session is really gone, not just the page
+        assert browser.current_url.startswith(base + "/signin?next=")
