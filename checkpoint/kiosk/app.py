@@ -187,13 +187,14 @@ def create_kiosk_app(
     @app.post("/signin")
     def sign_in_submit(
         request: Request,
-        username: Annotated[str, Form(max_length=64)] = "",
-        password: Annotated[str, Form(max_length=256)] = "",
+        username: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
         next: Annotated[str, Form()] = "/",
     ) -> Response:
         result = checker.sign_in(username, password)
         if not result.ok:
-            page = context(request, next=_local(next), notice="", error=result.message, username=username.strip())
+            typed = username.strip()[:64]
+            page = context(request, next=_local(next), notice="", error=result.message, username=typed)
             return templates.TemplateResponse(request, "kiosk_signin.html", page, status_code=result.status)
         previous = request.cookies.get(SESSION_COOKIE)
         if previous:

@@ -60,6 +60,8 @@ class OfficerSignIn:
         username = username.strip()
         if not username or not password:
             return SignInResult(False, message=MISSING, status=400)
+        if len(username) > 64 or len(password) > 256:  # no account has such a name or password (centre limits)
+            return SignInResult(False, message=REFUSED, status=401)
         wait = self.throttle.wait_seconds(username)
         if wait:
             return SignInResult(False, message=THROTTLED.format(seconds=wait), status=429)
