@@ -120,6 +120,7 @@ def run_cell(
     latency_probes: int,
     seed: int,
     alarm_threshold: float,
+    huge_pages: bool = True,
 ) -> list[dict]:
     """Build one gallery of `size` with `spec`, then measure it with each search-parameter variant.
 
@@ -127,8 +128,10 @@ def run_cell(
     traveller at a time; a second thread only adds a barrier, which stalls whenever the machine is busy);
     batched search uses every core.
     """
+    from matcher import huge_pages as huge_page_switch
     from matcher.gallery import Gallery
 
+    huge_page_switch.set_enabled(huge_pages)
     load_before = os.getloadavg()
     probes, rest = split_real(real, n_probes, seed)
     vectors = gallery_vectors(real, rest, size, seed)
@@ -173,6 +176,7 @@ def run_cell(
                 "size": size,
                 "index": str(gallery.spec),
                 "build_s": build_s,
+                "huge_pages": huge_pages,
                 "rss_mb": rss,
                 "p50_ms": p50,
                 "p95_ms": p95,
@@ -218,6 +222,7 @@ def run(
     latency_probes: int = 1000,
     seed: int = 0,
     report=print,
+    huge_pages: bool = True,
 ) -> list[dict]:
     """Every (size, spec) cell, each in a fresh process.
 
@@ -237,7 +242,16 @@ def run(
             probes_for_latency = latency_probes if size < 500_000 or spec != EXACT else min(200, latency_probes)
             with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
                 cell = pool.submit(
-                    run_cell, real, size, spec, variants, n_probes, probes_for_latency, seed, alarm_threshold
+                    run_cell,
+                    real,
+                    size,
+                    spec,
+                    variants,
+                    n_probes,
+                    probes_for_latency,
+                    seed,
+                    alarm_threshold,
+                    huge_pages,
                 ).result()
             for row in cell:
                 rows.append(row)

@@ -30,7 +30,7 @@ import numpy as np
 
 from matcher.calibration import Calibration
 from matcher.errors import DuplicateTemplateId, EmptyGallery, IndexUnusable, UnknownTemplateId
-from matcher.huge_pages import back_with_huge_pages, huge_page_regions
+from matcher.huge_pages import back_with_huge_pages, huge_page_regions, reserve_on_huge_pages
 from matcher.index_choice import (
     IndexSpec,
     choose_spec,
@@ -101,6 +101,7 @@ class _State:
         if supports_ids(self.index):
             self.index.add_with_ids(vectors, positions)
         else:
+            reserve_on_huge_pages(self.index, n)  # a bulk load builds on huge pages (matcher/huge_pages.py)
             self.index.add(vectors)
         numbers = np.empty(n, np.int32)
         for i, subject in enumerate(subject_ids):

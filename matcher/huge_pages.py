@@ -25,6 +25,13 @@ HUGE_PAGE = 2 << 20
 MIN_BYTES = 32 << 20  # below this the index fits in the TLB's reach anyway: not worth a syscall
 _MADV_HUGEPAGE = 14  # the hint khugepaged acts on later (kernels before 6.1)
 _MADV_COLLAPSE = 25  # collapse now (Linux 6.1+)
+_enabled = True
+
+
+def set_enabled(enabled: bool) -> None:
+    """Turn huge pages on or off for this process (on by default; off lets `bench gallery` measure the gain)."""
+    global _enabled
+    _enabled = enabled
 
 
 def huge_page_regions(index: faiss.Index) -> list[tuple[int, int]]:
@@ -39,7 +46,7 @@ def back_with_huge_pages(regions: list[tuple[int, int]]) -> int:
     harmlessly) or reused (collapsing never changes memory contents).
     """
     libc = _libc()
-    if libc is None:
+    if libc is None or not _enabled:
         return 0
     accepted = 0
     for address, size in regions:
@@ -53,6 +60,36 @@ def back_with_huge_pages(regions: list[tuple[int, int]]) -> int:
         ):
             accepted += end - start
     return accepted
+
+
+def reserve_on_huge_pages(index: faiss.Index, extra: int) -> None:
+    """Before adding `extra` vectors, grow `index`'s arrays to their new size on huge pages, then hand them back.
+
+    Building a 1M HNSW graph is itself a long random walk over these arrays, so they should sit on huge pages
+    while it runs, not only afterwards. FAISS sizes them inside `add`, where nothing can be advised; but a
+    std::vector keeps its capacity when it shrinks, so growing it here (zeros), collapsing it, and shrinking
+    it back to the old length leaves `add` room to grow into memory that is already on huge pages.
+    """
+    if not _enabled:
+        return
+    index = faiss.downcast_index(index)
+    wanted = []  # (vector, its length after the add, bytes per element)
+    if isinstance(index, faiss.IndexHNSW):
+        # Level 0 holds 2M links per vertex; upper levels add about M/(M-1) per vertex on average (FAISS draws
+        # levels with P(level >= l) = M^-l): 2M + 2 per vertex covers both with room to spare.
+        links = index.hnsw.neighbors
+        wanted.append((links, links.size() + extra * (index.hnsw.nb_neighbors(0) + 2), 4))
+        index = faiss.downcast_index(index.storage)
+    if isinstance(index, faiss.IndexFlatCodes):
+        wanted.append((index.codes, index.codes.size() + extra * index.code_size, 1))
+    for vector, length, itemsize in wanted:
+        old = vector.size()
+        if not vector.is_owned or (length - old) * itemsize < MIN_BYTES:
+            continue  # a small add: not worth holding the writer; the gallery collapses moved arrays afterwards
+        vector.resize(length)
+        address = int(faiss.rev_swig_ptr(vector.data(), length).ctypes.data) if length else 0
+        back_with_huge_pages([(address, length * itemsize)])
+        vector.resize(old)  # capacity stays: FAISS's add grows back into the collapsed memory
 
 
 def _arrays(index: faiss.Index) -> Iterator[tuple[int, int]]:
