@@ -411,12 +411,13 @@ class Gallery:
     def _settle_memory(self) -> None:
         """Back a new or moved large index with huge pages (matcher/huge_pages.py), outside the write lock.
 
-        Only when the arrays moved (a build, a rebuild, a load, or FAISS growing its storage), so a single add
-        costs nothing extra; searches keep running meanwhile.
+        Only when an array moved (a build, a rebuild, a load, FAISS reallocating as it grows) or grew by a
+        quarter, so a single add costs nothing extra; searches keep running meanwhile.
         """
         with self._lock.read():
             regions = huge_page_regions(self._state.index)
-        if regions and regions != self._huge_regions:
+        done = dict(self._huge_regions)
+        if any(done.get(address, 0) * 5 < size * 4 for address, size in regions):  # moved, or grew by > 25 %
             self._huge_regions = regions
             back_with_huge_pages(regions)
 
