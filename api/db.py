@@ -55,9 +55,24 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# Columns added after the first release, as (table, column, SQL type). PostgreSQL gets them from Alembic; a
+# SQLite file made by an older version gets them here (create_all adds tables, never columns). Nullable only.
+_ADDED_COLUMNS = (("disposition", "kiosk_id", "VARCHAR(64)"),)
+
+
 def create_schema(engine: Engine) -> None:
     """Create every table that is missing (tests and the zero-set-up SQLite default; PostgreSQL uses Alembic)."""
     SQLModel.metadata.create_all(engine, tables=models.api_tables())
+    if is_sqlite(engine):
+        _add_missing_sqlite_columns(engine)
+
+
+def _add_missing_sqlite_columns(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table, column, sql_type in _ADDED_COLUMNS:
+            present = {row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table})")}
+            if column not in present:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
 def lock_chain(session: Session) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from api.acting_officer import acting_officer
 from api.audit.chain import Actor
 from api.audit.trail import AuditTrail
 from api.db import lock_chain
@@ -14,14 +15,19 @@ from api.screening import get_transaction
 
 
 def record_disposition(
-    session: Session, trail: AuditTrail, officer: Actor, transaction_id: int, body: DispositionCreate
+    session: Session, trail: AuditTrail, caller: Actor, transaction_id: int, body: DispositionCreate
 ) -> tuple[Disposition, bool]:
-    """Store the officer's decision (one per transaction); an identical resend returns the first (created=False)."""
-    get_transaction(session, transaction_id)
+    """Store the officer's decision (one per transaction); an identical resend returns the first (created=False).
+
+    `caller` is the officer, or a kiosk deciding on behalf of the officer `body.officer` signed in on its page;
+    the row and the audit event name the officer, and the kiosk it came through.
+    """
+    transaction = get_transaction(session, transaction_id)
+    officer, kiosk_id = acting_officer(session, caller, transaction, body.officer)
     lock_chain(session)  # two officers racing on one transaction: the second sees the first
     existing = disposition_of(session, transaction_id)
     if existing is not None:
-        if _same_decision(existing, officer, body):
+        if _same_decision(existing, officer, kiosk_id, body):
             return existing, False  # a kiosk outbox retrying after a lost response
         raise Conflict(f"transaction {transaction_id} already has a disposition", "a supervisor review can overturn it")
     row = Disposition(
@@ -31,17 +37,20 @@ def record_disposition(
         reason_code=body.reason_code,
         note=body.note,
         decided_at=body.decided_at,
+        kiosk_id=kiosk_id,
     )
     session.add(row)
     session.flush()
-    trail.record(session, officer, "disposition.record", f"transaction:{transaction_id}", body.model_dump(mode="json"))
+    payload = {**body.model_dump(mode="json"), "officer": officer.name, "kiosk_id": kiosk_id}
+    trail.record(session, officer, "disposition.record", f"transaction:{transaction_id}", payload)
     session.commit()
     return row, True
 
 
-def _same_decision(row: Disposition, officer: Actor, body: DispositionCreate) -> bool:
-    return (row.officer, row.outcome, row.reason_code, row.note, as_utc(row.decided_at)) == (
+def _same_decision(row: Disposition, officer: Actor, kiosk_id: str | None, body: DispositionCreate) -> bool:
+    return (row.officer, row.kiosk_id, row.outcome, row.reason_code, row.note, as_utc(row.decided_at)) == (
         officer.name,
+        kiosk_id,
         body.outcome.value,
         body.reason_code,
         body.note,
@@ -89,6 +98,7 @@ def disposition_public(row: Disposition) -> DispositionPublic:
         note=row.note,
         decided_at=as_utc(row.decided_at),  # type: ignore[arg-type]
         recorded_at=as_utc(row.recorded_at),  # type: ignore[arg-type]
+        kiosk_id=row.kiosk_id,
     )
 
 

@@ -122,6 +122,9 @@ class Disposition(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     decided_at: datetime = Field(sa_type=DateTime(timezone=True))
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    kiosk_id: str | None = Field(
+        default=None, max_length=64, description="the kiosk the officer decided on; None: through the API directly"
+    )
 
 
 class Review(SQLModel, table=True):

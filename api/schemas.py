@@ -27,6 +27,7 @@ def _utc(value: datetime) -> datetime:
 
 AwareDatetime = Annotated[datetime, AfterValidator(_utc)]
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Z][A-Z0-9_]*$")]
+Username = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$")]
 
 
 class Role(StrEnum):
@@ -184,12 +185,17 @@ class TransactionSummary(Contract):
 
 
 class DispositionCreate(Contract):
-    """An officer's decision on a transaction; anything but CLEAR needs a reason code."""
+    """An officer's decision on a transaction; anything but CLEAR needs a reason code.
+
+    `officer` names the officer who decided: required when a kiosk sends it on behalf of the officer signed in
+    on its page; an officer calling the API directly may leave it out (or name themselves).
+    """
 
     outcome: Outcome
     reason_code: Code | None = None
     note: str | None = Field(None, max_length=1000)
     decided_at: AwareDatetime
+    officer: Username | None = None
 
     @model_validator(mode="after")
     def _reason_unless_clear(self) -> DispositionCreate:
@@ -207,6 +213,22 @@ class DispositionPublic(Contract):
     note: str | None
     decided_at: datetime
     recorded_at: datetime
+    kiosk_id: str | None = Field(None, description="the kiosk the officer decided on; None: through the API")
+
+
+class ScreeningViewCreate(Contract):
+    """A kiosk reports that the officer signed in on its page opened a screening (a read of personal data)."""
+
+    view_uuid: UUID = Field(description="unique per view: a resend after a lost response is recorded once")
+    transaction_uuid: UUID = Field(description="the client UUID of the screening that was opened")
+    officer: Username
+    viewed_at: AwareDatetime
+    sign_in: Literal["online", "offline"] = Field(description="how the officer signed in on the kiosk")
+
+
+class ScreeningViewRecorded(Contract):
+    transaction_id: int
+    audit_sequence: int
 
 
 class ReviewCreate(Contract):
@@ -248,7 +270,7 @@ class TokenPublic(Contract):
 
 
 class UserCreate(Contract):
-    username: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$")
+    username: Username
     password: str = Field(min_length=12, max_length=256)
     role: Role
 

@@ -13,6 +13,9 @@ Per (size, index) cell, in a fresh process so memory figures are the gallery's o
 - batch_qps: probes per second for one `search_batch` of every probe;
 - recall@1: share of probes whose exact nearest template is the index's first result;
   recall@10: mean share of the exact top-10 found in the index's top-10 (FAISS's "10-recall@10");
+- alarm_recall: among probes whose exact best score reaches the watchlist alarm threshold (the kiosk policy's
+  1:N FMR looked up in the model's calibration), the share the index also alarms on with the same template:
+  the recall a watchlist officer sees (a rank-1 miss between two templates below the threshold changes nothing);
 - add_ms / remove_ms: median time to add one template to, and remove one from, the built gallery.
 """
 
@@ -44,6 +47,7 @@ COLUMNS = [
     ("batch_qps", "{:>9.0f}"),
     ("recall@1", "{:>8.3f}"),
     ("recall@10", "{:>9.3f}"),
+    ("alarm_recall", "{:>12.4f}"),
     ("add_ms", "{:>7.2f}"),
     ("remove_ms", "{:>9.3f}"),
 ]
@@ -89,6 +93,17 @@ def _percentiles_ms(seconds: Sequence[float]) -> tuple[float, float, float]:
     return float(p50), float(p95), float(p99)
 
 
+def alarm_recall(
+    found_ids: np.ndarray, found_scores: np.ndarray, exact_ids: np.ndarray, exact_scores: np.ndarray, threshold: float
+) -> tuple[float, int]:
+    """(share, count): of the probes whose exact best reaches `threshold`, the share whose index best is the same
+    template and also reaches it (NaN when no probe alarms)."""
+    alarms = exact_scores[:, 0] >= threshold
+    kept = (found_ids[:, 0] == exact_ids[:, 0]) & (found_scores[:, 0] >= threshold)
+    count = int(alarms.sum())
+    return (float((kept & alarms).sum() / count) if count else float("nan")), count
+
+
 def recall(found: np.ndarray, exact: np.ndarray) -> tuple[float, float]:
     """(recall@1, 10-recall@10) of `found` (n, 10) template ids against the exact (n, 10) ones."""
     at1 = float(np.mean(found[:, 0] == exact[:, 0]))
@@ -97,7 +112,15 @@ def recall(found: np.ndarray, exact: np.ndarray) -> tuple[float, float]:
 
 
 def run_cell(
-    real: np.ndarray, size: int, spec: str, variants: Sequence[dict], n_probes: int, latency_probes: int, seed: int
+    real: np.ndarray,
+    size: int,
+    spec: str,
+    variants: Sequence[dict],
+    n_probes: int,
+    latency_probes: int,
+    seed: int,
+    alarm_threshold: float,
+    huge_pages: bool = True,
 ) -> list[dict]:
     """Build one gallery of `size` with `spec`, then measure it with each search-parameter variant.
 
@@ -105,18 +128,20 @@ def run_cell(
     traveller at a time; a second thread only adds a barrier, which stalls whenever the machine is busy);
     batched search uses every core.
     """
+    from matcher import huge_pages as huge_page_switch
     from matcher.gallery import Gallery
 
+    huge_page_switch.set_enabled(huge_pages)
     load_before = os.getloadavg()
     probes, rest = split_real(real, n_probes, seed)
     vectors = gallery_vectors(real, rest, size, seed)
-    _, exact = faiss.knn(probes, vectors, K, metric=faiss.METRIC_INNER_PRODUCT)
+    exact_scores, exact = faiss.knn(probes, vectors, K, metric=faiss.METRIC_INNER_PRODUCT)
     model_id = "bench-model"
     gallery = Gallery(model_id, vectors.shape[1], spec, background_rebuild=False)
     subjects = [str(i) for i in range(size)]
     ids = np.arange(size, dtype=np.int64)
     t0 = time.perf_counter()
-    gallery.add_many(subjects, ids, vectors, model_id)
+    gallery.add_many(subjects, ids, vectors, model_id)  # includes backing it with huge pages
     build_s = time.perf_counter() - t0
     extra = synthetic_like(real, UPDATES, np.random.default_rng(seed + 1))
     del vectors, subjects, ids
@@ -142,13 +167,16 @@ def run_cell(
             results = gallery.search_batch(probes, model_id, k=K)
             batch_times.append(time.perf_counter() - t0)
         found = np.array([[c.template_id for c in row] + [-1] * (K - len(row)) for row in results])
+        found_scores = np.array([[c.score for c in row] + [-np.inf] * (K - len(row)) for row in results])
         at1, at10 = recall(found, exact)
+        alarm_share, alarm_count = alarm_recall(found, found_scores, exact, exact_scores, alarm_threshold)
         p50, p95, p99 = _percentiles_ms(single)
         rows.append(
             {
                 "size": size,
                 "index": str(gallery.spec),
                 "build_s": build_s,
+                "huge_pages": huge_pages,
                 "rss_mb": rss,
                 "p50_ms": p50,
                 "p95_ms": p95,
@@ -156,6 +184,9 @@ def run_cell(
                 "batch_qps": len(probes) / float(np.median(batch_times)),
                 "recall@1": at1,
                 "recall@10": at10,
+                "alarm_recall": alarm_share,
+                "alarming_probes": alarm_count,
+                "alarm_threshold": alarm_threshold,
                 "latency_probes": len(single),
             }
         )
@@ -184,12 +215,14 @@ def run_cell(
 
 def run(
     real: np.ndarray,
+    alarm_threshold: float,
     sizes: Sequence[int] = SIZES,
     specs: Sequence[str] = (),
     n_probes: int = 1000,
     latency_probes: int = 1000,
     seed: int = 0,
     report=print,
+    huge_pages: bool = True,
 ) -> list[dict]:
     """Every (size, spec) cell, each in a fresh process.
 
@@ -208,7 +241,18 @@ def run(
             # Exact search at 1M costs tens of ms a probe: fewer probes keep the run in minutes.
             probes_for_latency = latency_probes if size < 500_000 or spec != EXACT else min(200, latency_probes)
             with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-                cell = pool.submit(run_cell, real, size, spec, variants, n_probes, probes_for_latency, seed).result()
+                cell = pool.submit(
+                    run_cell,
+                    real,
+                    size,
+                    spec,
+                    variants,
+                    n_probes,
+                    probes_for_latency,
+                    seed,
+                    alarm_threshold,
+                    huge_pages,
+                ).result()
             for row in cell:
                 rows.append(row)
                 report(format_row(row))

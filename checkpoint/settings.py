@@ -138,9 +138,6 @@ class Settings(BaseSettings):
     kiosk_id: str = "kiosk-1"
     kiosk_post_id: str = "post-1"
     kiosk_secret: str = Field("", description="the secret the centre returned when this kiosk was registered")
-    # The centre's officer account this kiosk sends dispositions with (dispositions need the officer role).
-    kiosk_officer: str = ""
-    kiosk_officer_password: str = ""
     centre_url: str = Field("http://127.0.0.1:8000", description="base URL of `checkpoint serve`")
     kiosk_host: str = "127.0.0.1"
     kiosk_port: int = Field(8100, ge=1, le=65535)
@@ -150,6 +147,16 @@ class Settings(BaseSettings):
     outbox_retry_first_seconds: float = Field(1.0, gt=0, description="first retry delay; doubles per failure")
     outbox_retry_max_seconds: float = Field(300.0, gt=0, description="longest delay between retries")
     outbox_timeout_seconds: float = Field(10.0, gt=0, description="HTTP timeout per request to the centre")
+
+    # --- kiosk officer sign-in (issue: kiosk sign-in): officers sign in on the page with their centre account ---
+    # A successful online sign-in leaves a salted scrypt hash on the kiosk, good for this long while the centre
+    # is unreachable (0: no offline sign-in at all).
+    kiosk_offline_login_hours: float = Field(72.0, ge=0, description="how long an online sign-in allows offline ones")
+    kiosk_session_idle_minutes: float = Field(15.0, gt=0, description="an officer's page session ends when idle")
+    kiosk_session_max_hours: float = Field(12.0, gt=0, description="and after this long in any case (one shift)")
+    kiosk_sign_in_timeout_seconds: float = Field(
+        5.0, gt=0, description="how long the page waits for the centre before trying an offline sign-in"
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -228,6 +235,11 @@ class Settings(BaseSettings):
     @property
     def outbox_path(self) -> Path:
         return self.data_dir / "kiosk-outbox.sqlite3"
+
+    @property
+    def kiosk_credentials_path(self) -> Path:
+        """The kiosk's offline sign-in cache (scrypt hashes of officers' passwords, never the passwords)."""
+        return self.data_dir / "kiosk-officers.sqlite3"
 
     @property
     def snapshot_inbox_path(self) -> Path:

@@ -30,6 +30,7 @@ import numpy as np
 
 from matcher.calibration import Calibration
 from matcher.errors import DuplicateTemplateId, EmptyGallery, IndexUnusable, UnknownTemplateId
+from matcher.huge_pages import back_with_huge_pages, huge_page_regions, reserve_on_huge_pages
 from matcher.index_choice import (
     IndexSpec,
     choose_spec,
@@ -100,6 +101,7 @@ class _State:
         if supports_ids(self.index):
             self.index.add_with_ids(vectors, positions)
         else:
+            reserve_on_huge_pages(self.index, n)  # a bulk load builds on huge pages (matcher/huge_pages.py)
             self.index.add(vectors)
         numbers = np.empty(n, np.int32)
         for i, subject in enumerate(subject_ids):
@@ -204,6 +206,7 @@ class Gallery:
         self._journal: list[tuple] | None = None
         self._rebuild_thread: threading.Thread | None = None
         self.last_rebuild_error: Exception | None = None
+        self._huge_regions: list[tuple[int, int]] = []
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -294,6 +297,7 @@ class Gallery:
                 self._state = _State(choose_spec(len(ids)), self.dim)  # bulk load: build the right index at once
             self._state.append(list(subject_ids), ids, vecs)
             self._log(("add", list(subject_ids), ids, vecs))
+        self._settle_memory()
         self._maybe_rebuild()
 
     def remove(self, template_ids: Sequence[int]) -> None:
@@ -384,6 +388,7 @@ class Gallery:
                 new = _State(spec, self.dim)
                 new.append(subjects, ids, vectors)
                 del vectors
+                back_with_huge_pages(huge_page_regions(new.index))  # before the swap: fast from its first search
             except BaseException:
                 self._journal = None
                 raise
@@ -395,12 +400,26 @@ class Gallery:
                         new.remove(entry[1])
                 self._state = new
                 self._journal = None
+            self._settle_memory()
 
     def wait_for_maintenance(self, timeout: float | None = None) -> None:
         """Block until a background rebuild (if any) has finished."""
         thread = self._rebuild_thread
         if thread is not None:
             thread.join(timeout)
+
+    def _settle_memory(self) -> None:
+        """Back a new or moved large index with huge pages (matcher/huge_pages.py), outside the write lock.
+
+        Only when an array moved (a build, a rebuild, a load, FAISS reallocating as it grows) or grew by a
+        quarter, so a single add costs nothing extra; searches keep running meanwhile.
+        """
+        with self._lock.read():
+            regions = huge_page_regions(self._state.index)
+        done = dict(self._huge_regions)
+        if any(done.get(address, 0) * 5 < size * 4 for address, size in regions):  # moved, or grew by > 25 %
+            self._huge_regions = regions
+            back_with_huge_pages(regions)
 
     def _log(self, entry: tuple) -> None:
         if self._journal is not None:
@@ -513,6 +532,7 @@ class Gallery:
         state.subject_names = list(subject_names)
         state.subject_number = {name: i for i, name in enumerate(state.subject_names)}
         gallery._state = state
+        gallery._settle_memory()
         return gallery
 
 

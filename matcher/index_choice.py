@@ -23,10 +23,13 @@ EXACT = "Flat"
 # HNSW over IVF: at 1M (same data, one-off run) IVF4096,Flat reached only recall@1 0.93 at nprobe=128
 # (2.2 ms p50), because face templates crowd into a narrow cone (median impostor cosine ~0.84) that coarse
 # cells split poorly.
-# efConstruction 40 builds a third faster than 64 for the same recall (50k: 0.998 at efSearch 128 either way).
-# efSearch 256: at 1M, recall@1 0.86 / 0.93 / 0.97 at efSearch 64 / 128 / 256 (p50 0.6 / 1.1 / 1.8 ms); a
-# watchlist miss lets a listed person through, so recall wins over the last half millisecond.
-APPROXIMATE = "HNSW32 efConstruction=40 efSearch=256"
+# HNSW32, efConstruction 80, efSearch 384, on huge pages (matcher/huge_pages.py). At 1M a rank-1 miss is a
+# near-tie (median score gap 0.003), so recall@1 is bought with graph quality and search breadth. One-thread
+# sweeps (benchmarks/results/gallery-1m-sweep.json) at efConstruction 40 / 64 / 80 / 100 reach recall@1 0.99 at
+# efSearch 512 / 448 / ~352 / ~320; 80 is the best graph that still builds within 5 min on 2 cores, and efSearch
+# 384 gives it recall@1 0.992 (the margin covers run-to-run variation of the graph). Huge pages make both the
+# build and every search ~15-25 % faster, which is what brings this setting under a 2 ms p99.
+APPROXIMATE = "HNSW32 efConstruction=80 efSearch=384"
 
 _KNOWN_PARAMS = {"efSearch", "efConstruction", "nprobe"}
 

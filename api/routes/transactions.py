@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api import decisions, screening
+from api import decisions, screening, screening_views
 from api.deps import SessionDep, TrailDep, allow
 from api.schemas import (
     DispositionCreate,
@@ -16,6 +16,8 @@ from api.schemas import (
     ReviewCreate,
     ReviewPublic,
     Role,
+    ScreeningViewCreate,
+    ScreeningViewRecorded,
     TransactionCreate,
     TransactionPublic,
     TransactionSummary,
@@ -77,16 +79,35 @@ def detail(
 def dispose(
     transaction_id: int,
     body: DispositionCreate,
-    officer: Annotated[Principal, allow(Role.OFFICER)],
+    caller: Annotated[Principal, allow(Role.OFFICER, Role.KIOSK)],
     session: SessionDep,
     trail: TrailDep,
     response: Response,
 ) -> DispositionPublic:
-    """Record the officer's decision (reason code required unless CLEAR); an identical resend gets 200."""
-    row, created = decisions.record_disposition(session, trail, officer.actor, transaction_id, body)
+    """Record an officer's decision (reason code required unless CLEAR); an identical resend gets 200.
+
+    An officer records their own; a kiosk records the decision of the officer signed in on its page, named in
+    `officer`, for a transaction it sent itself."""
+    row, created = decisions.record_disposition(session, trail, caller.actor, transaction_id, body)
     if not created:
         response.status_code = 200
     return decisions.disposition_public(row)
+
+
+@router.post("/{transaction_id}/views", status_code=201)
+def screening_view(
+    transaction_id: int,
+    body: ScreeningViewCreate,
+    kiosk: Annotated[Principal, allow(Role.KIOSK)],
+    session: SessionDep,
+    trail: TrailDep,
+    response: Response,
+) -> ScreeningViewRecorded:
+    """Audit that the officer signed in on the kiosk opened this screening; an identical resend gets 200."""
+    recorded, created = screening_views.record_view(session, trail, kiosk.actor, transaction_id, body)
+    if not created:
+        response.status_code = 200
+    return recorded
 
 
 @router.post("/{transaction_id}/reviews", status_code=201)

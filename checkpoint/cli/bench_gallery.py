@@ -28,13 +28,23 @@ DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results"
 @click.option("--probes", default=1000, show_default=True, help="Real LFW templates held out as probes.")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option(
+    "--huge-pages/--no-huge-pages",
+    default=True,
+    show_default=True,
+    help="Back large indexes with huge pages as the product does; --no-huge-pages measures without.",
+)
 @click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True, help="extraction processes")
-def gallery(sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: Path, workers: int) -> None:
+def gallery(
+    sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: Path, huge_pages: bool, workers: int
+) -> None:
     """Measure FAISS galleries mixing real LFW-dev templates with synthetic ones; print a table, save JSON."""
     from benchmarks.gallery_bench import check_specs, format_table, run
     from benchmarks.identify_bench import lfw_real_templates
     from benchmarks.result_file import save_result
+    from checkpoint.policy.policy import load_policy
     from checkpoint.settings import get_settings
+    from matcher.calibration import load_calibration
 
     try:
         size_list = [int(s) for s in sizes.split(",") if s.strip()]
@@ -43,12 +53,25 @@ def gallery(sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: P
     check_specs(indexes)
     settings = get_settings()
     real, model_id = lfw_real_templates(settings.lfw_dir, settings.cache_dir, workers)
+    # A watchlist alarm is a score at the kiosk policy's 1:N FMR threshold: alarm_recall is measured there.
+    alarm_fmr = load_policy(settings.kiosk_policy).watchlist_fmr
+    alarm_threshold = load_calibration(model_id, [settings.calibration_dir]).threshold_at(alarm_fmr)
     click.echo(f"{len(real)} real LFW-dev templates ({model_id}); probes: {probes}", err=True)
-    rows = run(real, size_list, indexes, n_probes=probes, seed=seed, report=lambda line: click.echo(line, err=True))
+    echo = lambda line: click.echo(line, err=True)  # noqa: E731
+    rows = run(real, alarm_threshold, size_list, indexes, probes, seed=seed, report=echo, huge_pages=huge_pages)
     path = save_result(
         out,
         "gallery",
-        {"model_id": model_id, "real_templates": len(real), "probes": probes, "seed": seed, "rows": rows},
+        {
+            "model_id": model_id,
+            "real_templates": len(real),
+            "probes": probes,
+            "seed": seed,
+            "alarm_fmr": alarm_fmr,
+            "alarm_threshold": alarm_threshold,
+            "huge_pages": huge_pages,
+            "rows": rows,
+        },
     )
     click.echo(format_table(rows))
     click.echo(f"saved {path}")

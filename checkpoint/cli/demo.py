@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 DEMO_USERS = {"officer": "officer", "supervisor": "supervisor", "auditor": "auditor", "admin": "admin"}
+# The officer `--check` signs in as on the kiosk page; its password is kept in the demo's credentials file.
+CHECK_OFFICER = "demo-check"
 
 
 def provision_centre(settings, kiosk_id: str, post_id: str, users: dict[str, str]) -> tuple[str, dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -201,20 +203,26 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
     version = publish_snapshot(settings)
     travellers = write_travellers(settings, folder / "travellers")
     credentials = folder / "kiosk-credentials.json"
-    users = {**DEMO_USERS, "kiosk-officer": "officer"}
+    users = {**DEMO_USERS, CHECK_OFFICER: "officer"}
     secret, passwords = provision_centre(settings, settings.kiosk_id, settings.kiosk_post_id, users)
+    stored = json.loads(credentials.read_text()) if credentials.is_file() else {}
     if secret:
-        credentials.write_text(json.dumps({"secret": secret, "officer_password": passwords["kiosk-officer"]}))
-        credentials.chmod(0o600)
-    stored = json.loads(credentials.read_text())
+        stored["secret"] = secret
+    if CHECK_OFFICER in passwords:
+        stored["check_password"] = passwords[CHECK_OFFICER]
+    credentials.write_text(json.dumps(stored))
+    credentials.chmod(0o600)
+    if "secret" not in stored:
+        raise click.ClickException(
+            f"kiosk {settings.kiosk_id} is registered at the demo centre but {credentials} lost its secret: "
+            f"delete {settings.data_dir / 'central.sqlite3'} and run the demo again"
+        )
     centre_url = f"http://127.0.0.1:{centre_port}"
     kiosk_url = f"http://127.0.0.1:{kiosk_port}"
     env = {
         "CHECKPOINT_DATA_DIR": str(settings.data_dir),
         "CHECKPOINT_CENTRE_URL": centre_url,
         "CHECKPOINT_KIOSK_SECRET": stored["secret"],
-        "CHECKPOINT_KIOSK_OFFICER": "kiosk-officer",
-        "CHECKPOINT_KIOSK_OFFICER_PASSWORD": stored["officer_password"],
     }
     import os
 
@@ -225,21 +233,30 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
         _wait_for(f"{centre_url}/health", centre)
         _wait_for(f"{kiosk_url}/health", kiosk)
         click.echo(f"\nWatchlist snapshot v{version}: {len(enrolled)} subjects on demo-wanted.")
-        if passwords:
+        shown = {u: p for u, p in passwords.items() if u in DEMO_USERS}
+        if shown:
             click.echo("Demo users (passwords shown once, only their hashes are kept: note them now):")
-            for username, password in passwords.items():
-                if username != "kiosk-officer":
-                    click.echo(f"  {username:<11} {password}   ({DEMO_USERS[username]})")
-        click.echo(f"\nKiosk (officer page): {kiosk_url}")
+            for username, password in shown.items():
+                click.echo(f"  {username:<11} {password}   ({DEMO_USERS[username]})")
+        where = "above" if shown else "printed when the demo first ran"
+        click.echo(f"\nKiosk (officer page): {kiosk_url}  (sign in as officer with the officer password {where})")
         click.echo(f"Centre (supervisor/auditor pages): {centre_url}/ui/login")
         click.echo("Sample travellers to screen on the kiosk page (document + frames folder):")
         for label, path in travellers.items():
             click.echo(f"  {label:<11} {path / 'document.jpg'}  {path / 'frames'}")
         if check:
+            page = httpx.Client(base_url=kiosk_url, timeout=120)
+            if "check_password" not in stored:
+                raise click.ClickException(f"{credentials} has no password for {CHECK_OFFICER}: --check cannot sign in")
+            signed_in = page.post("/signin", data={"username": CHECK_OFFICER, "password": stored["check_password"]})
+            if signed_in.status_code != 303:
+                raise click.ClickException(
+                    f"the kiosk refused the sign-in of {CHECK_OFFICER} ({signed_in.status_code})"
+                )
+            click.echo(f"signed in on the kiosk as {CHECK_OFFICER}")
             for label, path in travellers.items():
-                r = httpx.post(
-                    f"{kiosk_url}/api/screen",
-                    timeout=120,
+                r = page.post(
+                    "/api/screen",
                     json={"document": str(path / "document.jpg"), "frames": str(path / "frames")},
                 )
                 r.raise_for_status()

@@ -34,5 +34,9 @@ def kiosk(host: str | None, port: int | None) -> None:
         click.echo("checkpoint: no snapshot public key configured; screening without watchlists (REFER)", err=True)
     app = create_kiosk_app(settings, screener, store, outbox, sender)
     bind_host, bind_port = host or settings.kiosk_host, port or settings.kiosk_port
-    click.echo(f"checkpoint: kiosk {settings.kiosk_id} on http://{bind_host}:{bind_port}", err=True)
+    click.echo(
+        f"checkpoint: kiosk {settings.kiosk_id} on http://{bind_host}:{bind_port} "
+        "(officers sign in with their own centre account)",
+        err=True,
+    )
     uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning", access_log=False)

@@ -1,23 +1,33 @@
-"""The kiosk's officer page: screen a traveller, see why, record a disposition; works with the centre down.
+"""The kiosk's officer page: sign in, screen a traveller, see why, record a disposition; works with the centre down.
 
-Every screening is committed to the outbox before its page is shown, and every disposition before "saved".
+Every screening is committed to the outbox before its page is shown, every disposition before "saved", and
+every opening of a screening by an officer (a read of personal data) before the page is sent. Everything but
+/health and the sign-in page needs a signed-in officer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import threading
+import uuid
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote, quote_plus, urlsplit
 
 import numpy as np
-from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 
-from api.schemas import DispositionCreate, Outcome
+from api.schemas import DispositionCreate, Outcome, ScreeningViewCreate
 from checkpoint.kiosk.dispositions import OFFICER_REASONS
+from checkpoint.kiosk.officer_sessions import OfficerSession, OfficerSessions
+from checkpoint.kiosk.officer_sign_in import OfficerSignIn
+from checkpoint.kiosk.offline_credentials import OfflineCredentials
 from checkpoint.kiosk.sessions import RecentScreenings, jpeg
+from checkpoint.kiosk.sign_in_throttle import SignInThrottle
 from checkpoint.outbox.sender import Sender
 from checkpoint.outbox.store import Outbox
 from checkpoint.pipeline.frames import frames_from
@@ -29,6 +39,37 @@ from edge.image import ImageLimits, load_image
 from watchlists.snapshot import SnapshotStore
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+SESSION_COOKIE = "kiosk_session"
+
+
+class SignInRequired(Exception):
+    """No live officer session: pages redirect to the sign-in page, the JSON API and images answer 401."""
+
+    def __init__(self, ended: bool) -> None:
+        super().__init__("sign in as an officer first")
+        self.ended = ended  # a session cookie came, but its session had ended (idle, too long, restart)
+
+
+def signed_in(request: Request) -> OfficerSession:
+    """The officer signed in on this browser (the session cookie), or SignInRequired."""
+    token = request.cookies.get(SESSION_COOKIE)
+    session = request.app.state.officer_sessions.current(token) if token else None
+    if session is None:
+        raise SignInRequired(ended=token is not None)
+    return session
+
+
+Officer = Annotated[OfficerSession, Depends(signed_in)]
+
+
+def officer_sign_in_from(settings: Settings) -> OfficerSignIn:
+    """The sign-in checker for this kiosk: the centre's login route, the offline cache, the throttle."""
+    return OfficerSignIn(
+        settings.centre_url,
+        settings.kiosk_sign_in_timeout_seconds,
+        OfflineCredentials(settings.kiosk_credentials_path, settings.kiosk_offline_login_hours),
+        SignInThrottle(settings.login_max_failures, settings.login_lockout_seconds),
+    )
 
 
 class ScreenByPath(BaseModel):
@@ -44,17 +85,74 @@ def create_kiosk_app(
     store: SnapshotStore | None,
     outbox: Outbox,
     sender: Sender | None = None,
+    sign_in: OfficerSignIn | None = None,
 ) -> FastAPI:
     """The officer page and its small JSON API, over an already-built screener, snapshot store and outbox."""
-    app = FastAPI(title="Checkpoint kiosk", docs_url=None, redoc_url=None)
+    app = FastAPI(title="Checkpoint kiosk", docs_url=None, redoc_url=None, openapi_url=None)
     recent = RecentScreenings()
     limits = ImageLimits(max_pixels=settings.max_image_pixels, max_bytes=settings.max_image_bytes)
     keep_face = settings.retention_cleared_biometrics_days > 0
+    checker = sign_in or officer_sign_in_from(settings)
+    sessions = OfficerSessions(settings.kiosk_session_idle_minutes * 60, settings.kiosk_session_max_hours * 3600)
+    app.state.officer_sessions = sessions
 
-    def context(request: Request, **extra: Any) -> dict[str, Any]:
+    @app.middleware("http")
+    async def same_origin_posts_and_no_caching(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # The session cookie is SameSite=Strict; this also stops another site signing this browser in as someone
+        # else (login CSRF). Browsers send Origin with every cross-site POST.
+        origin = request.headers.get("origin")
+        if request.method == "POST" and origin and urlsplit(origin).netloc != request.headers.get("host"):
+            message = "this kiosk accepts forms only from its own pages"
+            return JSONResponse({"code": "cross_site_request", "message": message}, status_code=403)
+        response = await call_next(request)
+        # Nothing personal stays in the browser's cache for "Back" to show after sign-out.
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(SignInRequired)
+    def sign_in_first(request: Request, exc: SignInRequired) -> Response:
+        path = request.url.path
+        response: Response
+        if path.startswith("/api/") or path.endswith(".jpg"):
+            message = "sign in as an officer on the kiosk page first"
+            response = JSONResponse({"code": "sign_in_required", "message": message}, status_code=401)
+        else:
+            back = path + (f"?{request.url.query}" if request.url.query else "") if request.method == "GET" else "/"
+            if request.method != "GET" and (found := re.match(r"^/screening/[0-9a-f-]+", path)):
+                back = found.group(0)  # a decision posted after the session ended: back to that screening
+            ended = "&ended=1" if exc.ended else ""
+            response = RedirectResponse(f"/signin?next={quote(back, safe='')}{ended}", status_code=303)
+        if exc.ended:
+            response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    view_lock = threading.Lock()  # the page and its images arrive together: one view record between them
+
+    def record_view(officer: OfficerSession, key: str) -> None:
+        """Queue the audit record of this officer opening screening `key` (once per sign-in session)."""
+        with view_lock:
+            if key in officer.viewed:
+                return
+            view = ScreeningViewCreate(
+                view_uuid=uuid.uuid4(),
+                transaction_uuid=key,
+                officer=officer.username,
+                viewed_at=dt.datetime.now(dt.UTC),
+                sign_in=officer.sign_in,
+            )
+            outbox.add_view(view)  # on disk before the page with the personal data is sent
+            officer.viewed.add(key)
+        if sender:
+            sender.nudge()
+
+    def context(request: Request, officer: OfficerSession | None = None, **extra: Any) -> dict[str, Any]:
         snapshot = store.current if store else None
         return {
             "request": request,
+            "officer": officer,
+            # The page leaves itself for the sign-in page once the session has idled out, so personal data does
+            # not stay on an unattended screen (a little after the server's limit: that page load was activity).
+            "idle_refresh_seconds": int(settings.kiosk_session_idle_minutes * 60) + 2,
             "kiosk_id": settings.kiosk_id,
             "backlog": outbox.backlog(),
             "centre_error": sender.last_error if sender else "not configured",
@@ -75,13 +173,61 @@ def create_kiosk_app(
     def health() -> dict[str, Any]:
         return {"ok": True, "snapshot": store.version if store else 0}
 
+    @app.get("/signin", response_class=HTMLResponse)
+    def sign_in_page(request: Request, next: str = "/", ended: int = 0, signed_out: int = 0) -> HTMLResponse:
+        notice = ""
+        if ended:
+            minutes = f"{settings.kiosk_session_idle_minutes:g}"
+            notice = f"Your session ended (after {minutes} minutes without activity, or at the end of a shift)."
+        elif signed_out:
+            notice = "You are signed out."
+        page = context(request, next=_local(next), notice=notice, error="", username="")
+        return templates.TemplateResponse(request, "kiosk_signin.html", page)
+
+    @app.post("/signin")
+    def sign_in_submit(
+        request: Request,
+        username: Annotated[str, Form()] = "",
+        password: Annotated[str, Form()] = "",
+        next: Annotated[str, Form()] = "/",
+    ) -> Response:
+        result = checker.sign_in(username, password)
+        if not result.ok:
+            typed = username.strip()[:64]
+            page = context(request, next=_local(next), notice="", error=result.message, username=typed)
+            return templates.TemplateResponse(request, "kiosk_signin.html", page, status_code=result.status)
+        previous = request.cookies.get(SESSION_COOKIE)
+        if previous:
+            sessions.end(previous)  # whoever was signed in on this browser before is signed out
+        token = sessions.start(username.strip(), result.offline)
+        response = RedirectResponse(_local(next), status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
+        return response
+
+    @app.post("/signout")
+    def sign_out(request: Request) -> Response:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            sessions.end(token)
+        response = RedirectResponse("/signin?signed_out=1", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
     @app.get("/", response_class=HTMLResponse)
-    def home(request: Request, error: str = "") -> HTMLResponse:
-        return templates.TemplateResponse(request, "kiosk_home.html", context(request, error=error))
+    def home(request: Request, officer: Officer, error: str = "") -> HTMLResponse:
+        return templates.TemplateResponse(request, "kiosk_home.html", context(request, officer, error=error))
 
     @app.post("/screen")
     async def screen_upload(
         request: Request,
+        officer: Officer,
         document: Annotated[UploadFile, File()],
         frames: Annotated[list[UploadFile] | None, File()] = None,
         frame_source: Annotated[str, Form()] = "",
@@ -94,24 +240,26 @@ def create_kiosk_app(
                 uploads = [await f.read() for f in frames or [] if f.filename]
                 frame_iter = iter([load_image(data, limits) for data in uploads])
         except (EdgeError, KioskError) as exc:
-            page = context(request, error=str(exc))
+            page = context(request, officer, error=str(exc))
             return templates.TemplateResponse(request, "kiosk_home.html", page, status_code=400)
         key = run(document_rgb, frame_iter)
         return RedirectResponse(f"/screening/{key}", status_code=303)
 
     @app.post("/api/screen")
-    def screen_paths(body: ScreenByPath) -> JSONResponse:
+    def screen_paths(body: ScreenByPath, officer: Officer) -> JSONResponse:
         try:
             document_rgb = load_image(Path(body.document), limits)
             frame_iter = frames_from(body.frames, limits)
         except (EdgeError, KioskError) as exc:
             return JSONResponse({"code": exc.code, "message": str(exc)}, status_code=400)
         key = run(document_rgb, frame_iter)
+        record_view(officer, key)  # the answer carries the screening's personal data
         return JSONResponse(recent.get(key).to_dict())  # type: ignore[union-attr]
 
     @app.get("/screening/{key}", response_class=HTMLResponse)
-    def screening_page(request: Request, key: str, saved: int = 0, error: str = "") -> HTMLResponse:
+    def screening_page(request: Request, key: str, officer: Officer, saved: int = 0, error: str = "") -> HTMLResponse:
         result = _found(recent.get(key))
+        record_view(officer, key)
         decided = outbox.disposition_of(key)
         extra = dict(
             r=result.to_dict(),
@@ -124,12 +272,13 @@ def create_kiosk_app(
             has_frame=result.live_frame is not None,
             has_portrait=result.portrait is not None,
         )
-        return templates.TemplateResponse(request, "kiosk_screening.html", context(request, **extra))
+        return templates.TemplateResponse(request, "kiosk_screening.html", context(request, officer, **extra))
 
     @app.post("/screening/{key}/disposition")
     def dispose(
         request: Request,
         key: str,
+        officer: Officer,
         outcome: Annotated[str, Form()],
         reason_code: Annotated[str, Form()] = "",
         note: Annotated[str, Form(max_length=1000)] = "",
@@ -143,6 +292,7 @@ def create_kiosk_app(
                 reason_code=reason_code or None,
                 note=note or None,
                 decided_at=dt.datetime.now(dt.UTC),
+                officer=officer.username,
             )
         except ValidationError as exc:
             message = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
@@ -153,20 +303,24 @@ def create_kiosk_app(
         return RedirectResponse(f"/screening/{key}?saved=1", status_code=303)
 
     @app.get("/screening/{key}/frame.jpg")
-    def frame(key: str) -> Response:
-        return _image(jpeg(_found(recent.get(key)).live_frame))
+    def frame(key: str, officer: Officer) -> Response:
+        result = _found(recent.get(key))
+        record_view(officer, key)  # fetched without opening the page: still a read of this screening
+        return _image(jpeg(result.live_frame))
 
     @app.get("/screening/{key}/portrait.jpg")
-    def portrait(key: str) -> Response:
-        return _image(jpeg(_found(recent.get(key)).portrait, 240))
+    def portrait(key: str, officer: Officer) -> Response:
+        result = _found(recent.get(key))
+        record_view(officer, key)
+        return _image(jpeg(result.portrait, 240))
 
     @app.get("/thumbnail/{entry}.jpg")
-    def thumbnail(entry: str) -> Response:
+    def thumbnail(entry: str, officer: Officer) -> Response:
         snapshot = store.current if store else None
         return _image(snapshot.thumbnails.get(entry) if snapshot else None)
 
     @app.get("/api/backlog")
-    def backlog() -> dict[str, Any]:
+    def backlog(officer: Officer) -> dict[str, Any]:
         return {**outbox.backlog().__dict__, "centre_error": sender.last_error if sender else None}
 
     return app
@@ -185,6 +339,9 @@ def _image(data: bytes | None) -> Response:
 
 
 def _q(text: str) -> str:
-    from urllib.parse import quote_plus
-
     return quote_plus(text[:300])
+
+
+def _local(target: str) -> str:
+    """Where to go after signing in: a path on this kiosk only (never another site)."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"

@@ -1,5 +1,6 @@
-"""Deliver the outbox to the centre: kiosk credential for transactions, the officer's for dispositions,
-exponential back-off with jitter while the centre is unreachable."""
+"""Deliver the outbox to the centre with the kiosk's own credential, exponential back-off with jitter while the
+centre is unreachable. Dispositions and screening views name the officer who was signed in on the kiosk page;
+the centre attributes them to that officer (and checks the account is an officer's)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from api.schemas import ScreeningViewCreate
 from checkpoint.outbox.store import Outbox, OutboxItem
 from checkpoint.settings import Settings
 
@@ -23,21 +25,12 @@ class CentreAccount:
     base_url: str
     kiosk_id: str
     kiosk_secret: str
-    officer: str = ""
-    officer_password: str = ""
     timeout_seconds: float = 10.0
 
 
 def account_from(settings: Settings) -> CentreAccount:
     """The centre account of this kiosk from the settings."""
-    return CentreAccount(
-        settings.centre_url,
-        settings.kiosk_id,
-        settings.kiosk_secret,
-        settings.kiosk_officer,
-        settings.kiosk_officer_password,
-        settings.outbox_timeout_seconds,
-    )
+    return CentreAccount(settings.centre_url, settings.kiosk_id, settings.kiosk_secret, settings.outbox_timeout_seconds)
 
 
 @dataclass(frozen=True)
@@ -56,7 +49,7 @@ class Unreachable(Exception):
 
 
 class CredentialRefused(Unreachable):
-    """The centre answers but refuses this credential: other items (another role) may still go through."""
+    """The centre answers but refuses the kiosk's credential: nothing goes until the settings are fixed."""
 
 
 class Sender:
@@ -67,7 +60,7 @@ class Sender:
         self.account = account
         self.backoff = backoff or Backoff()
         self._client = httpx.Client(base_url=account.base_url, timeout=account.timeout_seconds)
-        self._tokens: dict[str, str] = {}
+        self._kiosk_token: str | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.last_error: str | None = None
@@ -81,27 +74,35 @@ class Sender:
                 if self._deliver(item):
                     delivered += 1
                     self.last_error = None  # the centre answers again
-            except CredentialRefused as exc:
-                self.last_error = str(exc)
-                self.outbox.mark_retry(item.seq, str(exc), self.backoff.delay(item.attempts))
             except Unreachable as exc:
                 self.last_error = str(exc)
                 self.outbox.mark_retry(item.seq, str(exc), self.backoff.delay(item.attempts))
-                break  # the centre is down: do not hammer it with the rest of the queue
+                break  # the centre is down or refuses us: do not hammer it with the rest of the queue
         return delivered
 
     def _deliver(self, item: OutboxItem) -> bool:
         if item.kind == "transaction":
-            response = self._post("kiosk", "/api/transactions", item.body)
+            response = self._post("/api/transactions", item.body)
             if response.status_code in (200, 201):  # 200: the centre already had it (a retry after a crash)
                 self.outbox.mark_delivered(item.seq, response.json()["id"])
+                return True
+            self.outbox.mark_refused(item.seq, _describe(response))
+            return False
+        if item.kind == "view":
+            view = ScreeningViewCreate.model_validate_json(item.body)
+            server_id = self.outbox.server_id_of(str(view.transaction_uuid))
+            if server_id is None:
+                return False  # its transaction is not at the centre yet; it goes first
+            response = self._post(f"/api/transactions/{server_id}/views", item.body)
+            if response.status_code in (200, 201):  # 200: this very view was already recorded
+                self.outbox.mark_delivered(item.seq, server_id)
                 return True
             self.outbox.mark_refused(item.seq, _describe(response))
             return False
         server_id = self.outbox.server_id_of(item.client_uuid)
         if server_id is None:
             return False  # its transaction is not at the centre yet; it goes first
-        response = self._post("officer", f"/api/transactions/{server_id}/disposition", item.body)
+        response = self._post(f"/api/transactions/{server_id}/disposition", item.body)
         if response.status_code in (200, 201, 409):
             # 200: the centre already holds this very disposition (an identical resend after a crash);
             # 409: it holds another one for the transaction. Either way an earlier send landed.
@@ -110,9 +111,9 @@ class Sender:
         self.outbox.mark_refused(item.seq, _describe(response))
         return False
 
-    def _post(self, who: str, path: str, body: str) -> httpx.Response:
+    def _post(self, path: str, body: str) -> httpx.Response:
         for _ in range(2):
-            token = self._token(who)
+            token = self._token()
             try:
                 response = self._client.post(
                     path, content=body, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -120,17 +121,17 @@ class Sender:
             except httpx.TransportError as exc:
                 raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
             if response.status_code == 401:
-                self._tokens.pop(who, None)  # expired or revoked: log in again once
+                self._kiosk_token = None  # expired or revoked: log in again once
                 continue
             if response.status_code >= 500 or response.status_code in (408, 429):
                 raise Unreachable(f"centre answered {response.status_code}")
             return response
-        raise CredentialRefused(f"the centre refuses the {who} credential (401): check the kiosk settings")
+        raise CredentialRefused("the centre refuses the kiosk credential (401): check the kiosk settings")
 
     def fetch_snapshot(self, newer_than: int) -> tuple[int, bytes] | None:
         """The centre's newest signed snapshot if newer than `newer_than` (None otherwise); unverified bytes."""
         for _ in range(2):
-            token = self._token("kiosk")
+            token = self._token()
             try:
                 response = self._client.get(
                     "/api/snapshots/latest",
@@ -140,7 +141,7 @@ class Sender:
             except httpx.TransportError as exc:
                 raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
             if response.status_code == 401:
-                self._tokens.pop("kiosk", None)
+                self._kiosk_token = None
                 continue
             if response.status_code in (204, 404):  # nothing newer, or nothing published yet
                 return None
@@ -149,25 +150,22 @@ class Sender:
             return int(response.headers["X-Snapshot-Version"]), response.content
         raise CredentialRefused("the centre refuses the kiosk credential (401): check the kiosk settings")
 
-    def _token(self, who: str) -> str:
-        if who not in self._tokens:
+    def _token(self) -> str:
+        if self._kiosk_token is None:
             a = self.account
-            if who == "kiosk":
-                path, body = "/api/auth/kiosk-login", {"kiosk_id": a.kiosk_id, "secret": a.kiosk_secret}
-            else:
-                path, body = "/api/auth/login", {"username": a.officer, "password": a.officer_password}
+            body = {"kiosk_id": a.kiosk_id, "secret": a.kiosk_secret}
             try:
-                response = self._client.post(path, json=body)
+                response = self._client.post("/api/auth/kiosk-login", json=body)
             except httpx.TransportError as exc:
                 raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
             if response.status_code >= 500:
                 raise Unreachable(f"centre answered {response.status_code}")
             if response.status_code != 200:
                 raise CredentialRefused(
-                    f"{who} login refused by the centre ({response.status_code}): check the settings"
+                    f"kiosk login refused by the centre ({response.status_code}): check the kiosk id and secret"
                 )
-            self._tokens[who] = response.json()["access_token"]
-        return self._tokens[who]
+            self._kiosk_token = response.json()["access_token"]
+        return self._kiosk_token
 
     # --- background loop ---------------------------------------------------------------------------------------
 

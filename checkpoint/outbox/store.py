@@ -1,7 +1,9 @@
-"""The outbox: a local SQLite file where every transaction and disposition is committed (fsync'd) first.
+"""The outbox: a local SQLite file where every transaction, disposition and screening view is committed
+(fsync'd) first.
 
-An item is delivered at most once in effect: the centre is idempotent on the transaction's client UUID and
-refuses a second disposition, so re-sending after a crash between "sent" and "marked delivered" is harmless.
+An item is delivered at most once in effect: the centre is idempotent on the transaction's client UUID and on
+a view's UUID, and refuses a second disposition, so re-sending after a crash between "sent" and "marked
+delivered" is harmless.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
-from api.schemas import DispositionCreate, TransactionCreate
+from api.schemas import DispositionCreate, ScreeningViewCreate, TransactionCreate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS item (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL CHECK (kind IN ('transaction', 'disposition')),
+    kind TEXT NOT NULL CHECK (kind IN ('transaction', 'disposition', 'view')),
     client_uuid TEXT NOT NULL,
     body TEXT NOT NULL,
     created_at TEXT NOT NULL,
@@ -32,6 +34,8 @@ CREATE TABLE IF NOT EXISTS item (
     UNIQUE (kind, client_uuid)
 );
 """
+# For a view, client_uuid is the view's own UUID; the transaction it is about is in its body.
+SCHEMA_VERSION = 1  # 1: views (an outbox from version 0 only allowed transactions and dispositions)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Backlog:
 
     pending_transactions: int
     pending_dispositions: int
+    pending_views: int
     refused: int
     delivered: int
     last_error: str | None
@@ -68,6 +73,26 @@ class Outbox:
         # FULL: the WAL is fsync'd at every commit, so "saved" survives a power cut, not only a crash.
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring an outbox written by an older kiosk to this schema, keeping every item and its sequence."""
+        if self._db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        (table_sql,) = self._db.execute("SELECT sql FROM sqlite_master WHERE name = 'item'").fetchone()
+        if "'view'" not in table_sql:
+            # SQLite cannot alter a CHECK constraint: copy into a table with the new one, in one transaction.
+            self._db.executescript(
+                "BEGIN IMMEDIATE;"
+                + SCHEMA.replace("CREATE TABLE IF NOT EXISTS item (", "CREATE TABLE item_upgraded (")
+                + "INSERT INTO item_upgraded SELECT * FROM item;"
+                "DROP TABLE item;"
+                "ALTER TABLE item_upgraded RENAME TO item;"
+                f"PRAGMA user_version = {SCHEMA_VERSION};"
+                "COMMIT;"
+            )
+        else:
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def close(self) -> None:
         self._db.close()
@@ -79,6 +104,10 @@ class Outbox:
     def add_disposition(self, client_uuid: UUID | str, body: DispositionCreate) -> None:
         """Queue the officer's disposition of transaction `client_uuid` (sent after the transaction)."""
         self._insert("disposition", str(client_uuid), body.model_dump_json())
+
+    def add_view(self, body: ScreeningViewCreate) -> None:
+        """Queue the audit record of an officer opening a screening (sent after its transaction)."""
+        self._insert("view", str(body.view_uuid), body.model_dump_json())
 
     def _insert(self, kind: str, client_uuid: str, body: str) -> None:
         now = dt.datetime.now(dt.UTC).isoformat()
@@ -167,6 +196,7 @@ class Outbox:
         return Backlog(
             pending.get("transaction", 0),
             pending.get("disposition", 0),
+            pending.get("view", 0),
             refused,
             delivered,
             last[0] if last else None,

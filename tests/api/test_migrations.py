@@ -1,14 +1,19 @@
-"""Alembic migrations build exactly the schema the models describe, on a real PostgreSQL server."""
+"""Alembic migrations build exactly the schema the models describe, on a real PostgreSQL server; a SQLite file
+from an older version gets the columns added since (SQLite databases are not migrated by Alembic)."""
 
 from __future__ import annotations
+
+import sqlite3
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlmodel import Session, select
 
+from api.db import create_schema, make_engine
 from api.migrations_runner import upgrade
-from api.models import api_metadata
+from api.models import Disposition, api_metadata
 
 
 def test_upgrade_head_matches_models_on_postgres(postgres_url):
@@ -25,3 +30,22 @@ def test_upgrade_head_matches_models_on_postgres(postgres_url):
     engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"
     assert {"audit_event", "audit_payload", "screening_transaction", "alembic_version"} <= tables
+
+
+def test_sqlite_file_from_before_dispositions_named_their_kiosk_gets_the_column(tmp_path):
+    path = tmp_path / "central.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE disposition (id INTEGER PRIMARY KEY, transaction_id INTEGER NOT NULL UNIQUE, "
+        "officer VARCHAR(64) NOT NULL, outcome VARCHAR(32) NOT NULL, reason_code VARCHAR(64), note TEXT, "
+        "decided_at DATETIME NOT NULL, recorded_at DATETIME NOT NULL);"
+        "INSERT INTO disposition VALUES (1, 7, 'olga', 'CLEAR', NULL, NULL, '2026-01-01', '2026-01-01');"
+    )
+    old.close()
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    create_schema(engine)  # a second start changes nothing
+    with Session(engine) as session:
+        [row] = session.exec(select(Disposition)).all()
+    engine.dispose()
+    assert (row.officer, row.kiosk_id) == ("olga", None)  # the old decision kept, its way in unknown

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from benchmarks.gallery_bench import recall, synthetic_like
+from benchmarks.gallery_bench import alarm_recall, recall, synthetic_like
 
 
 def test_synthetic_templates_are_unit_vectors_with_the_real_mean_direction():
@@ -26,3 +26,15 @@ def test_recall_at_1_and_10():
     at1, at10 = recall(found, exact)
     assert at1 == 0.5
     assert at10 == (10 / 10 + 9 / 10) / 2
+
+
+def test_alarm_recall_counts_only_probes_the_exact_search_would_alarm_on():
+    exact_ids = np.array([[1, 2], [3, 4], [5, 6], [7, 8]])
+    exact_scores = np.array([[0.97, 0.90], [0.96, 0.95], [0.80, 0.79], [0.99, 0.50]])
+    found_ids = np.array([[1, 2], [4, 3], [6, 5], [7, 8]])  # probe 2 (index 1) misses its best; probe 3 does not alarm
+    found_scores = np.array([[0.97, 0.90], [0.95, 0.94], [0.79, 0.78], [0.99, 0.50]])
+    share, count = alarm_recall(found_ids, found_scores, exact_ids, exact_scores, threshold=0.95)
+    assert count == 3  # probes 1, 2 and 4 alarm under exact search; probe 3's miss below the threshold is ignored
+    assert share == 2 / 3
+    share, count = alarm_recall(found_ids, found_scores, exact_ids, exact_scores, threshold=0.999)
+    assert count == 0 and np.isnan(share)

@@ -73,9 +73,17 @@ class Centre:
         return r.json()["access_token"]
 
 
-def provisioned_centre(data_dir: Path, kiosk_id: str = "kiosk-test") -> Centre:
-    """Tables, a registered kiosk and officer/supervisor/auditor users with known passwords."""
+def provisioned_centre(
+    data_dir: Path, kiosk_id: str = "kiosk-test", more_users: dict[str, str] | None = None
+) -> Centre:
+    """Tables, a registered kiosk and officer/supervisor/auditor users (plus `more_users`: name -> role) with
+    known passwords."""
     settings = Settings(data_dir=data_dir, argon2_time_cost=1, argon2_memory_kib=64)
-    users = {"officer": "officer", "supervisor": "supervisor", "auditor": "auditor"}
+    users = {"officer": "officer", "supervisor": "supervisor", "auditor": "auditor", **(more_users or {})}
     secret, passwords = provision_centre(settings, kiosk_id, "post-test", users)
     return Centre(data_dir, free_port(), kiosk_id, secret, passwords)
+
+
+def sign_in_on_kiosk(client, username: str, password: str) -> httpx.Response:  # type: ignore[no-untyped-def]
+    """Sign in on a kiosk page (TestClient or httpx.Client with cookies); returns the answer, not followed."""
+    return client.post("/signin", data={"username": username, "password": password}, follow_redirects=False)

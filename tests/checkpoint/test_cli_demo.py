@@ -1,5 +1,5 @@
-"""`checkpoint demo` (the README's main command): centre + kiosk come up, users are printed once, the sample
-listed traveller is referred and the unlisted one cleared through the running kiosk."""
+"""`checkpoint demo` (the README's main command): centre + kiosk come up, users are printed once with where to sign
+in, the sample listed traveller is referred and the unlisted one cleared through the running kiosk, signed in."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ def test_demo_starts_centre_and_kiosk_and_screens_the_sample_travellers(tmp_path
     first = _demo(tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
     assert re.search(r"officer\s+\S{12,}\s+\(officer\)", first.stdout) and "/ui/login" in first.stdout
+    assert "sign in as officer" in first.stdout and "demo-check " not in first.stdout  # its password stays unprinted
+    assert "signed in on the kiosk as demo-check" in first.stdout  # --check screens as a signed-in officer
     assert "screened listed: REFER WATCHLIST_FACE_HIT" in first.stdout
     if "not-listed" in first.stdout:  # an LFW-dev person not on the list, when LFW-dev is on this machine
         assert "screened not-listed: CLEAR" in first.stdout

@@ -1,6 +1,8 @@
-"""The whole product in a real browser: a listed traveller is referred, the officer confirms offline, the centre
-gets the transaction and the disposition once it is back, the audit chain verifies; after the entry is delisted
-(a newer signed snapshot arrives in the inbox) the same traveller is cleared."""
+"""The whole product in a real browser: the officer signs in (online), the link goes down, a listed traveller is
+referred and the officer confirms offline, signs out and back in offline; once the centre is back it gets the
+transaction, the disposition in the officer's name through this kiosk, and every opening of the screening as an
+audited read; the audit chain verifies; after the entry is delisted (a newer signed snapshot arrives in the
+inbox) the same traveller is cleared."""
 
 from __future__ import annotations
 
@@ -9,8 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
+from sqlmodel import Session, select
 
+from api.db import make_engine
+from api.models import AuditEvent, AuditPayload, Disposition
 from checkpoint.kiosk.app import create_kiosk_app
 from checkpoint.outbox.sender import Backoff, CentreAccount, Sender
 from checkpoint.outbox.snapshot_sync import SnapshotSync
@@ -32,6 +38,19 @@ def _screen_in_browser(driver, base: str, folder: Path) -> None:  # type: ignore
     WebDriverWait(driver, 120).until(lambda d: d.find_elements(By.ID, "recommendation"))
 
 
+def _waiting(outbox: Outbox) -> int:
+    backlog = outbox.backlog()
+    return backlog.pending_transactions + backlog.pending_dispositions + backlog.pending_views
+
+
+def _sign_in_with_keyboard(driver, base: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    driver.get(base + "/")  # not signed in: the kiosk sends the officer to its sign-in page
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "username"))
+    assert driver.switch_to.active_element.get_attribute("id") == "username"  # focus starts there
+    driver.switch_to.active_element.send_keys("officer", Keys.TAB, password, Keys.ENTER)
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "officer"))
+
+
 @pytest.mark.slow
 def test_listed_traveller_referred_confirmed_offline_delivered_audited_then_cleared_after_delisting(
     screener,
@@ -45,16 +64,24 @@ def test_listed_traveller_referred_confirmed_offline_delivered_audited_then_clea
     store = SnapshotStore(tmp_path / "kiosk" / "snapshot", key.public_key())
     store.install(bundle)
     screener.snapshot = lambda: store.current
-    settings = Settings(data_dir=tmp_path / "kiosk", kiosk_id=centre.kiosk_id, kiosk_post_id="post-test")
+    settings = Settings(
+        data_dir=tmp_path / "kiosk", kiosk_id=centre.kiosk_id, kiosk_post_id="post-test", centre_url=centre.url
+    )
     outbox = Outbox(settings.outbox_path)
-    account = CentreAccount(centre.url, centre.kiosk_id, centre.kiosk_secret, "officer", centre.passwords["officer"], 5)
+    account = CentreAccount(centre.url, centre.kiosk_id, centre.kiosk_secret, 5)
     sender = Sender(outbox, account, Backoff(0.2, 1.0))
     sender.start(idle_seconds=0.3)
     folder = traveller.write(tmp_path / "traveller")[0].parent
+    password = centre.passwords["officer"]
     try:
         with serving(create_kiosk_app(settings, screener, store, outbox, sender)) as base:
-            # The centre is down: the kiosk screens anyway and says it is working offline.
+            centre.start()  # the officer signs in while the link is up...
+            _sign_in_with_keyboard(browser, base, password)
+            assert browser.find_element(By.ID, "officer").text.startswith("Officer officer")
+            assert not browser.find_elements(By.ID, "offline-sign-in")
+            centre.stop()  # ...then it goes down: the kiosk screens anyway and says it is working offline.
             _screen_in_browser(browser, base, folder)
+            screening_url = browser.current_url
             assert browser.find_element(By.ID, "recommendation").text == "REFER"
             assert "WATCHLIST_FACE_HIT" in browser.find_element(By.ID, "reasons").text
             row = browser.find_element(By.CSS_SELECTOR, "#candidates .candidate")
@@ -72,27 +99,52 @@ def test_listed_traveller_referred_confirmed_offline_delivered_audited_then_clea
             Select(browser.find_element(By.ID, "reason_code")).select_by_value("WATCHLIST_CONFIRMED")
             browser.find_element(By.ID, "note").send_keys("candidate confirmed against the passport\n")
             WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "saved"))
+            assert "decided by officer" in browser.find_element(By.ID, "saved").text
             header = browser.find_element(By.ID, "backlog").text
-            assert "1 transaction(s), 1 disposition(s) waiting" in header and "working offline" in header
+            assert "1 transaction(s), 1 disposition(s)" in header and "working offline" in header
             _screenshot(browser, tmp_path / "kiosk-refer-offline.png")
+
+            # Sign out; with the centre still down the officer signs in again from the kiosk's cached credential.
+            browser.find_element(By.ID, "sign-out").click()
+            WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.ID, "notice"))
+            browser.get(screening_url)
+            assert browser.current_url.startswith(base + "/signin?next=")  # nothing shown signed out
+            browser.switch_to.active_element.send_keys("officer", Keys.TAB, password, Keys.ENTER)
+            WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "recommendation"))
+            assert browser.current_url == screening_url  # back where the officer was
+            assert "offline sign-in" in browser.find_element(By.ID, "offline-sign-in").text
+            _screenshot(browser, tmp_path / "kiosk-offline-sign-in.png")
 
             centre.start()  # the connection returns
             try:
-                WebDriverWait(browser, 60, poll_frequency=0.3).until(
-                    lambda d: outbox.backlog().pending_transactions + outbox.backlog().pending_dispositions == 0
-                )
+                WebDriverWait(browser, 60, poll_frequency=0.3).until(lambda d: _waiting(outbox) == 0)
+                assert outbox.backlog().refused == 0
                 supervisor = {"Authorization": f"Bearer {centre.token('supervisor')}"}
                 [summary] = httpx.get(f"{centre.url}/api/transactions", headers=supervisor).json()
                 assert summary["recommendation"] == "REFER" and summary["reason_codes"] == ["WATCHLIST_FACE_HIT"]
                 assert summary["outcome"] == "SECONDARY_INSPECTION" and summary["officer"] == "officer"
                 detail = httpx.get(f"{centre.url}/api/transactions/{summary['id']}", headers=supervisor).json()
                 assert detail["candidates"][0]["kind"] == "face" and detail["policy_hash"] == screener.policy.sha256
+                engine = make_engine(centre.database_url)
+                with Session(engine) as session:
+                    decision = session.exec(select(Disposition)).one()
+                    views = session.exec(
+                        select(AuditEvent, AuditPayload)
+                        .join(AuditPayload, AuditPayload.sequence == AuditEvent.sequence)  # type: ignore[arg-type]
+                        .where(AuditEvent.action == "screening.view")
+                    ).all()
+                engine.dispose()
+                assert (decision.officer, decision.kiosk_id) == ("officer", centre.kiosk_id)
+                # Each sign-in session that opened the screening left one read in the officer's name.
+                assert [(e.actor, e.object) for e, _ in views] == [("officer", f"transaction:{summary['id']}")] * 2
+                assert ['"sign_in":"online"' in p.payload for _, p in views] == [True, False]
+                assert all(str(detail["client_uuid"]) in p.payload and "Listed" not in p.payload for _, p in views)
                 auditor = {"Authorization": f"Bearer {centre.token('auditor')}"}
                 assert httpx.post(f"{centre.url}/api/audit/tree-heads", headers=auditor).status_code == 201
                 status = httpx.get(f"{centre.url}/api/audit/status", headers=auditor).json()
                 assert status["verified"] and status["events_after_latest_tree_head"] == 0
                 actions = [e["action"] for e in httpx.get(f"{centre.url}/api/audit/events", headers=auditor).json()]
-                assert "transaction.ingest" in actions and any("disposition" in a for a in actions)
+                assert "transaction.ingest" in actions and "disposition.record" in actions
 
                 # The warrant is withdrawn: the centre signs v2 without the subject; the kiosk picks it up.
                 newer, _ = build_bundle(tmp_path, {}, key=key, delist=("WANTED-1",))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,10 +17,10 @@ from sqlmodel import Session, func, select
 
 from api.db import make_engine
 from api.models import AuditEvent, Disposition, ScreeningTransaction
-from api.schemas import DispositionCreate, Outcome, TransactionCreate
+from api.schemas import DispositionCreate, Outcome, ScreeningViewCreate, TransactionCreate
 from benchmarks.ingest_bench import sample_transaction
 from checkpoint.outbox.sender import Backoff, CentreAccount, Sender
-from checkpoint.outbox.store import Outbox
+from checkpoint.outbox.store import SCHEMA, Outbox
 from tests.checkpoint.centre import Centre, provisioned_centre
 
 
@@ -30,8 +31,6 @@ def _sender_process(centre: Centre, kiosk_dir: Path) -> subprocess.Popen:
         "CHECKPOINT_CENTRE_URL": centre.url,
         "CHECKPOINT_KIOSK_ID": centre.kiosk_id,
         "CHECKPOINT_KIOSK_SECRET": centre.kiosk_secret,
-        "CHECKPOINT_KIOSK_OFFICER": "officer",
-        "CHECKPOINT_KIOSK_OFFICER_PASSWORD": centre.passwords["officer"],
         "CHECKPOINT_OUTBOX_RETRY_FIRST_SECONDS": "0.1",
         "CHECKPOINT_OUTBOX_RETRY_MAX_SECONDS": "0.5",
     }
@@ -58,7 +57,7 @@ def _wait(condition, seconds: float = 60) -> None:  # type: ignore[no-untyped-de
         time.sleep(0.05)
 
 
-def _queue(outbox: Outbox, kiosk_id: str, count: int, dispositions: int) -> list[str]:
+def _queue(outbox: Outbox, kiosk_id: str, count: int, dispositions: int, officer: str = "officer") -> list[str]:
     uuids = []
     for i in range(count):
         body = TransactionCreate.model_validate(sample_transaction(kiosk_id))
@@ -68,7 +67,10 @@ def _queue(outbox: Outbox, kiosk_id: str, count: int, dispositions: int) -> list
             outbox.add_disposition(
                 body.client_uuid,
                 DispositionCreate(
-                    outcome=Outcome.SECONDARY_INSPECTION, reason_code="WATCHLIST_CONFIRMED", decided_at=decided
+                    outcome=Outcome.SECONDARY_INSPECTION,
+                    reason_code="WATCHLIST_CONFIRMED",
+                    decided_at=decided,
+                    officer=officer,
                 ),
             )
         uuids.append(str(body.client_uuid))
@@ -129,17 +131,59 @@ def test_refused_item_stays_visible_and_unreachable_centre_backs_off(tmp_path):
     assert outbox.next_due_at() > time.time() + 10
 
 
-def test_wrong_officer_password_holds_dispositions_but_not_transactions(tmp_path):
+def test_disposition_naming_a_non_officer_is_refused_and_kept_visible_while_the_rest_goes_through(tmp_path):
     centre = provisioned_centre(tmp_path / "centre")
     outbox = Outbox(tmp_path / "outbox.sqlite3")
-    _queue(outbox, centre.kiosk_id, 3, 1)
-    account = CentreAccount(centre.url, centre.kiosk_id, centre.kiosk_secret, "officer", "wrong password!", 5)
+    _queue(outbox, centre.kiosk_id, 3, 1, officer="supervisor")  # a kiosk may not decide in a supervisor's name
+    _queue(outbox, centre.kiosk_id, 1, 1, officer="officer")
+    account = CentreAccount(centre.url, centre.kiosk_id, centre.kiosk_secret, 5)
     centre.start()
     try:
-        sender = Sender(outbox, account, Backoff(first_seconds=30))
-        sender.deliver_due()
+        Sender(outbox, account, Backoff(first_seconds=30)).deliver_due()
         backlog = outbox.backlog()
-        assert backlog.pending_transactions == 0 and backlog.pending_dispositions == 1  # kept, not dropped
-        assert "officer login refused" in backlog.last_error and _count(centre, ScreeningTransaction) == 3
+        assert backlog.pending_transactions == 0 and backlog.pending_dispositions == 0
+        assert backlog.refused == 1 and "supervisor is not an active officer account" in backlog.last_error
+        assert _count(centre, ScreeningTransaction) == 4 and _count(centre, Disposition) == 1
     finally:
         centre.stop()
+
+
+def test_wrong_kiosk_secret_holds_everything_and_says_so(tmp_path):
+    centre = provisioned_centre(tmp_path / "centre")
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    _queue(outbox, centre.kiosk_id, 2, 1)
+    account = CentreAccount(centre.url, centre.kiosk_id, "not the secret", 5)
+    centre.start()
+    try:
+        assert Sender(outbox, account, Backoff(first_seconds=30)).deliver_due() == 0
+        backlog = outbox.backlog()
+        assert backlog.pending_transactions == 2 and backlog.pending_dispositions == 1 and backlog.refused == 0
+        assert "kiosk login refused" in backlog.last_error and _count(centre, ScreeningTransaction) == 0
+    finally:
+        centre.stop()
+
+
+def test_outbox_from_an_older_kiosk_is_upgraded_keeping_every_item(tmp_path):
+    path = tmp_path / "old-outbox.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(SCHEMA.replace(", 'view'", ""))  # the schema before views existed
+    old.execute(
+        "INSERT INTO item (kind, client_uuid, body, created_at) VALUES ('transaction', 'u-1', '{}', '2026-01-01')"
+    )
+    old.commit()
+    old.close()
+    outbox = Outbox(path)
+    view = ScreeningViewCreate.model_validate(
+        {
+            "view_uuid": "00000000-0000-0000-0000-00000000000a",
+            "transaction_uuid": "00000000-0000-0000-0000-00000000000b",
+            "officer": "officer",
+            "viewed_at": "2026-01-01T10:00:00Z",
+            "sign_in": "online",
+        }
+    )
+    outbox.add_view(view)
+    assert [(i.seq, i.kind) for i in outbox.due()] == [(1, "transaction"), (2, "view")]
+    assert outbox.backlog().pending_views == 1
+    outbox.close()
+    assert [(i.seq, i.kind) for i in Outbox(path).due()] == [(1, "transaction"), (2, "view")]  # reopened as-is

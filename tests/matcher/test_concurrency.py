@@ -1,6 +1,7 @@
 """Searches running while the gallery changes never see half an update, and no update is lost."""
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -10,7 +11,11 @@ from matcher.rwlock import ReadWriteLock
 from tests.matcher.conftest import DIM, MODEL, near, unit
 
 
-def run_threads(targets, seconds: float = 1.5) -> list[BaseException]:
+def run_threads(targets, seconds: float = 1.5, until=lambda: True, patience: float = 60.0) -> list[BaseException]:
+    """Run each target in a loop on its own thread for `seconds`, then on (up to `patience`) until `until()`.
+
+    On a starved machine 1.5 s may not be enough for the race to happen at all; `until` says when it has.
+    """
     stop = threading.Event()
     errors: list[BaseException] = []
 
@@ -26,6 +31,9 @@ def run_threads(targets, seconds: float = 1.5) -> list[BaseException]:
     for t in threads:
         t.start()
     stop.wait(seconds)
+    deadline = time.monotonic() + patience
+    while not stop.is_set() and not until() and time.monotonic() < deadline:
+        stop.wait(0.1)
     stop.set()
     for t in threads:
         t.join(10)
@@ -52,7 +60,7 @@ def test_readers_see_the_old_or_the_new_templates_of_a_subject_never_neither(peo
         assert top.subject_id == "s050", top
         seen_ids.add(top.template_id)
 
-    errors = run_threads([writer, reader, reader, reader])
+    errors = run_threads([writer, reader, reader, reader], until=lambda: generation["n"] > 10 and len(seen_ids) > 3)
     assert not errors, errors[0]
     assert generation["n"] > 10 and len(seen_ids) > 3  # the race really ran
 
