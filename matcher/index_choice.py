@@ -26,9 +26,10 @@ EXACT = "Flat"
 # HNSW32, efConstruction 80, efSearch 384, on huge pages (matcher/huge_pages.py). At 1M a rank-1 miss is a
 # near-tie (median score gap 0.003), so recall@1 is bought with graph quality and search breadth. One-thread
 # sweeps (benchmarks/results/gallery-1m-sweep.json) at efConstruction 40 / 64 / 80 / 100 reach recall@1 0.99 at
-# efSearch 512 / 448 / ~352 / ~320; 80 is the best graph that still builds within 5 min on 2 cores, and efSearch
-# 384 gives it recall@1 0.992 (the margin covers run-to-run variation of the graph). Huge pages make both the
-# build and every search ~15-25 % faster, which is what brings this setting under a 2 ms p99.
+# efSearch 512 / 448 / ~352 / ~320; 80 builds in 3 min on 2 quiet cores (room for a slower machine under the
+# 5 min budget), and efSearch 384 gives it recall@1 0.991 (a margin for run-to-run variation of the graph).
+# Quiet machine, `checkpoint bench gallery` (gallery.json): build 176 s, p99 1.98 ms, RSS 1.18 GB; without
+# huge pages the same setting builds in 211 s and misses the 2 ms p99 (2.33 ms, gallery-1m-no-huge-pages.json).
 APPROXIMATE = "HNSW32 efConstruction=80 efSearch=384"
 
 _KNOWN_PARAMS = {"efSearch", "efConstruction", "nprobe"}
