@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 from collections.abc import Iterator
 
@@ -110,6 +111,7 @@ def _address(vector, dtype) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     return int(view.ctypes.data), int(vector.size() * np.dtype(dtype).itemsize)
 
 
+@functools.cache
 def _libc():  # type: ignore[no-untyped-def]
     if not sys.platform.startswith("linux"):
         return None
