@@ -388,7 +388,6 @@ class Gallery:
                 new = _State(spec, self.dim)
                 new.append(subjects, ids, vectors)
                 del vectors
-                back_with_huge_pages(huge_page_regions(new.index))  # before the swap: fast from its first search
             except BaseException:
                 self._journal = None
                 raise

@@ -22,7 +22,6 @@ import sys
 from collections.abc import Iterator
 
 import faiss
-import numpy as np
 
 HUGE_PAGE = 2 << 20
 MIN_BYTES = 32 << 20  # below this the index fits in the TLB's reach anyway: not worth a syscall
@@ -90,25 +89,25 @@ def reserve_on_huge_pages(index: faiss.Index, extra: int) -> None:
         if not vector.is_owned or (length - old) * itemsize < MIN_BYTES:
             continue  # a small add: not worth holding the writer; the gallery collapses moved arrays afterwards
         vector.resize(length)
-        address = int(faiss.rev_swig_ptr(vector.data(), length).ctypes.data) if length else 0
-        back_with_huge_pages([(address, length * itemsize)])
+        back_with_huge_pages([_address(vector, itemsize)])
         vector.resize(old)  # capacity stays: FAISS's add grows back into the collapsed memory
 
 
 def _arrays(index: faiss.Index) -> Iterator[tuple[int, int]]:
     index = faiss.downcast_index(index)
     if isinstance(index, faiss.IndexHNSW):
-        yield _address(index.hnsw.neighbors, np.int32)
+        yield _address(index.hnsw.neighbors, 4)
         index = faiss.downcast_index(index.storage)
     if isinstance(index, faiss.IndexFlatCodes):
-        yield _address(index.codes, np.uint8)
+        yield _address(index.codes, 1)
 
 
-def _address(vector, dtype) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _address(vector, itemsize: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(address, bytes) of a FAISS vector's elements."""
     if vector.size() == 0:
         return 0, 0
     view = faiss.rev_swig_ptr(vector.data(), vector.size())
-    return int(view.ctypes.data), int(vector.size() * np.dtype(dtype).itemsize)
+    return int(view.ctypes.data), int(vector.size() * itemsize)
 
 
 @functools.cache
