@@ -17,6 +17,14 @@ MIN_LINE_RATIO = 8.0  # an MRZ line of 30 characters is far more than 8 times as
 MIN_PIECE_RATIO = 4.0  # the start of an MRZ line up to its filler run: a dozen characters
 SAME_LENGTH = 0.5  # the other MRZ lines are at least this share of the longest one (trailing fillers go unseen)
 SAME_ANGLE_DEG = 4.0
+# The detector's box can end inside a line's first or last character (a check digit whose cut-off '4' reads as
+# 'L'), or stop a whole character short of it; and the recogniser drops a character with no blank beyond it.
+# So each end is cut where the line's ink ends - followed outward across the gaps between characters (at most
+# MAX_GAP crop heights of blank), up to REACH line heights past the box - plus END_PAD crop heights of blank.
+REACH = 1.0
+MAX_GAP = 0.5
+END_PAD = 0.25
+INKED_COLUMN = 0.05  # share of a column's pixels that must be ink for the column to hold part of a character
 
 
 @dataclass(frozen=True)
@@ -200,18 +208,42 @@ def upright_crops(
         placed.append((y0, x0, x1, y1))
     # Every MRZ line has the same number of characters in a monospaced font, so the same extent: the detector
     # often stops short of a trailing run of fillers, so each line is cut across the widest one.
+    reach = int(round(REACH * float(np.median([y1 - y0 for y0, _, _, y1 in placed]))))
     left, right = min(p[1] for p in placed), max(p[2] for p in placed) + extend
-    placed = [(y0, left, right, y1) for y0, _, _, y1 in placed]
-    for y0, x0, x1, y1 in sorted(placed):
+    for y0, _, _, y1 in sorted(placed):
         # The detector's box is grown beyond the ink; keep its width (OCR needs room at both ends or it drops
         # the first and last characters) but trim its height to the ink band, with a small margin.
         shift = rot.copy()
-        shift[0, 2] -= x0
+        shift[0, 2] -= left - reach
         shift[1, 2] -= y0
-        size = (max(1, int(x1 - x0)), max(1, int(y1 - y0)))
+        size = (max(1, int(right - left) + 2 * reach), max(1, int(y1 - y0)))
         crop = cv2.warpAffine(rgb, shift, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         crops.append(_trim_to_ink(crop))
-    return crops, rot
+    # All lines keep one extent: a character cut at one line's end widens every line alike.
+    start = reach - max(_ink_beyond(c, reach, -1) for c in crops)
+    end = crops[0].shape[1] - reach + max(_ink_beyond(c, crops[0].shape[1] - reach - 1, 1) for c in crops)
+    return [c[:, start:end] for c in crops], rot
+
+
+def _ink_beyond(crop: np.ndarray, edge: int, step: int) -> int:
+    """Columns to add past column `edge` (the box's end, going `step` = -1 left, +1 right) so that the line's
+    outermost character is whole and END_PAD of blank follows it; 0 when the box already leaves that room."""
+    grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    inked = ink.mean(axis=0) > INKED_COLUMN
+    height, width = crop.shape[:2]
+    outer = edge
+    while 0 <= outer - step < width and not inked[outer] and abs(outer - edge) < width // 2:
+        outer -= step  # back inside the box to the line's outermost ink
+    k, gap = outer, 0
+    while 0 <= k + step < width and gap <= MAX_GAP * height:
+        k += step
+        gap = 0 if inked[k] else gap + 1
+        if inked[k]:
+            outer = k
+    wanted = (outer - edge) * step + int(round(END_PAD * height))
+    room = width - 1 - edge if step > 0 else edge
+    return max(0, min(wanted, room))
 
 
 def _trim_to_ink(crop: np.ndarray) -> np.ndarray:

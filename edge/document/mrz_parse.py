@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
@@ -162,6 +163,17 @@ def _check(name: str, found: str, data: str, filler_when_empty: bool) -> CheckRe
     except ValueError:
         expected = None
     return CheckResult(name, holds(data, found), found, expected)
+
+
+# Doc 9303 Part 3, 4.6: the primary identifier, then two fillers and the secondary identifier when there is one;
+# the components of each separated by one filler. (A truncated name may end in any letter.)
+NAME_SHAPE = re.compile(r"[A-Z]+(<[A-Z]+)*(<<[A-Z]+(<[A-Z]+)*)?")
+
+
+def well_formed_name(text: str) -> bool:
+    """True when the MRZ name field `text` has the ICAO shape PRIMARY<<SECONDARY<NAMES, trailing fillers aside:
+    a letter after a second double filler ('SMITH<<ANNA<<<<<<K') is no name an issuer prints."""
+    return NAME_SHAPE.fullmatch(text.rstrip("<")) is not None
 
 
 def _split_name(text: str) -> tuple[str, str, bool]:

@@ -10,8 +10,9 @@ when the readings that saw one all agree (see `unsettled_fields`).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
-from edge.document.codes import lookup
+from edge.document.codes import code_table, lookup
 from edge.document.mrz_align import MISSING
 from edge.document.mrz_formats import MrzFormat
 from edge.document.mrz_repair import TO_DIGIT, TO_LETTER
@@ -24,6 +25,12 @@ LONE_READING_CONFIDENCE = 0.9
 CODE_LONE_READING_CONFIDENCE = 0.5
 CODE_FIELDS = ("issuing_state", "nationality")
 MIN_CONTRADICTION = 0.5  # a reading's other character counts against the rest only if the OCR favoured it
+# A reading that lost this many characters in a row on a line (a squeeze that ran letters together) has lost its
+# place there: what else it reads on that line is no evidence against readings that saw every character.
+LOST_RUN = 3
+# A character some reading contradicts stands only when at least this many more readings saw it: one squeezed
+# reading's 'O' does not overturn three readings' 'U', but one reading against two leaves the field unsettled.
+MAJORITY_LEAD = 2
 
 
 def aligned(reads: list[LineRead], width: int) -> list[LineRead]:
@@ -74,21 +81,21 @@ def vote_line(reads: list[LineRead], width: int) -> LineRead:
 def unsettled_fields(layout: MrzFormat, final: tuple[str, ...], readings: list[list[LineRead]]) -> list[str]:
     """Fields no check digit covers where the readings do not bear out the final MRZ.
 
-    `readings[i]` are the readings of line i. A character stands when no aligned reading favoured another
-    character there (other than its look-alike, which the field's class forces), and at least two saw it, or
-    one did with LONE_READING_CONFIDENCE while the rest saw a gap.
+    `readings[i]` are the readings of line i. A character stands when at least two readings saw it (or one did
+    with LONE_READING_CONFIDENCE while the rest saw a gap) and the readings that favoured another character there
+    (other than its look-alike, which the field's class forces) are outnumbered by MAJORITY_LEAD or more.
     """
     out = []
     for spec in layout.unchecked_fields():
-        group = aligned(readings[spec.span.line], layout.width)
+        group = [r for r in aligned(readings[spec.span.line], layout.width) if MISSING * LOST_RUN not in r.text]
         lone = LONE_READING_CONFIDENCE
         if spec.name in CODE_FIELDS and group and len(group[0].text) >= spec.span.end:
             if lookup(spec.span.of(final)) is None:
                 out.append(spec.name)
                 continue
-            # A reading of a state code that is no code at all ('0T0' for 'UTO') is a misread the code list
-            # exposes: it does not count against a reading that is a known code.
-            group = [r for r in group if _is_code_or_gap(r.text[spec.span.start : spec.span.end])]
+            # A reading of a state code that no code on the list could be, even filling its gaps ('0T0' or
+            # 'O?A'), is a misread the code list exposes: it does not count against a reading of a known code.
+            group = [r for r in group if _could_be_code(r.text[spec.span.start : spec.span.end])]
             lone = CODE_LONE_READING_CONFIDENCE
         for p in range(spec.span.start, spec.span.end):
             chosen = final[spec.span.line][p]
@@ -101,12 +108,23 @@ def unsettled_fields(layout: MrzFormat, final: tuple[str, ...], readings: list[l
             seen = [(r.text[p], r.char_confidence[p]) for r in group if r.text[p] != MISSING]
             support = [c for ch, c in seen if ch in same]
             against = [c for ch, c in seen if ch not in same and c >= MIN_CONTRADICTION]
-            if against or not support or (len(support) == 1 and support[0] < lone):
+            outvoted = against and len(support) < len(against) + MAJORITY_LEAD
+            if outvoted or not support or (len(support) == 1 and support[0] < lone):
                 out.append(spec.name)
                 break
     return out
 
 
-def _is_code_or_gap(text: str) -> bool:
-    """True when `text` (a state code as read, letters forced) is a known code or has unread characters."""
-    return MISSING in text or lookup("".join(TO_LETTER.get(ch, ch) for ch in text)) is not None
+def _could_be_code(text: str) -> bool:
+    """True when `text` (a state code as read, digits forced to their look-alike letters, '?' for a character
+    not read) is a known code or becomes one with its unread characters filled in."""
+    forced = "".join(TO_LETTER.get(ch, ch) for ch in text)
+    return any(
+        all(t in (MISSING, c) for t, c in zip(forced, code, strict=True)) for code in _codes_of_length(len(text))
+    )
+
+
+@lru_cache(maxsize=4)
+def _codes_of_length(width: int) -> tuple[str, ...]:
+    """Every known code as it stands in a `width`-character MRZ field, padded with fillers ('D<<')."""
+    return tuple(code.ljust(width, "<") for code in code_table() if len(code) <= width)

@@ -2,8 +2,9 @@
 
 Each MRZ line is read once; O/0 and K/< are told apart by height (glyph_height). A reading accepted as printed,
 with every check digit holding and no doubted character where none protects, is returned. Anything else (a
-failed check digit, a doubt, a repair that needed unforced changes) is read three times more, the line
-squeezed and stretched, and settled only where the readings agree (mrz_vote); otherwise it is refused.
+failed check digit, a doubt, a digit forced into a name, a name of no ICAO shape, a repair that needed unforced
+changes) is read three times more, the line squeezed and stretched, and settled only where the readings agree
+(mrz_vote); otherwise it is refused.
 
 reader = DocumentReader(MrzOcr(), make_detector("hog"))
 reading = reader.read(load_image("page.jpg"))
@@ -25,7 +26,7 @@ from edge.document.glyph_height import settle_by_height
 from edge.document.locate import MrzBlock, block_box, find_mrz, upright_crops, upright_rotation
 from edge.document.mrz_align import mark_gaps, mark_missing_starts
 from edge.document.mrz_formats import FORMATS, MrzFormat
-from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz
+from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz, well_formed_name
 from edge.document.mrz_repair import TO_DIGIT, TO_LETTER, RepairOutcome, repair_mrz
 from edge.document.mrz_vote import unsettled_fields, vote_line
 from edge.document.ocr import LineRead, MrzOcr
@@ -249,10 +250,18 @@ class DocumentReader:
         texts = tuple(r.text for r in reads)
         repair = self._repair(reads, today)
         if repair.accepted and repair.parsed is not None:
-            doubtful = self._doubtful(FORMATS[repair.parsed.format], repair.parsed.lines, reads)
+            layout = FORMATS[repair.parsed.format]
+            doubtful = [field for _, _, field in self._doubtful(layout, repair.parsed.lines, reads)]
+            # A digit where no check digit protects (a '1' in a name) is forced back to its letter, but it shows
+            # the OCR struggling there: the 'O' beside it may be a 'D'. So does a name of no ICAO shape.
+            unchecked = {spec.name for spec in layout.unchecked_fields()}
+            doubtful += [r.field for r in repair.repairs if r.field in unchecked and r.read in TO_LETTER]
+            if not well_formed_name(layout.field("name").span.of(repair.parsed.lines)):
+                doubtful.append("name")
             if doubtful:
-                fields = ", ".join(dict.fromkeys(field for _, _, field in doubtful))
-                reason = "the OCR is unsure of characters no check digit protects, in: " + fields
+                reason = "the OCR is unsure of characters no check digit protects, in: " + ", ".join(
+                    dict.fromkeys(doubtful)
+                )
                 repair = RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reason)
         return _Attempt(flip, texts, tuple(r.confidence for r in reads), repair)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from edge.document.locate import find_mrz
+from edge.document.locate import MrzBlock, find_mrz, upright_crops
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
@@ -29,3 +29,34 @@ def test_a_short_name_line_one_pitch_below_two_mrz_lines_joins_them():
 
 def test_two_lines_far_from_each_other_are_no_mrz():
     assert find_mrz([HEADING, box(50, 400, 300, 440)]) is None
+
+
+def _bars_page() -> np.ndarray:
+    """Two 'MRZ lines' of 30 black bars (12 px wide, one every 24 px, x = 60..768) on white."""
+    page = np.full((200, 900, 3), 255, np.uint8)
+    for top in (40, 100):
+        for k in range(30):
+            page[top : top + 30, 60 + 24 * k : 72 + 24 * k] = 0
+    return page
+
+
+def _bar_widths(crop: np.ndarray) -> list[int]:
+    inked = (crop.min(axis=2) < 128).any(axis=0).astype(int)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], inked, [0]])))
+    return list(edges[1::2] - edges[0::2])
+
+
+def test_a_line_whose_box_ends_inside_its_last_character_is_cut_past_that_character():
+    cut = MrzBlock(0.0, (box(50, 34, 762, 76), box(50, 94, 760, 136)), 0.0, 0)  # both end inside the last bar
+    crops, _ = upright_crops(_bars_page(), cut, flip=False)
+    for crop in crops:
+        widths = _bar_widths(crop)
+        assert len(widths) == 30 and set(widths) == {12}  # every bar whole, the last one too
+        assert not (crop[:, -5:].min(axis=2) < 128).any()  # blank room after the last character
+
+
+def test_a_line_whose_box_ends_in_blank_keeps_the_box_extent():
+    clear = MrzBlock(0.0, (box(40, 34, 800, 76), box(40, 94, 800, 136)), 0.0, 0)  # 20 px of blank at each end
+    crops, _ = upright_crops(_bars_page(), clear, flip=False)
+    assert [c.shape[1] for c in crops] == [760, 760]
+    assert all(_bar_widths(c) == [12] * 30 for c in crops)

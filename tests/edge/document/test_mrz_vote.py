@@ -63,3 +63,29 @@ def test_a_state_code_misread_as_no_code_at_all_does_not_stand_against_a_known_c
     other_state = TD3[0][:2] + "NER" + TD3[0][5:]  # a real code: two readings, two states
     readings = [[reading(TD3[0]), reading(other_state), reading(TD3[0])], [reading(TD3[1])] * 3]
     assert unsettled_fields(FORMATS["TD3"], TD3, readings) == ["issuing_state"]
+
+
+def test_a_state_code_read_with_a_gap_no_code_could_fill_does_not_stand_against_a_known_code():
+    no_code = TD3[0][:2] + "O?O" + TD3[0][5:]  # no ICAO code is O-something-O
+    readings = [[reading(TD3[0]), reading(no_code), reading(TD3[0])], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, readings) == []
+    another_code = TD3[0][:2] + "N?R" + TD3[0][5:]  # could be NER or NOR: it counts against UTO
+    readings = [[reading(TD3[0]), reading(another_code), reading(TD3[0])], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, readings) == ["issuing_state"]
+
+
+def test_one_reading_against_three_does_not_overturn_them_but_one_against_two_does():
+    k_for_filler = "P<UTOERIKSSONK<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    three = [[reading(TD3[0]), reading(k_for_filler), reading(TD3[0]), reading(TD3[0])], [reading(TD3[1])] * 4]
+    assert unsettled_fields(FORMATS["TD3"], TD3, three) == []
+    two = [[reading(TD3[0]), reading(k_for_filler), reading(TD3[0])], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, two) == ["name"]
+
+
+def test_a_reading_that_lost_a_run_of_characters_is_no_evidence_against_the_others_on_that_line():
+    lost_its_place = "P<UTOE???SONK<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"  # and read the filler after SON as K
+    readings = [[reading(TD3[0]), reading(lost_its_place), reading(TD3[0])], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, readings) == []
+    only_it = [[reading(lost_its_place), reading(lost_its_place)], [reading(TD3[1])] * 2]
+    nothing_stands_on_line_1 = ["document_code", "issuing_state", "name"]
+    assert unsettled_fields(FORMATS["TD3"], TD3, only_it) == nothing_stands_on_line_1

@@ -10,7 +10,7 @@ import pytest
 from benchmarks.datapages import generate_page
 from checkpoint.settings import Settings
 from edge.document.errors import InvalidMRZ, NoMRZFound
-from edge.document.ocr import MrzOcr
+from edge.document.ocr import LineRead, MrzOcr
 from edge.document.reader import DocumentReader
 from edge.face.detect import make_detector
 from edge.image import load_image
@@ -88,3 +88,27 @@ def test_the_portrait_is_found_left_of_and_above_the_mrz(reader):
     inter = max(0, min(x1, tx1) - max(x0, tx0)) * max(0, min(y1, ty1) - max(y0, ty0))
     assert inter / ((x1 - x0) * (y1 - y0)) > 0.6  # the crop lies mostly on the printed photo
     assert reading.portrait.crop.shape[0] > 60
+
+
+def test_a_name_of_no_icao_shape_is_taken_only_once_re_readings_confirm_it(reader):
+    good = generate_page(26, "TD3", "clean").truth["mrz"]
+    odd = (good[0][:-1] + "K", good[1])  # a letter after the name's filler run: what a filler misread as K gives
+    page = generate_page(26, "TD3", "clean", mrz_lines=odd)
+    reading = reader.read(load_image(page.jpeg), TODAY, portrait=False)
+    assert reading.valid, reading.repair.reason
+    assert list(reading.mrz.lines) == list(odd)
+    assert "settled by 4 readings" in reading.repair.reason  # printed so: every re-reading saw the K
+
+
+def _as_read(text: str) -> LineRead:
+    return LineRead(text, 0.95, (frozenset(),) * len(text), (0.95,) * len(text), ((),) * len(text))
+
+
+def test_a_first_reading_with_a_digit_in_the_name_is_not_taken_as_it_stands(reader):
+    lines = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
+    as_printed = reader._judge([_as_read(t) for t in lines], False, TODAY)
+    assert as_printed.repair.accepted
+    digit_in_name = (lines[0].replace("SSON", "SS0N"), lines[1])
+    judged = reader._judge([_as_read(t) for t in digit_in_name], False, TODAY)
+    assert judged.repair.parsed.fields.surname == "ERIKSSON"  # the 0 is forced back to O...
+    assert not judged.repair.accepted and "name" in judged.repair.reason  # ...but only re-readings may confirm it

@@ -1,0 +1,35 @@
+"""The MRZ name field's shape (Doc 9303 Part 3, 4.6): PRIMARY<<SECONDARY<NAMES, padded with fillers."""
+
+from __future__ import annotations
+
+import pytest
+
+from edge.document.mrz_parse import well_formed_name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",  # Doc 9303 Part 4 specimen
+        "TIKOBE<<NOANAN<<<<<<<<<<<<<<<<",
+        "SA<YA<<NESESERA<TAEL<TIDORA<<<",  # two-part surname
+        "MOHAMMED<<<<<<<<<<<<<<<<<<<<<<",  # primary identifier only
+        "ABDULRAHMANALKHATEEBSHARIF<<MU",  # truncated: ends in a letter
+    ],
+)
+def test_names_an_issuer_prints_are_well_formed(name):
+    assert well_formed_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ELKORIMA<<TIORBE<<<<<<<<<<<<<<K",  # a filler read as K after the names
+        "SMITH<<<ANNA<<<<<<<<<<<<<<<<<<",  # three fillers between the identifiers
+        "<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<",  # no primary identifier
+        "SMITH<<ANNA<<MARIA<<<<<<<<<<<<",  # a second double filler
+        "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<",  # nothing at all
+    ],
+)
+def test_names_of_no_icao_shape_are_not(name):
+    assert not well_formed_name(name)
