@@ -23,6 +23,7 @@ from checkpoint.policy import Policy
 from edge.document.reader import DocumentReader
 from edge.face.analyzer import FaceAnalyzer
 from matcher.calibration import Calibration
+from matcher.false_alarms import expected_fpir, largest_gallery
 from watchlists.snapshot import Snapshot
 
 
@@ -188,10 +189,26 @@ class Screener:
             for rank, h in enumerate(hits, start=1)
         ]
         size = len(snapshot.gallery)
+        too_big = self.gallery_warning(size)
         if candidates:
             detail = f"{len(candidates)} candidate(s) among {size} templates, best score {hits[0].score:.3f}"
+            detail += f"; {too_big}" if too_big else ""
             return candidates, [(CheckOutcome(check, "failed", detail), "WATCHLIST_FACE_HIT")]
-        return [], [(CheckOutcome(check, "passed", f"no candidate among {size} templates at {threshold:.3f}"), "")]
+        detail = f"no candidate among {size} templates at {threshold:.3f}" + (f"; {too_big}" if too_big else "")
+        return [], [(CheckOutcome(check, "passed", detail), "")]
+
+    def gallery_warning(self, templates: int) -> str | None:
+        """What officers must know when a gallery this size makes most watchlist alarms false (policy's
+        max_watchlist_fpir exceeded), None otherwise."""
+        fmr, limit = self.policy.watchlist_fmr, self.policy.max_watchlist_fpir
+        expected = expected_fpir(fmr, templates)
+        if expected <= limit:
+            return None
+        return (
+            f"at FMR {fmr:g} a gallery of {templates:,} templates is expected to alarm for {expected:.1%} of "
+            f"travellers on no list (policy limit {limit:.1%}, reached at {largest_gallery(fmr, limit):,} "
+            "templates): treat face alarms with caution and ask the centre for a stricter watchlist FMR"
+        )
 
     def _lost_stolen(self, doc: DocumentSide, snapshot: Snapshot | None, today: dt.date) -> tuple[list, list]:
         check = "lost_stolen"

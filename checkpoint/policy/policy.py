@@ -26,7 +26,7 @@ REASON_CODES = (
     "NO_SNAPSHOT",
 )
 _SECTIONS = {
-    "matching": {"face_vs_document_fmr", "watchlist_fmr", "watchlist_candidates", "name_cutoff"},
+    "matching": {"face_vs_document_fmr", "watchlist_fmr", "max_watchlist_fpir", "watchlist_candidates", "name_cutoff"},
     "capture": {"max_frames", "enough_good_frames"},
     "checks": set(CHECKS),
     "reasons": set(REASON_CODES),
@@ -44,6 +44,7 @@ class Policy:
 
     face_vs_document_fmr: float
     watchlist_fmr: float
+    max_watchlist_fpir: float
     watchlist_candidates: int
     name_cutoff: float
     max_frames: int
@@ -80,6 +81,13 @@ def load_policy(path: Path | None = None) -> Policy:
     matching, capture = body.get("matching", {}), body.get("capture", {})
     face_fmr = _fmr(matching, "face_vs_document_fmr", path)
     watch_fmr = _fmr(matching, "watchlist_fmr", path)
+    max_fpir = matching.get("max_watchlist_fpir")
+    if not isinstance(max_fpir, int | float) or isinstance(max_fpir, bool) or not 0 < max_fpir < 1:
+        raise PolicyError(
+            f"{path}: matching.max_watchlist_fpir must be a share of travellers between 0 and 1 (e.g. 0.01), "
+            f"got {max_fpir!r}",
+            _REMEDY,
+        )
     candidates = _integer(matching, "watchlist_candidates", path, 1, 50)
     cutoff = matching.get("name_cutoff")
     if not isinstance(cutoff, int | float) or isinstance(cutoff, bool) or not 0 < cutoff <= 1:
@@ -99,6 +107,7 @@ def load_policy(path: Path | None = None) -> Policy:
     return Policy(
         face_vs_document_fmr=face_fmr,
         watchlist_fmr=watch_fmr,
+        max_watchlist_fpir=float(max_fpir),
         watchlist_candidates=candidates,
         name_cutoff=float(cutoff),
         max_frames=max_frames,

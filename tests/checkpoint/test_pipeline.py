@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -91,3 +93,23 @@ def test_frames_failing_the_gate_are_rejected_and_best_passing_one_chosen(screen
     else:
         assert "NO_USABLE_FACE" in result.reason_codes
     assert len(result.capture["rejections"]) == 3
+
+
+def test_a_gallery_too_big_for_the_watchlist_fmr_is_flagged_in_every_screening(screener, traveller, tmp_path):
+    strict = dataclasses.replace(screener.policy, max_watchlist_fpir=0.001)  # at FMR 1e-5: at most 100 templates
+    bundle, key = build_bundle(tmp_path, random_templates(200))
+    snapshot = load_bundle(bundle, key, tmp_path / "kiosk")
+    screener.snapshot = lambda: snapshot
+    default_policy = screener.policy
+    try:
+        screener.policy = strict
+        flagged = screener.screen(_rgb(traveller.document_jpeg), traveller.frames)
+    finally:
+        screener.policy = default_policy
+    [watch] = [c for c in flagged.checks if c.check == "watchlist_face"]
+    assert watch.status == "passed" and "expected to alarm for 0.2% of travellers on no list" in watch.detail
+    assert "limit 0.1%, reached at 100 templates" in watch.detail
+    assert flagged.recommendation == Recommendation.CLEAR  # a warning to the officer, not a changed decision
+    unflagged = screener.screen(_rgb(traveller.document_jpeg), traveller.frames)  # default limit 1 %: 200 is fine
+    [watch] = [c for c in unflagged.checks if c.check == "watchlist_face"]
+    assert watch.status == "passed" and "alarm" not in watch.detail

@@ -28,6 +28,14 @@ def test_default_policy_has_stricter_one_to_many_target_and_its_hash():
             lambda t: t.replace("watchlist_fmr = 1e-5", "watchlist_fmr = 1e-5\nwatchlist_threshold = 0.6"),
             "unknown key(s) watchlist_threshold",
         ),
+        (
+            lambda t: t.replace("max_watchlist_fpir = 0.01", "max_watchlist_fpir = 1.5"),
+            "matching.max_watchlist_fpir must be a share of travellers",
+        ),
+        (
+            lambda t: t.replace("max_watchlist_fpir = 0.01\n", ""),
+            "matching.max_watchlist_fpir must be a share of travellers",
+        ),
         (lambda t: t.replace('document = "mandatory"', 'document = "sometimes"'), "checks.document must be"),
         (lambda t: "\n".join(x for x in t.splitlines() if not x.startswith("FACE_MISMATCH")), "FACE_MISMATCH"),
         (lambda t: t.replace("max_frames = 10", "max_frames = ten"), "not valid TOML"),
