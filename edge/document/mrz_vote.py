@@ -4,7 +4,7 @@ The recogniser drops a character when the line is squeezed (two narrow letters r
 filler as 'K' when it is stretched; each stretch fails on different characters. Readings of one line with the
 same length are aligned position by position: where they disagree the probabilities are pooled, which the
 check digits then settle. Fields no check digit covers get no such arbiter, so there a character stands only
-when the readings that saw one all agree (see `unsettled_fields`).
+when the readings that saw one agree, or outnumber the dissent by two (see `unsettled_fields`).
 """
 
 from __future__ import annotations

@@ -67,9 +67,10 @@ class MrzOcr:
         self._index = {s: i for i, s in enumerate(self._symbols)}
         self._merge = _merge_matrix(self._rec.postprocess_op.character, self._symbols)
 
-    def detect(self, rgb: np.ndarray) -> tuple[list[np.ndarray], float]:
-        """Text boxes (4x2 float32 corner arrays, input-image pixels) and the scale the detector ran at."""
-        scale = min(1.0, self.detect_side / max(rgb.shape[:2]))
+    def detect(self, rgb: np.ndarray, side: int | None = None) -> tuple[list[np.ndarray], float]:
+        """Text boxes (4x2 float32 corner arrays, input-image pixels) and the scale the detector ran at; the
+        image is shrunk to `side` (default: detect_side) pixels on its longest side first."""
+        scale = min(1.0, (side or self.detect_side) / max(rgb.shape[:2]))
         small = rgb if scale == 1.0 else cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         boxes, _ = self._det(np.ascontiguousarray(small[:, :, ::-1]))
         if boxes is None:

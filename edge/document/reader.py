@@ -42,6 +42,7 @@ MAX_DOUBT = 0.35
 MIN_CHAR_CONFIDENCE = 0.5
 # A line not accepted as first read is read again squeezed and stretched by these factors (see mrz_vote).
 RE_READ_STRETCHES = (0.8, 1.25, 1.5)
+RETRY_DETECT_SCALE = 1.5  # where no MRZ is found, the text detector looks again at 1.5x its usual resolution
 UPSIDE_DOWN_CONFIDENCE = 0.8  # an MRZ read upside down comes out with a mean character confidence far below
 
 
@@ -139,6 +140,11 @@ class DocumentReader:
         start = time.perf_counter()
         boxes, _ = self.ocr.detect(rgb)
         block = find_mrz(boxes)
+        if block is None and max(rgb.shape[:2]) > self.ocr.detect_side:
+            # A small, blurred MRZ can melt into one blob or vanish at the detector's usual scale: one more look
+            # at a larger one, paid only by pages where the first found nothing.
+            boxes, _ = self.ocr.detect(rgb, round(self.ocr.detect_side * RETRY_DETECT_SCALE))
+            block = find_mrz(boxes)
         timings["locate"] = (time.perf_counter() - start) * 1000
         if block is None:
             raise NoMRZFound(

@@ -10,6 +10,7 @@ import pytest
 from benchmarks.datapages import generate_page
 from checkpoint.settings import Settings
 from edge.document.errors import InvalidMRZ, NoMRZFound
+from edge.document.locate import find_mrz
 from edge.document.ocr import LineRead, MrzOcr
 from edge.document.reader import DocumentReader
 from edge.face.detect import make_detector
@@ -112,3 +113,13 @@ def test_a_first_reading_with_a_digit_in_the_name_is_not_taken_as_it_stands(read
     judged = reader._judge([_as_read(t) for t in digit_in_name], False, TODAY)
     assert judged.repair.parsed.fields.surname == "ERIKSSON"  # the 0 is forced back to O...
     assert not judged.repair.accepted and "name" in judged.repair.reason  # ...but only re-readings may confirm it
+
+
+def test_an_mrz_the_detector_misses_at_its_usual_scale_is_found_at_a_larger_one(reader):
+    page = generate_page(16, "TD3", "hard")  # small, blurred, turned: no MRZ-shaped box at 640 px
+    rgb = load_image(page.jpeg)
+    assert find_mrz(reader.ocr.detect(rgb)[0]) is None
+    reading = reader.read(rgb, TODAY, portrait=False)  # NoMRZFound before the second look
+    assert reading.mrz is not None
+    assert reading.mrz.lines[1][:10] == page.truth["mrz"][1][:10]  # document number and its check digit
+    assert not reading.valid or list(reading.mrz.lines) == page.truth["mrz"]  # this blurred, refusing is fine
