@@ -157,6 +157,11 @@ class Settings(BaseSettings):
     kiosk_sign_in_timeout_seconds: float = Field(
         5.0, gt=0, description="how long the page waits for the centre before trying an offline sign-in"
     )
+    # The kiosk page offers a decision on a screening (one restored after a restart too) only this long after it was
+    # queued: a decision that late is made from the record, not with the traveller at the desk, so the centre takes it.
+    kiosk_pending_decision_hours: float = Field(
+        24.0, gt=0, description="screenings older than this are not offered for a decision at the kiosk"
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -2,7 +2,8 @@
 
 Every screening is committed to the outbox before its page is shown, every disposition before "saved", and
 every opening of a screening by an officer (a read of personal data) before the page is sent. Everything but
-/health and the sign-in page needs a signed-in officer.
+/health and the sign-in page needs a signed-in officer. The home page lists the screenings still awaiting a
+decision from the outbox, so a restart loses none of them (only their images, which never go to disk).
 """
 
 from __future__ import annotations
@@ -17,20 +18,24 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 import numpy as np
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import DispositionCreate, Outcome, ScreeningViewCreate
 from checkpoint.kiosk.dispositions import OFFICER_REASONS
 from checkpoint.kiosk.officer_sessions import OfficerSession, OfficerSessions
 from checkpoint.kiosk.officer_sign_in import OfficerSignIn
 from checkpoint.kiosk.offline_credentials import OfflineCredentials
+from checkpoint.kiosk.pending import PendingDecisions
 from checkpoint.kiosk.sessions import RecentScreenings, jpeg
 from checkpoint.kiosk.sign_in_throttle import SignInThrottle
 from checkpoint.outbox.sender import Sender
-from checkpoint.outbox.store import Outbox
+from checkpoint.outbox.store import Outbox, QueuedTransaction
 from checkpoint.pipeline.frames import frames_from
+from checkpoint.pipeline.result import ScreeningResult
 from checkpoint.pipeline.screening import Screener
 from checkpoint.policy.errors import KioskError
 from checkpoint.settings import Settings
@@ -40,6 +45,15 @@ from watchlists.snapshot import SnapshotStore
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 SESSION_COOKIE = "kiosk_session"
+ALREADY_DECIDED = (
+    "This screening is already decided, so a second decision is not recorded: ask a supervisor at the centre to "
+    "review the first one."
+)
+NO_IMAGE = (
+    "This kiosk holds no such image: a screening's images stay in memory only until a restart, and watchlist photos "
+    "come only with lists that allow them."
+)
+NOT_ON_THIS_KIOSK = "No screening with this id is on this kiosk: open one from the list on the kiosk's home page."
 
 
 class SignInRequired(Exception):
@@ -90,6 +104,7 @@ def create_kiosk_app(
     """The officer page and its small JSON API, over an already-built screener, snapshot store and outbox."""
     app = FastAPI(title="Checkpoint kiosk", docs_url=None, redoc_url=None, openapi_url=None)
     recent = RecentScreenings()
+    pending = PendingDecisions(outbox, settings.kiosk_pending_decision_hours)
     limits = ImageLimits(max_pixels=settings.max_image_pixels, max_bytes=settings.max_image_bytes)
     keep_face = settings.retention_cleared_biometrics_days > 0
     checker = sign_in or officer_sign_in_from(settings)
@@ -125,6 +140,25 @@ def create_kiosk_app(
         if exc.ended:
             response.delete_cookie(SESSION_COOKIE, path="/")
         return response
+
+    def error_answer(request: Request, code: str, message: str, status: int) -> Response:
+        # A page answers with a page an officer can read; the JSON API and the images with the project's error body.
+        if request.url.path.startswith("/api/") or request.url.path.endswith(".jpg"):
+            return JSONResponse({"code": code, "message": message}, status_code=status)
+        page = context(request, None, message=message)
+        return templates.TemplateResponse(request, "kiosk_error.html", page, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    def clear_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_answer(request, f"http_{exc.status_code}", str(exc.detail), exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    def clear_invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"] if part not in ("body", "query", "path"))
+        remedy = "correct it and send it again" if request.url.path.startswith("/api/") else "reload the page and retry"
+        message = f"This request has a missing or wrong {field or 'value'} ({first['msg']}): {remedy}."
+        return error_answer(request, "invalid_request", message, 422)
 
     view_lock = threading.Lock()  # the page and its images arrive together: one view record between them
 
@@ -220,9 +254,29 @@ def create_kiosk_app(
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
+    def home_page(request: Request, officer: OfficerSession, error: str = "", status: int = 200) -> HTMLResponse:
+        """The home page: a new screening, and the screenings still awaiting a decision (restored ones too)."""
+        page = context(
+            request,
+            officer,
+            error=error,
+            pending=pending.listing(lambda key: recent.get(key) is not None),
+            pending_hours=f"{pending.hours:g}",
+        )
+        return templates.TemplateResponse(request, "kiosk_home.html", page, status_code=status)
+
+    def on_this_kiosk(key: str) -> tuple[ScreeningResult | None, QueuedTransaction]:
+        """Screening `key` as this kiosk can show it: its result if this run made it (None after a restart) and
+        its outbox record; 404 when the kiosk has neither."""
+        result = recent.get(key)
+        queued = outbox.transaction(key) if result is not None else pending.restorable(key)
+        if queued is None:
+            raise HTTPException(404, NOT_ON_THIS_KIOSK)
+        return result, queued
+
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request, officer: Officer, error: str = "") -> HTMLResponse:
-        return templates.TemplateResponse(request, "kiosk_home.html", context(request, officer, error=error))
+        return home_page(request, officer, error)
 
     @app.post("/screen")
     async def screen_upload(
@@ -240,8 +294,7 @@ def create_kiosk_app(
                 uploads = [await f.read() for f in frames or [] if f.filename]
                 frame_iter = iter([load_image(data, limits) for data in uploads])
         except (EdgeError, KioskError) as exc:
-            page = context(request, officer, error=str(exc))
-            return templates.TemplateResponse(request, "kiosk_home.html", page, status_code=400)
+            return home_page(request, officer, str(exc), status=400)
         key = run(document_rgb, frame_iter)
         return RedirectResponse(f"/screening/{key}", status_code=303)
 
@@ -258,19 +311,42 @@ def create_kiosk_app(
 
     @app.get("/screening/{key}", response_class=HTMLResponse)
     def screening_page(request: Request, key: str, officer: Officer, saved: int = 0, error: str = "") -> HTMLResponse:
-        result = _found(recent.get(key))
-        record_view(officer, key)
+        result, queued = on_this_kiosk(key)
         decided = outbox.disposition_of(key)
-        extra = dict(
-            r=result.to_dict(),
+        decide_here = pending.decidable(queued)
+        if result is None and decided is None and not decide_here:
+            raise HTTPException(410, pending.too_old_message)  # not offered here: nothing personal is shown
+        record_view(officer, key)
+        decision = dict(
             key=key,
+            recommendation=queued.body.recommendation.value,
             outcomes=[o.value for o in Outcome],
             officer_reasons=OFFICER_REASONS,
             decided=decided,
+            decide_here=decide_here,
+            too_old_message=pending.too_old_message,
             saved=saved,
             error=error,
+        )
+        if result is None:
+            t = queued.body
+            snapshot = store.current if store else None
+            page = context(
+                request,
+                officer,
+                t=t,
+                queued_at=queued.queued_at,
+                # Today's policy explains the codes only if it is the one the screening ran under.
+                meanings=screener.policy.reasons if t.policy_hash == screener.policy.sha256 else {},
+                thumbnails=snapshot.thumbnails if snapshot else {},
+                **decision,
+            )
+            return templates.TemplateResponse(request, "kiosk_restored.html", page)
+        extra = dict(
+            r=result.to_dict(),
             has_frame=result.live_frame is not None,
             has_portrait=result.portrait is not None,
+            **decision,
         )
         return templates.TemplateResponse(request, "kiosk_screening.html", context(request, officer, **extra))
 
@@ -283,9 +359,11 @@ def create_kiosk_app(
         reason_code: Annotated[str, Form()] = "",
         note: Annotated[str, Form(max_length=1000)] = "",
     ) -> Response:
-        _found(recent.get(key))
+        _, queued = on_this_kiosk(key)
         if outbox.disposition_of(key) is not None:
-            return RedirectResponse(f"/screening/{key}?error=already+decided", status_code=303)
+            return RedirectResponse(f"/screening/{key}?error={_q(ALREADY_DECIDED)}", status_code=303)
+        if not pending.decidable(queued):
+            raise HTTPException(410, pending.too_old_message)
         try:
             body = DispositionCreate(
                 outcome=outcome,
@@ -295,9 +373,13 @@ def create_kiosk_app(
                 officer=officer.username,
             )
         except ValidationError as exc:
-            message = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            problem = problem[:1].lower() + problem[1:]
+            message = f"The decision was not recorded because {problem}: correct it and record the decision again."
             return RedirectResponse(f"/screening/{key}?error={_q(message)}", status_code=303)
-        outbox.add_disposition(key, body)  # committed before the page says "saved"
+        if not outbox.add_disposition(key, body):  # committed before the page says "saved"
+            # Another decision for this screening was queued between the check above and now: it stands.
+            return RedirectResponse(f"/screening/{key}?error={_q(ALREADY_DECIDED)}", status_code=303)
         if sender:
             sender.nudge()
         return RedirectResponse(f"/screening/{key}?saved=1", status_code=303)
@@ -328,13 +410,13 @@ def create_kiosk_app(
 
 def _found(result):  # type: ignore[no-untyped-def]
     if result is None:
-        raise HTTPException(404, "no such screening on this kiosk (screenings are kept in memory until restart)")
+        raise HTTPException(404, NO_IMAGE)
     return result
 
 
 def _image(data: bytes | None) -> Response:
     if data is None:
-        raise HTTPException(404, "no image")
+        raise HTTPException(404, NO_IMAGE)
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 

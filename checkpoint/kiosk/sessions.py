@@ -1,6 +1,7 @@
 """Screenings shown on this kiosk since it started: results and their images, kept in memory only.
 
-The durable record is the outbox; these are what the officer page displays (a restart forgets them)."""
+The durable record is the outbox; these are what the officer page displays. A restart forgets them: the page then
+shows the undecided ones from the outbox, without images (checkpoint/kiosk/pending.py)."""
 
 from __future__ import annotations
 

@@ -49,6 +49,16 @@ class OutboxItem:
 
 
 @dataclass(frozen=True)
+class QueuedTransaction:
+    """A screening's transaction as the outbox holds it: the wire record, when it was queued, whether refused."""
+
+    client_uuid: str
+    queued_at: dt.datetime
+    refused: bool
+    body: TransactionCreate
+
+
+@dataclass(frozen=True)
 class Backlog:
     """What the officer page shows: how much is waiting, refused by the centre, and the last error."""
 
@@ -101,21 +111,23 @@ class Outbox:
         """Queue a transaction; returns once it is on disk. Adding the same client UUID twice keeps the first."""
         self._insert("transaction", str(body.client_uuid), body.model_dump_json())
 
-    def add_disposition(self, client_uuid: UUID | str, body: DispositionCreate) -> None:
-        """Queue the officer's disposition of transaction `client_uuid` (sent after the transaction)."""
-        self._insert("disposition", str(client_uuid), body.model_dump_json())
+    def add_disposition(self, client_uuid: UUID | str, body: DispositionCreate) -> bool:
+        """Queue the officer's disposition of transaction `client_uuid` (sent after the transaction); False when
+        the transaction already had one, which is kept."""
+        return self._insert("disposition", str(client_uuid), body.model_dump_json())
 
     def add_view(self, body: ScreeningViewCreate) -> None:
         """Queue the audit record of an officer opening a screening (sent after its transaction)."""
         self._insert("view", str(body.view_uuid), body.model_dump_json())
 
-    def _insert(self, kind: str, client_uuid: str, body: str) -> None:
+    def _insert(self, kind: str, client_uuid: str, body: str) -> bool:
         now = dt.datetime.now(dt.UTC).isoformat()
         with self._lock:
-            self._db.execute(
+            cursor = self._db.execute(
                 "INSERT OR IGNORE INTO item (kind, client_uuid, body, created_at) VALUES (?, ?, ?, ?)",
                 (kind, client_uuid, body, now),
             )
+        return cursor.rowcount == 1
 
     def due(self, now: float | None = None, limit: int = 100) -> list[OutboxItem]:
         """Undelivered, not refused items whose retry time has come, oldest first."""
@@ -176,6 +188,35 @@ class Outbox:
             ).fetchone()
         return DispositionCreate.model_validate_json(row[0]) if row else None
 
+    def transaction(self, client_uuid: str) -> QueuedTransaction | None:
+        """The queued transaction with this client UUID, delivered or not; None when this kiosk has none."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT client_uuid, created_at, refused, body FROM item "
+                "WHERE kind = 'transaction' AND client_uuid = ?",
+                (client_uuid,),
+            ).fetchone()
+        return _queued(row) if row else None
+
+    def undecided(self, since: dt.datetime, limit: int = 100) -> list[QueuedTransaction]:
+        """Transactions queued at or after `since` that have no disposition and were not refused, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT client_uuid, created_at, refused, body FROM item AS t WHERE {_UNDECIDED} "
+                "AND julianday(t.created_at) >= julianday(?) ORDER BY t.seq DESC LIMIT ?",
+                (since.isoformat(), limit),
+            ).fetchall()
+        return [_queued(row) for row in rows]
+
+    def undecided_before(self, since: dt.datetime) -> int:
+        """How many transactions queued before `since` have no disposition and were not refused."""
+        with self._lock:
+            (count,) = self._db.execute(
+                f"SELECT COUNT(*) FROM item AS t WHERE {_UNDECIDED} AND julianday(t.created_at) < julianday(?)",
+                (since.isoformat(),),
+            ).fetchone()
+        return count
+
     def backlog(self) -> Backlog:
         with self._lock:
             pending = dict(
@@ -202,3 +243,17 @@ class Outbox:
             last[0] if last else None,
             oldest[0],
         )
+
+
+# A transaction awaiting an officer: queued, not refused by the centre, and no disposition queued for it.
+_UNDECIDED = (
+    "t.kind = 'transaction' AND t.refused = 0 AND NOT EXISTS "
+    "(SELECT 1 FROM item AS d WHERE d.kind = 'disposition' AND d.client_uuid = t.client_uuid)"
+)
+
+
+def _queued(row: tuple) -> QueuedTransaction:
+    client_uuid, created_at, refused, body = row
+    return QueuedTransaction(
+        client_uuid, dt.datetime.fromisoformat(created_at), bool(refused), TransactionCreate.model_validate_json(body)
+    )

@@ -48,6 +48,13 @@ def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings()
 
 
+def test_pending_decision_hours_default_to_a_day_and_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().kiosk_pending_decision_hours == 24
+    monkeypatch.setenv("CHECKPOINT_KIOSK_PENDING_DECISION_HOURS", "0")
+    with pytest.raises(ValidationError, match="kiosk_pending_decision_hours"):
+        Settings()
+
+
 def test_cli_names_the_bad_variable_in_one_line(tmp_path: Path) -> None:
     import os
     import subprocess
