@@ -47,6 +47,7 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
         cleared_biometrics_days=settings.retention_cleared_biometrics_days,
         cleared_days=settings.retention_cleared_days,
         referred_days=settings.retention_referred_days,
+        failed_login_days=settings.retention_failed_login_days,
     )
 
 
