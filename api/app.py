@@ -17,6 +17,7 @@ from api.audit.trail import AuditTrail
 from api.db import create_schema, is_sqlite, make_engine
 from api.http_errors import install_error_handlers
 from api.limits import RequestLimits
+from api.login_throttle import LoginLimits
 from api.retention import RetentionPolicy, run_retention
 from api.routes import audit, auth, kiosks, pages, transactions, users, watchlists
 from api.security import AuthPolicy, make_hasher
@@ -30,8 +31,12 @@ def auth_policy(settings: Settings) -> AuthPolicy:
     """Authentication knobs from settings."""
     return AuthPolicy(
         token_ttl=timedelta(minutes=settings.token_ttl_minutes),
-        max_failures=settings.login_max_failures,
-        lockout=timedelta(seconds=settings.login_lockout_seconds),
+        limits=LoginLimits(
+            address_max_failures=settings.login_address_max_failures,
+            address_window=timedelta(seconds=settings.login_address_window_seconds),
+            account_max_failures=settings.login_max_failures,
+            account_window=timedelta(seconds=settings.login_lockout_seconds),
+        ),
         hasher=make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib),
     )
 
@@ -42,6 +47,7 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
         cleared_biometrics_days=settings.retention_cleared_biometrics_days,
         cleared_days=settings.retention_cleared_days,
         referred_days=settings.retention_referred_days,
+        failed_login_days=settings.retention_failed_login_days,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sqlalchemy import Engine, event, text
@@ -12,6 +13,9 @@ from api import models  # noqa: F401  (registers the tables on SQLModel.metadata
 
 # The chain lock key for PostgreSQL advisory locks: any constant the rest of the database does not use.
 _CHAIN_LOCK_KEY = 7_201_917
+# Login locks use the two-key form (a separate key space from the chain's one-key lock): this class, and a
+# 32-bit digest of the client address.
+_LOGIN_LOCK_CLASS = 7_201_918
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -80,4 +84,13 @@ def lock_chain(session: Session) -> None:
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    # SQLite: the transaction already holds the database write lock (BEGIN IMMEDIATE).
+
+
+def lock_login_address(session: Session, address: str) -> None:
+    """Serialise login attempts from one client address until this transaction ends."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(address.encode()).digest()[:4], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:cls, :key)"), {"cls": _LOGIN_LOCK_CLASS, "key": key})
     # SQLite: the transaction already holds the database write lock (BEGIN IMMEDIATE).

@@ -36,7 +36,14 @@ async def get_auth_policy(request: Request) -> AuthPolicy:
     return request.app.state.auth_policy
 
 
+async def client_address(request: Request) -> str:
+    """The socket peer's address; X-Forwarded-For is not trusted (any client can write it)."""
+    # No peer is possible on some servers (e.g. a Unix socket): those callers share one throttling bucket.
+    return request.client.host if request.client else "unknown"
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+ClientAddressDep = Annotated[str, Depends(client_address)]
 TrailDep = Annotated[AuditTrail, Depends(get_trail)]
 AuthPolicyDep = Annotated[AuthPolicy, Depends(get_auth_policy)]
 

@@ -14,12 +14,21 @@ class ApiError(Exception):
         self.problem = problem
         self.remedy = remedy
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the response must carry besides the body (none for most errors)."""
+        return {}
+
 
 class NotAuthenticated(ApiError):
     """No credential, or one that is unknown, expired or revoked."""
 
     code = "not_authenticated"
     status = 401
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
 
 
 class Forbidden(ApiError):
@@ -30,10 +39,18 @@ class Forbidden(ApiError):
 
 
 class LoginThrottled(ApiError):
-    """Too many failed logins for this account recently."""
+    """Too many failed logins from this address, or for this account from this address, recently."""
 
     code = "login_throttled"
     status = 429
+
+    def __init__(self, problem: str, remedy: str, retry_after_seconds: int) -> None:
+        super().__init__(problem, remedy)
+        self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 class NotFound(ApiError):

@@ -71,8 +71,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api_error(request: Request, exc: ApiError) -> Response:
         if exc.status == 401 and _wants_page(request):
             return RedirectResponse("/ui/login", status_code=303)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, exc.code, str(exc), headers)
+        return error_response(exc.status, exc.code, str(exc), exc.headers or None)
 
     @app.exception_handler(WatchlistError)
     async def _watchlist_error(_request: Request, exc: WatchlistError) -> JSONResponse:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, MetaData, Table, Text
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, Table, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -39,6 +39,8 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # No longer written: failures are counted per (account, address) in `login_failure`. Kept because they are
+    # NOT NULL without a server default, so databases made by earlier versions still need a value on insert.
     failed_logins: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
@@ -53,6 +55,7 @@ class Kiosk(KioskBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     secret_hash: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # No longer written (see User).
     failed_logins: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
 
@@ -71,6 +74,24 @@ class AccessToken(SQLModel, table=True):
     issued_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed login, counted against the client address and the account typed (api/login_throttle.py).
+
+    In the database rather than in memory so every API process behind a load balancer sees the same counts.
+    Rows older than the longest window are deleted as new failures arrive: addresses are personal data.
+    """
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_address_failed_at", "address", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(max_length=64)
+    # SHA-256 of "user:<name>" / "kiosk:<id>" as typed, known or not: the name may be a mistyped password.
+    # NULL once a successful login of that account from that address has cleared it (the address count stays).
+    account_digest: str | None = Field(default=None, max_length=64)
+    failed_at: datetime = Field(sa_type=DateTime(timezone=True), index=True)
 
 
 # ---- screening ----
@@ -185,6 +206,7 @@ API_TABLE_MODELS = (
     User,
     Kiosk,
     AccessToken,
+    LoginFailure,
     ScreeningTransaction,
     Disposition,
     Review,

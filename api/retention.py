@@ -1,22 +1,25 @@
 """Retention: erase personal and biometric data when its policy period ends; the chain keeps verifying.
 
 Erasing means nulling the transaction's personal fields and face data, the disposition's free-text note,
-and deleting the payloads of the audit events about that transaction. Event hashes stay, so the chain
+and deleting the payloads of the audit events about that transaction. Failed logins are erased the same way:
+their events' payloads (the name typed, which may be a password, and the client address) are deleted while
+the events themselves (action, time) stay for supervisors and auditors. Event hashes stay, so the chain
 and every signed tree head still verify. Each run that erases anything appends one `retention.purge` event.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, or_
+from sqlalchemy import ColumnElement, delete, or_
 from sqlmodel import Session, col, select
 
 from api.audit.chain import SYSTEM
 from api.audit.trail import AuditTrail
 from api.models import AuditEvent, AuditPayload, Disposition, ScreeningTransaction, utcnow
 from api.schemas import Outcome, Recommendation
+from api.security import FAILED_LOGIN_ACTIONS
 
 CLEARING_OUTCOMES = (Outcome.CLEAR.value, Outcome.CLEAR_AFTER_CHECK.value)
 
@@ -28,6 +31,7 @@ class RetentionPolicy:
     cleared_biometrics_days: int
     cleared_days: int
     referred_days: int
+    failed_login_days: int  # days after the failed login itself
 
 
 @dataclass
@@ -38,11 +42,14 @@ class RetentionResult:
     cleared_erased: list[int] = field(default_factory=list)
     referred_erased: list[int] = field(default_factory=list)
     payloads_deleted: int = 0
+    failed_login_payloads_erased: int = 0
     audit_sequence: int | None = None
 
     @property
     def anything(self) -> bool:
-        return bool(self.biometrics_erased or self.cleared_erased or self.referred_erased)
+        return bool(
+            self.biometrics_erased or self.cleared_erased or self.referred_erased or self.failed_login_payloads_erased
+        )
 
 
 def _is_cleared(tx: ScreeningTransaction, disposition: Disposition | None) -> bool:
@@ -50,6 +57,16 @@ def _is_cleared(tx: ScreeningTransaction, disposition: Disposition | None) -> bo
     if disposition is not None:
         return disposition.outcome in CLEARING_OUTCOMES
     return tx.recommendation == Recommendation.CLEAR.value
+
+
+def _failed_login_payloads(policy: RetentionPolicy, now: datetime) -> ColumnElement[bool]:
+    """The payload rows of failed-login events at least `failed_login_days` old."""
+    # Event times are stored as fixed-width UTC ISO strings (see api/audit/chain.py): they sort as text.
+    cutoff = (now - timedelta(days=policy.failed_login_days)).astimezone(UTC).isoformat(timespec="microseconds")
+    old_failures = select(AuditEvent.sequence).where(
+        col(AuditEvent.action).in_(FAILED_LOGIN_ACTIONS), col(AuditEvent.time) <= cutoff
+    )
+    return col(AuditPayload.sequence).in_(old_failures)
 
 
 def run_retention(
@@ -82,7 +99,15 @@ def run_retention(
         elif age >= timedelta(days=policy.referred_days):
             result.referred_erased.append(tx.id or 0)
             erase.append((tx, disposition))
-    if dry_run or not result.anything:
+    failed_logins = _failed_login_payloads(policy, now)
+    if dry_run:
+        would_erase = session.exec(select(AuditPayload.sequence).where(failed_logins)).all()
+        result.failed_login_payloads_erased = len(would_erase)
+        return result
+    erased = session.exec(delete(AuditPayload).where(failed_logins))  # type: ignore[call-overload]
+    result.failed_login_payloads_erased = erased.rowcount or 0
+    if not result.anything:
+        session.rollback()
         return result
     objects = [f"transaction:{tx.id}" for tx, _ in erase]
     for tx, disposition in erase:

@@ -1,4 +1,4 @@
-"""Credentials: argon2id password hashes, bearer tokens that expire and can be revoked, login throttling."""
+"""Credentials: argon2id password hashes, bearer tokens that expire and can be revoked, throttled logins."""
 
 from __future__ import annotations
 
@@ -15,9 +15,22 @@ from sqlmodel import Session, select
 
 from api.audit.chain import Actor
 from api.audit.trail import AuditTrail
-from api.errors import LoginThrottled, NotAuthenticated
+from api.errors import NotAuthenticated
+from api.login_throttle import (
+    LoginLimits,
+    account_digest,
+    check_login_allowed,
+    clear_account_failures,
+    record_login_failure,
+)
 from api.models import AccessToken, Kiosk, User, as_utc, utcnow
 from api.schemas import Role
+
+# Audit actions of failed logins: their payloads are the names typed and the address, which retention erases.
+USER_LOGIN_FAILED = "auth.login_failed"
+KIOSK_LOGIN_FAILED = "auth.kiosk_login_failed"
+FAILED_LOGIN_ACTIONS = (USER_LOGIN_FAILED, KIOSK_LOGIN_FAILED)
+ANONYMOUS = Actor("anonymous", "none")
 
 
 @dataclass(frozen=True)
@@ -25,8 +38,7 @@ class AuthPolicy:
     """The knobs of authentication, taken from Settings by the app factory."""
 
     token_ttl: timedelta
-    max_failures: int
-    lockout: timedelta
+    limits: LoginLimits
     hasher: PasswordHasher
 
 
@@ -88,62 +100,57 @@ def issue_token(
     return token, row
 
 
-def _check_throttle(account: User | Kiosk, name: str) -> None:
-    locked = as_utc(account.locked_until)
-    if locked is not None and locked > utcnow():
-        seconds = int((locked - utcnow()).total_seconds()) + 1
-        raise LoginThrottled(
-            f"too many failed logins for {name}", f"wait {seconds} s, or ask an administrator to check the account"
-        )
-
-
-def _record_failure(account: User | Kiosk | None, policy: AuthPolicy) -> None:
-    if account is None:
-        return
-    account.failed_logins += 1
-    if account.failed_logins >= policy.max_failures:
-        account.locked_until = utcnow() + policy.lockout
-        account.failed_logins = 0
+def _record_failure(
+    session: Session,
+    trail: AuditTrail,
+    policy: AuthPolicy,
+    action: str,
+    obj: str,
+    typed: dict[str, str],
+    address: str,
+    digest: str,
+) -> None:
+    """Audit a failed login and count it against the address and the account, then commit."""
+    # The payload is personal (a password typed as a name ends up here): retention erases it later.
+    trail.record(session, ANONYMOUS, action, obj, {**typed, "address": address})
+    # After the event on purpose: every write to login_failure happens under the chain lock the event took, so
+    # the prune of old rows (any address) and a login's own writes cannot wait on each other's rows (deadlock).
+    record_login_failure(session, policy.limits, address, digest)
+    session.commit()
 
 
 def login_user(
-    session: Session, trail: AuditTrail, policy: AuthPolicy, username: str, password: str
+    session: Session, trail: AuditTrail, policy: AuthPolicy, username: str, password: str, address: str
 ) -> tuple[str, AccessToken]:
-    """Check a user's password and issue a token; failures are counted, audited and throttled."""
+    """Check a user's password and issue a token; failures are counted, audited and throttled per address."""
+    digest = account_digest("user", username)
+    check_login_allowed(session, policy.limits, address, digest, username)
     user = session.exec(select(User).where(User.username == username)).first()
-    if user is not None:
-        _check_throttle(user, username)
     password_ok = _password_ok(policy.hasher, user.password_hash if user else None, password)
     if user is None or not user.active or not password_ok:
-        _record_failure(user, policy)
-        trail.record(session, Actor("anonymous", "none"), "auth.login_failed", "user", {"username": username})
-        session.commit()
+        _record_failure(session, trail, policy, USER_LOGIN_FAILED, "user", {"username": username}, address, digest)
         raise NotAuthenticated("unknown username or wrong password", "check both and try again")
-    user.failed_logins = 0
-    user.locked_until = None
     token, row = issue_token(session, policy, Role(user.role), user.username, user_id=user.id)
     trail.record(session, Actor(user.username, user.role), "auth.login", f"user:{user.id}", {})
+    clear_account_failures(session, address, digest)  # after the event: see _record_failure
     session.commit()
     return token, row
 
 
 def login_kiosk(
-    session: Session, trail: AuditTrail, policy: AuthPolicy, kiosk_id: str, secret: str
+    session: Session, trail: AuditTrail, policy: AuthPolicy, kiosk_id: str, secret: str, address: str
 ) -> tuple[str, AccessToken]:
-    """Check a kiosk's device secret and issue a token."""
+    """Check a kiosk's device secret and issue a token; failures are throttled like users'."""
+    digest = account_digest("kiosk", kiosk_id)
+    check_login_allowed(session, policy.limits, address, digest, kiosk_id)
     kiosk = session.exec(select(Kiosk).where(Kiosk.kiosk_id == kiosk_id)).first()
-    if kiosk is not None:
-        _check_throttle(kiosk, kiosk_id)
     secret_ok = _password_ok(policy.hasher, kiosk.secret_hash if kiosk else None, secret)
     if kiosk is None or not kiosk.active or not secret_ok:
-        _record_failure(kiosk, policy)
-        trail.record(session, Actor("anonymous", "none"), "auth.kiosk_login_failed", "kiosk", {"kiosk_id": kiosk_id})
-        session.commit()
+        _record_failure(session, trail, policy, KIOSK_LOGIN_FAILED, "kiosk", {"kiosk_id": kiosk_id}, address, digest)
         raise NotAuthenticated("unknown kiosk or wrong secret", "check the kiosk's configured credential")
-    kiosk.failed_logins = 0
-    kiosk.locked_until = None
     token, row = issue_token(session, policy, Role.KIOSK, kiosk.kiosk_id, kiosk_pk=kiosk.id)
     trail.record(session, Actor(kiosk.kiosk_id, Role.KIOSK.value), "auth.kiosk_login", f"kiosk:{kiosk.id}", {})
+    clear_account_failures(session, address, digest)  # after the event: see _record_failure
     session.commit()
     return token, row
 

@@ -116,8 +116,21 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(8000, ge=1, le=65535)
     token_ttl_minutes: int = Field(8 * 60, gt=0, description="bearer tokens expire after this long")
-    login_max_failures: int = Field(5, gt=0, description="failed logins per account before a lock-out window")
-    login_lockout_seconds: int = Field(300, gt=0)
+    # Login throttling at the centre (api/login_throttle.py). Failures are counted per client address, and per
+    # account *from that address*, so nobody can lock an officer out from everywhere by failing on purpose.
+    # The kiosk page reuses the first two for its own per-username lock-out (checkpoint/kiosk/sign_in_throttle.py).
+    login_max_failures: int = Field(
+        5, gt=0, description="failed logins of one account from one address within the lock-out window before 429"
+    )
+    login_lockout_seconds: int = Field(
+        300, gt=0, description="window over which one account's failures from one address are counted"
+    )
+    login_address_max_failures: int = Field(
+        20, gt=0, description="failed logins from one address (any accounts, known or not) within its window before 429"
+    )
+    login_address_window_seconds: int = Field(
+        900, gt=0, description="window over which one address's failed logins are counted"
+    )
     # argon2id cost (RFC 9106 second recommended option by default); tests lower it to stay fast
     argon2_time_cost: int = Field(3, ge=1)
     argon2_memory_kib: int = Field(64 * 1024, ge=8)
@@ -128,6 +141,9 @@ class Settings(BaseSettings):
     retention_cleared_biometrics_days: int = Field(1, ge=0, description="cleared travellers' face data")
     retention_cleared_days: int = Field(30, ge=0, description="cleared travellers' personal data")
     retention_referred_days: int = Field(365, ge=0, description="referred travellers' personal data")
+    retention_failed_login_days: int = Field(
+        30, ge=0, description="payloads of failed-login audit events (the name typed, which may be a password)"
+    )
     benchmark_results_dir: Path = Field(
         default=REPO_ROOT / "benchmarks" / "results", description="reports the auditor pages list"
     )

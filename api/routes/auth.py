@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from api.deps import ANY_ROLE, AuthPolicyDep, SessionDep, TrailDep, allow
+from api.deps import ANY_ROLE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
 from api.schemas import KioskLoginRequest, LoginRequest, Role, TokenPublic
 from api.security import Principal, expiry_of, login_kiosk, login_user, revoke_token
 
@@ -14,16 +14,20 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
 @router.post("/login")
-def login(body: LoginRequest, session: SessionDep, trail: TrailDep, policy: AuthPolicyDep) -> TokenPublic:
-    """Exchange a username and password for a bearer token."""
-    token, row = login_user(session, trail, policy, body.username, body.password)
+def login(
+    body: LoginRequest, session: SessionDep, trail: TrailDep, policy: AuthPolicyDep, address: ClientAddressDep
+) -> TokenPublic:
+    """Exchange a username and password for a bearer token (429 with Retry-After when throttled)."""
+    token, row = login_user(session, trail, policy, body.username, body.password, address)
     return TokenPublic(access_token=token, expires_at=expiry_of(row), role=Role(row.role))
 
 
 @router.post("/kiosk-login")
-def kiosk_login(body: KioskLoginRequest, session: SessionDep, trail: TrailDep, policy: AuthPolicyDep) -> TokenPublic:
-    """Exchange a kiosk id and its device secret for a bearer token."""
-    token, row = login_kiosk(session, trail, policy, body.kiosk_id, body.secret)
+def kiosk_login(
+    body: KioskLoginRequest, session: SessionDep, trail: TrailDep, policy: AuthPolicyDep, address: ClientAddressDep
+) -> TokenPublic:
+    """Exchange a kiosk id and its device secret for a bearer token (429 with Retry-After when throttled)."""
+    token, row = login_kiosk(session, trail, policy, body.kiosk_id, body.secret, address)
     return TokenPublic(access_token=token, expires_at=expiry_of(row), role=Role.KIOSK)
 
 

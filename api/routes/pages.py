@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from api import decisions, reports, screening
 from api.audit.status import chain_status, list_events
-from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, SessionDep, TrailDep, allow
+from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
 from api.errors import ApiError, InvalidInput
 from api.schemas import Recommendation, Role
 from api.security import Principal, login_user, revoke_token
@@ -41,12 +41,15 @@ def login_submit(
     session: SessionDep,
     trail: TrailDep,
     policy: AuthPolicyDep,
+    address: ClientAddressDep,
 ) -> Response:
     """Log in and keep the token in an HttpOnly, same-site cookie."""
     try:
-        token, row = login_user(session, trail, policy, username, password)
+        token, row = login_user(session, trail, policy, username, password, address)
     except ApiError as exc:
-        return _page(request, "login.html", http_status=exc.status, error=str(exc))
+        response = _page(request, "login.html", http_status=exc.status, error=str(exc))
+        response.headers.update(exc.headers)
+        return response
     response = RedirectResponse("/ui/", status_code=303)
     max_age = int(policy.token_ttl.total_seconds())
     response.set_cookie(TOKEN_COOKIE, token, max_age=max_age, httponly=True, samesite="strict", path="/")

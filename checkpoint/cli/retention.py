@@ -7,7 +7,7 @@ import click
 
 @click.group()
 def retention() -> None:
-    """Retention of travellers' personal and biometric data."""
+    """Retention of travellers' personal and biometric data, and of what failed logins typed."""
 
 
 @retention.command()
@@ -34,7 +34,8 @@ def run(dry_run: bool) -> None:
     verb = "would erase" if dry_run else "erased"
     click.echo(
         f"{verb}: biometrics of {len(result.biometrics_erased)} cleared transactions, personal data of "
-        f"{len(result.cleared_erased)} cleared and {len(result.referred_erased)} referred transactions"
+        f"{len(result.cleared_erased)} cleared and {len(result.referred_erased)} referred transactions, "
+        f"the names typed in {result.failed_login_payloads_erased} failed logins"
         + (
             f"; {result.payloads_deleted} audit payloads deleted (event {result.audit_sequence})"
             if result.anything and not dry_run

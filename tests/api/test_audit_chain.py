@@ -94,8 +94,8 @@ def test_tree_heads_are_signed_every_n_events_and_proofs_verify(settings, engine
 
         add_user(app, "audrey", Role.AUDITOR)  # event 1
         auditor = login(client, "audrey")  # event 2
-        for _ in range(7):  # events 3..9
-            client.post("/api/auth/login", json={"username": "nobody", "password": "x"})
+        for i in range(7):  # events 3..9 (seven names: one name failing from one address is soon throttled)
+            client.post("/api/auth/login", json={"username": f"nobody-{i}", "password": "x"})
         head = client.get("/api/audit/tree-head", headers=auditor).json()
         assert head["tree_size"] == 8
         fresh = client.post("/api/audit/tree-heads", headers=auditor).json()
@@ -152,8 +152,8 @@ def test_periodic_heads_reuse_the_cached_prefix_and_match_a_full_recomputation(s
     settings.tree_head_every_events = 3
     app = create_app(settings, engine)
     with TestClient(app) as client:
-        for _ in range(10):
-            client.post("/api/auth/login", json={"username": "nobody", "password": "x"})
+        for i in range(10):  # ten names: one name failing from one address is soon throttled (not audited)
+            client.post("/api/auth/login", json={"username": f"nobody-{i}", "password": "x"})
     from api.audit.tree_heads import all_tree_heads
 
     leaves = [bytes.fromhex(e.hash) for e in _chain(app)]
