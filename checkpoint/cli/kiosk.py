@@ -25,7 +25,10 @@ def kiosk(host: str | None, port: int | None) -> None:
     screener = make_screener(settings, lambda: store.current if store else None)  # bad policy: fails here
     outbox = Outbox(settings.outbox_path)
     sender = Sender(
-        outbox, account_from(settings), Backoff(settings.outbox_retry_first_seconds, settings.outbox_retry_max_seconds)
+        outbox,
+        account_from(settings),
+        Backoff(settings.outbox_retry_first_seconds, settings.outbox_retry_max_seconds),
+        keep_delivered_hours=settings.kiosk_pending_decision_hours,
     )
     sender.start()
     if store is not None:

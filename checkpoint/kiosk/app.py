@@ -270,6 +270,8 @@ def create_kiosk_app(
         its outbox record; 404 when the kiosk has neither."""
         result = recent.get(key)
         queued = outbox.transaction(key) if result is not None else pending.restorable(key)
+        if queued is None and outbox.erased(key):
+            raise HTTPException(410, pending.too_old_message)  # sent to the centre and erased here since
         if queued is None:
             raise HTTPException(404, NOT_ON_THIS_KIOSK)
         return result, queued

@@ -27,6 +27,8 @@ OFFLINE_REFUSED = (
 )
 OFFLINE_DISABLED = "The centre cannot be reached, and this kiosk allows no offline sign-in: try again later."
 THROTTLED = "Too many failed sign-ins for this username: wait {seconds} s, then try again."
+# The centre limits failures per account and per address (this kiosk's): it does not say which one tripped.
+CENTRE_THROTTLED = "The centre refuses sign-ins from this kiosk for now (too many failed tries): wait {seconds} s."
 MISSING = "Enter your username and password."
 
 
@@ -76,8 +78,9 @@ class OfficerSignIn:
                 response = client.post("/api/auth/login", json={"username": username, "password": password})
                 if response.status_code >= 500 or response.status_code == 408:
                     raise _Unreachable
-                if response.status_code == 429:  # the centre's own lock-out for this account
-                    return SignInResult(False, message=THROTTLED.format(seconds=_retry_after(response)), status=429)
+                if response.status_code == 429:  # the centre's own lock-out (account or address)
+                    wait = _retry_after(response)
+                    return SignInResult(False, message=CENTRE_THROTTLED.format(seconds=wait), status=429)
                 if response.status_code == 200:
                     body = response.json()
                     _revoke(client, body["access_token"])
@@ -115,7 +118,10 @@ def _revoke(client: httpx.Client, token: str) -> None:
 
 
 def _retry_after(response: httpx.Response) -> int:
-    """Seconds the centre's lock-out has left, read from its message ("... wait N s, ..."); 60 when absent."""
+    """Seconds the centre's lock-out has left: its Retry-After header, else its message ("... wait N s, ...");
+    60 when neither says."""
+    if response.headers.get("Retry-After", "").isdigit():
+        return int(response.headers["Retry-After"])
     try:
         message = str(response.json().get("message", ""))
     except ValueError:

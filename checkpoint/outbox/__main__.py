@@ -9,4 +9,5 @@ from checkpoint.settings import Settings
 if __name__ == "__main__":
     settings = Settings()
     backoff = Backoff(settings.outbox_retry_first_seconds, settings.outbox_retry_max_seconds)
-    Sender(Outbox(settings.outbox_path), account_from(settings), backoff).run(idle_seconds=0.5)
+    keep = settings.kiosk_pending_decision_hours
+    Sender(Outbox(settings.outbox_path), account_from(settings), backoff, keep).run(idle_seconds=0.5)

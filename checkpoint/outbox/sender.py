@@ -4,6 +4,7 @@ the centre attributes them to that officer (and checks the account is an officer
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import random
 import threading
@@ -55,10 +56,19 @@ class CredentialRefused(Unreachable):
 class Sender:
     """One pass (`deliver_due`) or a loop in a thread (`start`); safe to kill at any instant."""
 
-    def __init__(self, outbox: Outbox, account: CentreAccount, backoff: Backoff | None = None) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        account: CentreAccount,
+        backoff: Backoff | None = None,
+        keep_delivered_hours: float | None = None,
+    ) -> None:
         self.outbox = outbox
         self.account = account
         self.backoff = backoff or Backoff()
+        # Once the centre holds an item, the kiosk keeps its personal data this long (None: forever, for tests
+        # and tools that read the outbox afterwards); the kiosk passes its pending-decision window.
+        self.keep_delivered_hours = keep_delivered_hours
         self._client = httpx.Client(base_url=account.base_url, timeout=account.timeout_seconds)
         self._kiosk_token: str | None = None
         self._wake = threading.Event()
@@ -160,6 +170,11 @@ class Sender:
                 raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
             if response.status_code >= 500:
                 raise Unreachable(f"centre answered {response.status_code}")
+            if response.status_code == 429:
+                # The centre limits failed logins per address, and officers signing in on this kiosk's page fail
+                # from the same address: a pause, not a wrong kiosk secret.
+                wait = response.headers.get("Retry-After", "?")
+                raise Unreachable(f"the centre is refusing logins from this kiosk's address for {wait} s (429)")
             if response.status_code != 200:
                 raise CredentialRefused(
                     f"kiosk login refused by the centre ({response.status_code}): check the kiosk id and secret"
@@ -181,12 +196,20 @@ class Sender:
         while not self._stop.is_set():
             try:
                 self.deliver_due()
+                self.erase_delivered()
             except Exception:  # noqa: BLE001 - the loop must survive anything; items stay queued
                 log.exception("outbox delivery pass failed")
             next_due = self.outbox.next_due_at()
             wait = idle_seconds if next_due is None else max(0.05, min(idle_seconds, next_due - time.time()))
             self._wake.wait(wait)
             self._wake.clear()
+
+    def erase_delivered(self) -> int:
+        """Erase what the centre holds and the kiosk no longer needs (Outbox.erase_delivered); how many items."""
+        if self.keep_delivered_hours is None:
+            return 0
+        before = dt.datetime.now(dt.UTC) - dt.timedelta(hours=self.keep_delivered_hours)
+        return self.outbox.erase_delivered(before)
 
     def nudge(self) -> None:
         """Something new was queued: send now rather than at the next tick."""

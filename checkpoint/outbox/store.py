@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS item (
 );
 """
 # For a view, client_uuid is the view's own UUID; the transaction it is about is in its body.
+ERASED = ""  # the body of a delivered transaction once its retention on the kiosk is over (erase_delivered)
 SCHEMA_VERSION = 1  # 1: views (an outbox from version 0 only allowed transactions and dispositions)
 
 
@@ -129,6 +130,39 @@ class Outbox:
             )
         return cursor.rowcount == 1
 
+    def erase_delivered(self, before: dt.datetime) -> int:
+        """Drop the personal data of items queued before `before` that the centre holds (its own retention
+        applies there): delivered views and dispositions go; a delivered transaction keeps only its UUID and the
+        centre's id, which its views and dispositions still to send need. Undelivered and refused items stay
+        whole: nothing is lost before the centre has it. Returns how many items were erased."""
+        cutoff = before.isoformat()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                gone = self._db.execute(
+                    "DELETE FROM item WHERE kind IN ('view', 'disposition') AND delivered_at IS NOT NULL "
+                    "AND julianday(created_at) < julianday(?)",
+                    (cutoff,),
+                ).rowcount
+                emptied = self._db.execute(
+                    f"UPDATE item SET body = '{ERASED}' WHERE kind = 'transaction' AND delivered_at IS NOT NULL "
+                    f"AND body != '{ERASED}' AND julianday(created_at) < julianday(?)",
+                    (cutoff,),
+                ).rowcount
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return gone + emptied
+
+    def erased(self, client_uuid: str) -> bool:
+        """True when this kiosk sent transaction `client_uuid` and has since erased its record."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM item WHERE kind = 'transaction' AND client_uuid = ? AND body = ?", (client_uuid, ERASED)
+            ).fetchone()
+        return row is not None
+
     def due(self, now: float | None = None, limit: int = 100) -> list[OutboxItem]:
         """Undelivered, not refused items whose retry time has come, oldest first."""
         now = time.time() if now is None else now
@@ -189,12 +223,13 @@ class Outbox:
         return DispositionCreate.model_validate_json(row[0]) if row else None
 
     def transaction(self, client_uuid: str) -> QueuedTransaction | None:
-        """The queued transaction with this client UUID, delivered or not; None when this kiosk has none."""
+        """The queued transaction with this client UUID, delivered or not; None when this kiosk has none (or has
+        erased it)."""
         with self._lock:
             row = self._db.execute(
                 "SELECT client_uuid, created_at, refused, body FROM item "
-                "WHERE kind = 'transaction' AND client_uuid = ?",
-                (client_uuid,),
+                "WHERE kind = 'transaction' AND client_uuid = ? AND body != ?",
+                (client_uuid, ERASED),
             ).fetchone()
         return _queued(row) if row else None
 
@@ -247,7 +282,7 @@ class Outbox:
 
 # A transaction awaiting an officer: queued, not refused by the centre, and no disposition queued for it.
 _UNDECIDED = (
-    "t.kind = 'transaction' AND t.refused = 0 AND NOT EXISTS "
+    f"t.kind = 'transaction' AND t.refused = 0 AND t.body != '{ERASED}' AND NOT EXISTS "
     "(SELECT 1 FROM item AS d WHERE d.kind = 'disposition' AND d.client_uuid = t.client_uuid)"
 )
 

@@ -4,6 +4,7 @@ leaves the list; screenings past the age limit, already decided or refused by th
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import time
 
@@ -142,3 +143,17 @@ def test_decided_and_refused_screenings_are_not_listed_after_a_restart(screener,
     assert 'id="saved"' in page.text and 'id="decide"' not in page.text
     again = after.post(f"/screening/{decided}/disposition", data={"outcome": "CLEAR"})
     assert "already decided" in again.text and _dispositions(outbox, decided) == 1
+
+
+def test_a_screening_the_centre_holds_is_erased_after_the_window_and_is_then_too_old_to_open(
+    screener, traveller, tmp_path, centre
+):
+    client, outbox = _start_kiosk(screener, tmp_path / "kiosk", centre)
+    key = _screen(client, traveller, tmp_path / "traveller")["client_uuid"]
+    day_and_a_half_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=36)).isoformat()
+    with sqlite3.connect(outbox.path) as db:  # as if the centre had it all and a day and a half had passed
+        db.execute("UPDATE item SET delivered_at = created_at, server_id = 1, created_at = ?", (day_and_a_half_ago,))
+    assert outbox.erase_delivered(dt.datetime.now(dt.UTC) - dt.timedelta(hours=24)) >= 1
+    page = client.get(f"/screening/{key}")  # still in this kiosk's memory, but its record is gone from disk
+    assert page.status_code == 410 and "record the decision at the centre" in page.text
+    assert traveller.identity.document_number not in page.text

@@ -218,3 +218,20 @@ def test_an_unattended_page_leaves_for_the_sign_in_page_when_the_session_idles_o
         assert not browser.find_elements(By.ID, "officer")
         browser.get(base + "/")  # and the session is really gone, not just the page
         assert browser.current_url.startswith(base + "/signin?next=")
+
+
+def test_a_centre_refusing_this_kiosks_address_is_named_with_the_wait_it_gives(screener, tmp_path, monkeypatch):
+    monkeypatch.setenv("CHECKPOINT_LOGIN_ADDRESS_MAX_FAILURES", "2")
+    monkeypatch.setenv("CHECKPOINT_LOGIN_ADDRESS_WINDOW_SECONDS", "600")
+    centre = provisioned_centre(tmp_path / "centre")
+    centre.start()
+    try:
+        client, _, _ = _kiosk(screener, tmp_path, centre)
+        for name in ("officer", "supervisor"):  # two different names: the kiosk's own per-name limit is not hit
+            assert sign_in_on_kiosk(client, name, "wrong").status_code == 401
+        refused = sign_in_on_kiosk(client, "officer", centre.passwords["officer"])
+        assert refused.status_code == 429
+        seconds = int(re.search(r"wait (\d+) s", _error(refused)).group(1))
+        assert "refuses sign-ins from this kiosk" in _error(refused) and 500 < seconds <= 600  # the centre's window
+    finally:
+        centre.stop()

@@ -10,8 +10,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlmodel import Session, func, select
 
@@ -187,3 +189,64 @@ def test_outbox_from_an_older_kiosk_is_upgraded_keeping_every_item(tmp_path):
     assert outbox.backlog().pending_views == 1
     outbox.close()
     assert [(i.seq, i.kind) for i in Outbox(path).due()] == [(1, "transaction"), (2, "view")]  # reopened as-is
+
+
+def test_a_centre_throttling_this_address_is_a_pause_not_a_wrong_secret(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHECKPOINT_LOGIN_ADDRESS_MAX_FAILURES", "2")
+    centre = provisioned_centre(tmp_path / "centre")
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    _queue(outbox, centre.kiosk_id, 1, 0)
+    centre.start()
+    try:
+        for _ in range(2):  # e.g. an officer mistyping a password on this kiosk's page: same address
+            httpx.post(f"{centre.url}/api/auth/login", json={"username": "officer", "password": "wrong"})
+        account = CentreAccount(centre.url, centre.kiosk_id, centre.kiosk_secret, 5)
+        assert Sender(outbox, account, Backoff(first_seconds=30)).deliver_due() == 0
+        backlog = outbox.backlog()
+        assert backlog.pending_transactions == 1 and backlog.refused == 0  # kept, to be sent after the pause
+        assert "refusing logins from this kiosk's address" in backlog.last_error
+        assert "check the kiosk id and secret" not in backlog.last_error
+    finally:
+        centre.stop()
+
+
+def _age(outbox: Outbox, hours: float) -> None:
+    """Make every item queued so far look `hours` old (as after a kiosk ran for that long)."""
+    then = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)).isoformat()
+    with sqlite3.connect(outbox.path) as db:
+        db.execute("UPDATE item SET created_at = ?", (then,))
+
+
+def test_what_the_centre_holds_is_erased_on_the_kiosk_after_the_decision_window_and_nothing_else(tmp_path):
+    centre = provisioned_centre(tmp_path / "centre")
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    sent = _queue(outbox, centre.kiosk_id, 2, 1)  # two screenings, the first decided
+    viewed = dt.datetime.now(dt.UTC)
+    outbox.add_view(
+        ScreeningViewCreate(
+            view_uuid=uuid.uuid4(), transaction_uuid=sent[1], officer="officer", viewed_at=viewed, sign_in="online"
+        )
+    )
+    account = CentreAccount(centre.url, centre.kiosk_id, centre.kiosk_secret, 5)
+    sender = Sender(outbox, account, Backoff(first_seconds=30), keep_delivered_hours=24)
+    centre.start()
+    try:
+        assert sender.deliver_due() == 4
+    finally:
+        centre.stop()
+    unsent = _queue(outbox, centre.kiosk_id, 1, 1)  # queued while the centre was down: never delivered
+    _age(outbox, 30)
+    fresh = _queue(outbox, centre.kiosk_id, 1, 0)  # delivered or not, younger than the window: kept
+    assert sender.erase_delivered() == 4  # 2 transactions emptied, 1 disposition and 1 view deleted
+    assert outbox.transaction(sent[0]) is None and outbox.erased(sent[0]) and outbox.erased(sent[1])
+    assert outbox.disposition_of(sent[0]) is None
+    assert outbox.server_id_of(sent[1]) is not None  # a view or disposition still to send finds its transaction
+    assert outbox.transaction(unsent[0]) is not None and outbox.disposition_of(unsent[0]) is not None
+    assert outbox.transaction(fresh[0]) is not None and not outbox.erased(unsent[0])
+    with sqlite3.connect(outbox.path) as db:
+        bodies = " ".join(body for (body,) in db.execute("SELECT body FROM item WHERE delivered_at IS NOT NULL"))
+    assert "ERIKSSON" not in bodies and "L898902C3" not in bodies  # no name or document number left of the sent
+    assert [q.client_uuid for q in outbox.undecided(dt.datetime.now(dt.UTC) - dt.timedelta(days=3))] == fresh
+    assert sender.erase_delivered() == 0  # once
+    assert Sender(outbox, account).erase_delivered() == 0  # no window given: nothing erased
+
