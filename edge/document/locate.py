@@ -18,9 +18,10 @@ MIN_PIECE_RATIO = 4.0  # the start of an MRZ line up to its filler run: a dozen 
 SAME_LENGTH = 0.5  # the other MRZ lines are at least this share of the longest one (trailing fillers go unseen)
 SAME_ANGLE_DEG = 4.0
 # The detector's box can end inside a line's first or last character (a check digit whose cut-off '4' reads as
-# 'L'), or stop a whole character short of it; and the recogniser drops a character with no blank beyond it.
-# So each end is cut where the line's ink ends - followed outward across the gaps between characters (at most
-# MAX_GAP crop heights of blank), up to REACH line heights past the box - plus END_PAD crop heights of blank.
+# 'L'), or stop a whole character short of it. Where ink reaches or lies past a box's end, the end is moved to
+# where the line's ink ends - followed outward across the gaps between characters (at most MAX_GAP crop heights
+# of blank), up to REACH line heights past the box - plus END_PAD crop heights of blank. Other ends stay as the
+# detector cut them: a few pixels more or less of margin change what the recogniser reads.
 REACH = 1.0
 MAX_GAP = 0.5
 END_PAD = 0.25
@@ -227,7 +228,7 @@ def upright_crops(
 
 def _ink_beyond(crop: np.ndarray, edge: int, step: int) -> int:
     """Columns to add past column `edge` (the box's end, going `step` = -1 left, +1 right) so that the line's
-    outermost character is whole and END_PAD of blank follows it; 0 when the box already leaves that room."""
+    outermost character is whole and END_PAD of blank follows it; 0 when no ink reaches or lies past the edge."""
     grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     inked = ink.mean(axis=0) > INKED_COLUMN
@@ -241,6 +242,8 @@ def _ink_beyond(crop: np.ndarray, edge: int, step: int) -> int:
         gap = 0 if inked[k] else gap + 1
         if inked[k]:
             outer = k
+    if (outer - edge) * step < 0:
+        return 0  # no ink at or past the box's end: its cut stands (the recogniser is sensitive to a few pixels)
     wanted = (outer - edge) * step + int(round(END_PAD * height))
     room = width - 1 - edge if step > 0 else edge
     return max(0, min(wanted, room))

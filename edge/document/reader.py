@@ -258,11 +258,12 @@ class DocumentReader:
         if repair.accepted and repair.parsed is not None:
             layout = FORMATS[repair.parsed.format]
             doubtful = [field for _, _, field in self._doubtful(layout, repair.parsed.lines, reads)]
-            # A digit where no check digit protects (a '1' in a name) is forced back to its letter, but it shows
-            # the OCR struggling there: the 'O' beside it may be a 'D'. So does a name of no ICAO shape.
-            unchecked = {spec.name for spec in layout.unchecked_fields()}
-            doubtful += [r.field for r in repair.repairs if r.field in unchecked and r.read in TO_LETTER]
-            if not well_formed_name(layout.field("name").span.of(repair.parsed.lines)):
+            # A digit in a name (a '1') is forced back to its letter, but it shows the OCR struggling there: the
+            # 'O' beside it may be a 'D', and nothing checks a name. So does a name of no ICAO shape. (A state
+            # code read with a digit is checked against the code list instead.)
+            if any(r.field == "name" and r.read in TO_LETTER for r in repair.repairs) or not well_formed_name(
+                layout.field("name").span.of(repair.parsed.lines)
+            ):
                 doubtful.append("name")
             if doubtful:
                 reason = "the OCR is unsure of characters no check digit protects, in: " + ", ".join(

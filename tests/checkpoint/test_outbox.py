@@ -249,4 +249,3 @@ def test_what_the_centre_holds_is_erased_on_the_kiosk_after_the_decision_window_
     assert [q.client_uuid for q in outbox.undecided(dt.datetime.now(dt.UTC) - dt.timedelta(days=3))] == fresh
     assert sender.erase_delivered() == 0  # once
     assert Sender(outbox, account).erase_delivered() == 0  # no window given: nothing erased
-

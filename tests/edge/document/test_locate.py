@@ -60,3 +60,9 @@ def test_a_line_whose_box_ends_in_blank_keeps_the_box_extent():
     crops, _ = upright_crops(_bars_page(), clear, flip=False)
     assert [c.shape[1] for c in crops] == [760, 760]
     assert all(_bar_widths(c) == [12] * 30 for c in crops)
+
+
+def test_a_line_whose_box_stops_a_whole_character_short_gets_that_character_back():
+    short = MrzBlock(0.0, (box(50, 34, 746, 76), box(50, 94, 746, 136)), 0.0, 0)  # the last bar starts at 756
+    crops, _ = upright_crops(_bars_page(), short, flip=False)
+    assert all(_bar_widths(c) == [12] * 30 for c in crops)
