@@ -183,3 +183,22 @@ def transaction_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def run_retention_cli(settings: Settings, engine: Engine, monkeypatch: pytest.MonkeyPatch, **env: str):  # type: ignore[no-untyped-def]
+    """`checkpoint retention run` against this test's data directory and database, with CHECKPOINT_<KEY> = value
+    for each `env` entry; the CLI's result."""
+    from click.testing import CliRunner
+
+    from checkpoint.cli.retention import retention
+    from checkpoint.settings import get_settings
+
+    monkeypatch.setenv("CHECKPOINT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("CHECKPOINT_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    for key, value in env.items():
+        monkeypatch.setenv(f"CHECKPOINT_{key.upper()}", value)
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(retention, ["run"])
+    finally:
+        get_settings.cache_clear()

@@ -13,8 +13,8 @@ from api.models import AuditEvent, AuditPayload, utcnow
 from api.retention import run_retention
 from api.schemas import Role
 from checkpoint.cli.audit import audit
-from checkpoint.cli.retention import retention
 from checkpoint.settings import get_settings
+from tests.api.conftest import run_retention_cli
 
 TYPED = "Tr0ub4dor&3 typed as a name"
 
@@ -100,14 +100,7 @@ def test_the_cli_and_the_service_timer_follow_the_setting(app, client, settings,
     from api.app import retention_loop
 
     first = _fail_logins(client)
-    monkeypatch.setenv("CHECKPOINT_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("CHECKPOINT_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("CHECKPOINT_RETENTION_FAILED_LOGIN_DAYS", "0")
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(retention, ["run"])
-    finally:
-        get_settings.cache_clear()
+    result = run_retention_cli(settings, engine, monkeypatch, retention_failed_login_days="0")
     assert result.exit_code == 0, result.output
     assert "the names typed in 2 failed logins" in result.output
     assert _payloads(app, first) == []

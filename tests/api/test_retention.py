@@ -5,16 +5,13 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime, timedelta
 
-from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from api.app import retention_policy
 from api.models import AuditEvent, AuditPayload, ScreeningTransaction
 from api.retention import run_retention
 from api.schemas import Role
-from checkpoint.cli.retention import retention
-from checkpoint.settings import get_settings
-from tests.api.conftest import transaction_body
+from tests.api.conftest import run_retention_cli, transaction_body
 
 JPEG = base64.b64encode(b"\xff\xd8" + b"\x01" * 100).decode()
 
@@ -90,13 +87,7 @@ def test_dry_run_changes_nothing(app, client, headers, settings):
 
 def test_cli_runs_the_policy(app, client, headers, settings, engine, monkeypatch):
     _ingest(client, headers, 400)
-    monkeypatch.setenv("CHECKPOINT_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("CHECKPOINT_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(retention, ["run"])
-    finally:
-        get_settings.cache_clear()
+    result = run_retention_cli(settings, engine, monkeypatch)
     assert result.exit_code == 0, result.output
     assert "1 referred" in result.output
     with Session(app.state.engine) as session:
