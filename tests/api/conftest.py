@@ -202,3 +202,18 @@ def run_retention_cli(settings: Settings, engine: Engine, monkeypatch: pytest.Mo
         return CliRunner().invoke(retention, ["run"])
     finally:
         get_settings.cache_clear()
+
+
+def run_retention_loop_briefly(app, seconds: float = 1.0) -> None:  # type: ignore[no-untyped-def]
+    """The service's periodic retention task, ticking every 50 ms, for `seconds`."""
+    import asyncio
+
+    from api.app import retention_loop
+
+    async def run_briefly() -> None:
+        try:
+            await asyncio.wait_for(retention_loop(app, 0.05), timeout=seconds)
+        except TimeoutError:
+            pass
+
+    asyncio.run(run_briefly())

@@ -14,7 +14,7 @@ from api.retention import run_retention
 from api.schemas import Role
 from checkpoint.cli.audit import audit
 from checkpoint.settings import get_settings
-from tests.api.conftest import run_retention_cli
+from tests.api.conftest import run_retention_cli, run_retention_loop_briefly
 
 TYPED = "Tr0ub4dor&3 typed as a name"
 
@@ -95,10 +95,6 @@ def test_the_erasure_is_audited_and_the_chain_still_verifies(
 
 
 def test_the_cli_and_the_service_timer_follow_the_setting(app, client, settings, engine, monkeypatch):
-    import asyncio
-
-    from api.app import retention_loop
-
     first = _fail_logins(client)
     result = run_retention_cli(settings, engine, monkeypatch, retention_failed_login_days="0")
     assert result.exit_code == 0, result.output
@@ -108,11 +104,5 @@ def test_the_cli_and_the_service_timer_follow_the_setting(app, client, settings,
     second = [s for s in _fail_logins(client) if s not in first]
     settings.retention_failed_login_days = 0
 
-    async def run_briefly() -> None:
-        try:
-            await asyncio.wait_for(retention_loop(app, 0.05), timeout=1.0)
-        except TimeoutError:
-            pass
-
-    asyncio.run(run_briefly())
+    run_retention_loop_briefly(app)
     assert len(second) == 2 and _payloads(app, second) == []

@@ -11,7 +11,7 @@ from api.app import retention_policy
 from api.models import AuditEvent, AuditPayload, ScreeningTransaction
 from api.retention import run_retention
 from api.schemas import Role
-from tests.api.conftest import run_retention_cli, transaction_body
+from tests.api.conftest import run_retention_cli, run_retention_loop_briefly, transaction_body
 
 JPEG = base64.b64encode(b"\xff\xd8" + b"\x01" * 100).decode()
 
@@ -104,19 +104,9 @@ def test_zero_day_biometric_policy_never_stores_cleared_face_data(app, client, h
 
 
 def test_the_service_purges_on_its_own_timer(app, client, headers):
-    import asyncio
-
-    from api.app import retention_loop
-
     _ingest(client, headers, 400)
 
-    async def run_briefly() -> None:
-        try:
-            await asyncio.wait_for(retention_loop(app, 0.05), timeout=1.0)
-        except TimeoutError:
-            pass
-
-    asyncio.run(run_briefly())
+    run_retention_loop_briefly(app)
     with Session(app.state.engine) as session:
         purges = session.exec(select(AuditEvent).where(AuditEvent.action == "retention.purge")).all()
     assert len(purges) == 1  # later rounds found nothing left to erase and appended nothing
