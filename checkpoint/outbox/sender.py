@@ -45,6 +45,9 @@ class Backoff:
         return base * random.uniform(0.5, 1.0)
 
 
+ERASE_EVERY_SECONDS = 600  # how often the delivery loop erases what the centre holds (see erase_delivered)
+
+
 class Unreachable(Exception):
     """The centre did not answer, or answered 5xx: try again later."""
 
@@ -193,10 +196,13 @@ class Sender:
     def run(self, idle_seconds: float = 2.0) -> None:
         import time
 
+        next_erase = 0.0
         while not self._stop.is_set():
             try:
                 self.deliver_due()
-                self.erase_delivered()
+                if time.monotonic() >= next_erase:  # a committed (fsync'd) write: not on every 2-second pass
+                    self.erase_delivered()
+                    next_erase = time.monotonic() + ERASE_EVERY_SECONDS
             except Exception:  # noqa: BLE001 - the loop must survive anything; items stay queued
                 log.exception("outbox delivery pass failed")
             next_due = self.outbox.next_due_at()
