@@ -190,12 +190,12 @@ class Screener:
         ]
         size = len(snapshot.gallery)
         too_big = self.gallery_warning(size)
+        warning = f"; {too_big}" if too_big else ""
         if candidates:
             detail = f"{len(candidates)} candidate(s) among {size} templates, best score {hits[0].score:.3f}"
-            detail += f"; {too_big}" if too_big else ""
-            return candidates, [(CheckOutcome(check, "failed", detail), "WATCHLIST_FACE_HIT")]
-        detail = f"no candidate among {size} templates at {threshold:.3f}" + (f"; {too_big}" if too_big else "")
-        return [], [(CheckOutcome(check, "passed", detail), "")]
+            return candidates, [(CheckOutcome(check, "failed", detail + warning), "WATCHLIST_FACE_HIT")]
+        detail = f"no candidate among {size} templates at {threshold:.3f}"
+        return [], [(CheckOutcome(check, "passed", detail + warning), "")]
 
     def gallery_warning(self, templates: int) -> str | None:
         """What officers must know when a gallery this size makes most watchlist alarms false (policy's
