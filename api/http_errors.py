@@ -64,6 +64,14 @@ def _wants_page(request: Request) -> bool:
     return request.url.path.startswith("/ui/") and "text/html" in request.headers.get("accept", "")
 
 
+_WATCHLIST_STATUS = {
+    "unknown_watchlist": 404,
+    "unknown_entry": 404,
+    "duplicate_watchlist": 409,
+    "snapshot_incomplete": 409,
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Turn every failure the app can meet into a JSON `{code, message}` response."""
 
@@ -75,7 +83,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(WatchlistError)
     async def _watchlist_error(_request: Request, exc: WatchlistError) -> JSONResponse:
-        status = {"unknown_watchlist": 404, "unknown_entry": 404, "duplicate_watchlist": 409}.get(exc.code, 400)
+        status = _WATCHLIST_STATUS.get(exc.code, 400)
         return error_response(status, exc.code, str(exc))
 
     @app.exception_handler(RequestValidationError)

@@ -78,21 +78,15 @@ def set_subject_status(
 
 
 def publish_snapshot(
-    session: Session, trail: AuditTrail, actor: Actor, key_path: Path, out_dir: Path, model_id: str | None
+    session: Session, trail: AuditTrail, actor: Actor, key_path: Path, out_dir: Path, model_id: str
 ) -> dict:
-    """Build, sign and record the next snapshot version; the bundle file is what kiosks download."""
+    """Build, sign and record the next snapshot version of `model_id` templates (the kiosks' face model; the
+    CLI builds with the same one); the bundle file is what kiosks download."""
     key = load_private_key(key_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     version = snapshot.next_version(session)
     info = snapshot.build_snapshot(session, key, out_dir / f"snapshot-v{version}.bundle", actor.name, model_id)
-    published = {
-        "version": info.version,
-        "sha256": info.sha256,
-        "subjects": info.subjects,
-        "templates": info.templates,
-        "names": info.names,
-        "documents": info.documents,
-    }
+    published = info.summary()
     trail.record(session, actor, "snapshot.publish", f"snapshot:{info.version}", published)
     session.commit()
     return published

@@ -225,9 +225,14 @@ class Gallery:
     @property
     def subject_count(self) -> int:
         """Subjects with at least one live template."""
+        return len(self.subject_ids())
+
+    def subject_ids(self) -> list[str]:
+        """Every subject with at least one live template."""
         with self._lock.read():
             state = self._state
-            return int(np.unique(state.subject_of[: state.size][state.subject_of[: state.size] >= 0]).size)
+            numbers = np.unique(state.subject_of[: state.size][state.subject_of[: state.size] >= 0])
+            return [state.subject_names[n] for n in numbers]
 
     def templates_of(self, subject_id: str) -> list[int]:
         """Template ids of one subject (empty when unknown)."""

@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from edge.document import check_digits
 
 _SEPARATORS = re.compile(r"[\s\-./<]+")
@@ -89,6 +91,11 @@ class DocumentList:
         for entry in entries:
             self._by_key.setdefault((entry.issuing_state, entry.number_normalised), []).append(entry)
         self.size = len(entries)
+        self._review_days = np.array([e.review_by.toordinal() for e in entries], np.int64)
+
+    def in_force(self, today: dt.date) -> int:
+        """How many entries are matched on `today` (the others are past their review date)."""
+        return int((self._review_days >= today.toordinal()).sum())
 
     def screen(
         self, issuing_state: str, number: str, check_digit: str | None = None, today: dt.date | None = None

@@ -56,6 +56,12 @@ class SnapshotRejected(WatchlistError):
     code = "snapshot_rejected"
 
 
+class SnapshotIncomplete(WatchlistError):
+    """A snapshot the centre will not build: kiosks loading it would pass people it cannot screen."""
+
+    code = "snapshot_incomplete"
+
+
 class SigningKeyError(WatchlistError):
     """A signing or verification key that is missing or unreadable."""
 

@@ -35,7 +35,7 @@ from sqlmodel import Session, col, func, select
 
 from matcher.atomic_file import atomic_write
 from watchlists.documents import DocumentList, DocumentScreen, ListedDocument
-from watchlists.errors import SnapshotRejected
+from watchlists.errors import SnapshotIncomplete, SnapshotRejected
 from watchlists.models import FaceTemplate, SnapshotIssued, Watchlist
 from watchlists.names import ListedName, NameHit, NameIndex
 from watchlists.signing import verify
@@ -94,6 +94,17 @@ class BundleInfo:
     names: int
     documents: int
 
+    def summary(self) -> dict:
+        """What the audit chain records of a published bundle: counts and hash, never its contents."""
+        return {
+            "version": self.version,
+            "sha256": self.sha256,
+            "subjects": self.subjects,
+            "templates": self.templates,
+            "names": self.names,
+            "documents": self.documents,
+        }
+
 
 # --- centre side: collect, write, sign --------------------------------------------------------------------------
 
@@ -103,8 +114,12 @@ def subject_key(subject_id: int) -> str:
     return f"s{subject_id}"
 
 
-def collect(session: Session, model_id: str | None, today: dt.date | None = None) -> SnapshotContent:
-    """Matchable subjects (with their `model_id` templates) and documents on `today`, minimised for kiosks."""
+def collect(session: Session, model_id: str, today: dt.date | None = None) -> SnapshotContent:
+    """Matchable subjects (with their `model_id` templates) and documents on `today`, minimised for kiosks.
+
+    Raises SnapshotIncomplete when a matchable subject has face templates but none of `model_id`: a kiosk
+    would load the bundle and never alarm on that face, a silent pass worse than no bundle at all.
+    """
     today = today or dt.date.today()
     lists = {w.id: w for w in session.exec(select(Watchlist)).all()}
     subjects = list_subjects(session, matchable_on=today)
@@ -125,15 +140,19 @@ def collect(session: Session, model_id: str | None, today: dt.date | None = None
             by_subject.setdefault(template.subject_id, []).append(template)
     cards, thumbnails = [], {}
     ids, owners, vectors = [], [], []
+    unmatchable: dict[str, int] = {}  # other model id -> subjects whose faces only that model can match
     for subject in subjects:
         watchlist = lists[subject.watchlist_id]
         key = subject_key(subject.id)
         templates = by_subject.get(subject.id, [])
-        for template in templates:
-            if model_id is not None and template.model_id == model_id:
-                ids.append(template.id)
-                owners.append(key)
-                vectors.append(np.frombuffer(template.vector, np.float32))
+        ours = [t for t in templates if t.model_id == model_id]
+        for template in ours:
+            ids.append(template.id)
+            owners.append(key)
+            vectors.append(np.frombuffer(template.vector, np.float32))
+        if templates and not ours:
+            for other in {t.model_id for t in templates}:
+                unmatchable[other] = unmatchable.get(other, 0) + 1
         thumb = next((t.thumbnail_jpeg for t in templates if t.thumbnail_jpeg), None)
         if thumb is not None and watchlist.officer_thumbnail:
             thumbnails[key] = thumb
@@ -152,6 +171,13 @@ def collect(session: Session, model_id: str | None, today: dt.date | None = None
                 review_by=subject.review_by.isoformat(),
                 has_thumbnail=key in thumbnails,
             )
+        )
+    if unmatchable:
+        found = ", ".join(f"{n} subject(s) with only {m} templates" for m, n in sorted(unmatchable.items()))
+        raise SnapshotIncomplete(
+            f"snapshot refused: kiosks match faces with model {model_id}, but {found}; those faces would never alarm",
+            "Re-enrol their photos with the configured embedder (checkpoint watchlist import), or set "
+            "CHECKPOINT_EMBEDDER to the model they were enrolled with, then publish again",
         )
     documents = [
         ListedDocument(
@@ -187,7 +213,7 @@ def build_snapshot(
     private_key: Ed25519PrivateKey,
     out_path: Path,
     actor: str,
-    model_id: str | None,
+    model_id: str,
     today: dt.date | None = None,
 ) -> BundleInfo:
     """Collect what is matchable today, write and sign the next version, and record it as issued."""
@@ -314,6 +340,16 @@ class NameMatch:
     hit: NameHit
 
 
+@dataclass(frozen=True)
+class InForce:
+    """How many entries each watchlist check can match on a day; 0 means that check has nothing to check
+    against (an empty list, or every entry past its review date on a kiosk that has been offline too long)."""
+
+    faces: int  # subjects with a face template
+    names: int  # subjects (every subject has a name)
+    documents: int  # lost/stolen documents
+
+
 class Snapshot:
     """A verified bundle in memory: screen faces, names and documents against it."""
 
@@ -329,6 +365,17 @@ class Snapshot:
         self.documents = DocumentList(documents)
         self.gallery = gallery
         self.thumbnails = thumbnails
+        faces = gallery.subject_ids() if gallery is not None else []
+        self._face_review_days = np.array([self._review_by[k].toordinal() for k in faces], dtype=np.int64)
+
+    def in_force(self, today: dt.date) -> InForce:
+        """What each check can match on `today`."""
+        day = today.toordinal()
+        return InForce(
+            faces=int((self._face_review_days >= day).sum()),
+            names=int((self._review_days >= day).sum()),
+            documents=self.documents.in_force(today),
+        )
 
     def _current(self, key: str, today: dt.date) -> bool:
         return self._review_by[key] >= today

@@ -12,6 +12,7 @@ from api import watchlist_admin
 from api.deps import SessionDep, TrailDep, allow
 from api.schemas import Role
 from api.security import Principal
+from edge.face.factory import configured_model_id
 from watchlists.models import WatchlistCreate
 
 router = APIRouter(tags=["watchlists"])
@@ -60,10 +61,13 @@ def change_subject_status(
 
 @router.post("/api/snapshots", status_code=201)
 def publish_snapshot(request: Request, admin: Admin, session: SessionDep, trail: TrailDep) -> dict:
-    """Sign and publish the next snapshot of everything matchable today."""
+    """Sign and publish the next snapshot of everything matchable today, with the face templates of the model the
+    kiosks run (the configured embedder's, as `checkpoint watchlist snapshot` does); 409 when a listed face has
+    no template of that model."""
     settings = request.app.state.settings
+    model_id = configured_model_id(settings.embedder, **settings.embedder_options())
     return watchlist_admin.publish_snapshot(
-        session, trail, admin.actor, settings.snapshot_private_key_path, settings.published_snapshots_dir, None
+        session, trail, admin.actor, settings.snapshot_private_key_path, settings.published_snapshots_dir, model_id
     )
 
 

@@ -246,18 +246,17 @@ def snapshot(out: Path, actor: str) -> None:
     from sqlmodel import Session
 
     from checkpoint.settings import get_settings
-    from edge.face.factory import make_embedder
+    from edge.face.factory import configured_model_id
     from watchlists.signing import load_private_key
     from watchlists.snapshot import build_snapshot
 
     settings = get_settings()
     key = load_private_key(settings.snapshot_private_key_path)
-    model_id = make_embedder(settings.embedder, **settings.embedder_options()).model_id
+    model_id = configured_model_id(settings.embedder, **settings.embedder_options())
     with Session(_engine()) as session:
         info = build_snapshot(session, key, out, actor, model_id, dt.date.today())
         session.commit()
-    published = {"version": info.version, "sha256": info.sha256, "subjects": info.subjects, "templates": info.templates}
-    _chain(actor, "snapshot.publish", f"snapshot:{info.version}", published)
+    _chain(actor, "snapshot.publish", f"snapshot:{info.version}", info.summary())
     click.echo(
         f"snapshot v{info.version}: {info.subjects} subjects, {info.templates} face templates, {info.names} names, "
         f"{info.documents} documents; {info.size_bytes} bytes, sha256 {info.sha256[:16]}... -> {info.path}"

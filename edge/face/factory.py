@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from edge.face.analyzer import FaceAnalyzer
@@ -38,6 +39,17 @@ def make_embedder(
             raise ValueError("the arcface embedder needs a model file: set CHECKPOINT_ARCFACE_MODEL")
         return ArcFaceEmbedder(arcface_model, alignment=arcface_alignment, threads=threads)
     raise ValueError(f"unknown embedder {name!r}: choose one of {', '.join(EMBEDDERS)}")
+
+
+def configured_model_id(name: str, **embedder_options) -> str:
+    """The model id of the templates the named embedder makes: what kiosks configured alike compare against, and
+    so the only templates a watchlist snapshot may carry. The model is loaded once per process."""
+    return _model_id(name, tuple(sorted(embedder_options.items())))
+
+
+@functools.lru_cache(maxsize=4)
+def _model_id(name: str, options: tuple) -> str:
+    return make_embedder(name, **dict(options)).model_id
 
 
 def make_analyzer(

@@ -12,9 +12,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.watchlists.conftest import TODAY, subject_data
-from watchlists.errors import SnapshotRejected
+from watchlists.errors import SnapshotIncomplete, SnapshotRejected
 from watchlists.models import Category, ChangeAction, DocumentCreate, WatchlistCreate
-from watchlists.snapshot import SnapshotStore, build_snapshot, subject_key
+from watchlists.snapshot import SnapshotStore, build_snapshot, next_version, subject_key
 from watchlists.store import add_document, add_subject, add_template, create_watchlist, set_subject_status
 
 MODEL = "test-model-128"
@@ -68,8 +68,8 @@ def populated(session, wanted):
     return people, vectors
 
 
-def _build(session, key, tmp_path, name="bundle.snapshot", today=TODAY, model=None):
-    """A bundle of names and documents (and of faces when `model` is given)."""
+def _build(session, key, tmp_path, name="bundle.snapshot", today=TODAY, model=MODEL):
+    """A bundle of names, documents and the `model` face templates."""
     info = build_snapshot(session, key, tmp_path / name, "admin", model, today)
     session.commit()
     return info
@@ -180,13 +180,29 @@ def test_entry_expiring_after_the_bundle_was_built_is_not_matched(session, popul
 def test_faces_are_searched_and_removed_subjects_leave_the_next_bundle(session, populated, key, tmp_path):
     people, vectors = populated
     store = SnapshotStore(tmp_path / "kiosk", key.public_key())
-    snapshot = store.install(_build(session, key, tmp_path, "v1.snapshot", model=MODEL).path)
+    snapshot = store.install(_build(session, key, tmp_path, "v1.snapshot").path)
     probe = vectors["keita"] + np.random.default_rng(3).normal(scale=0.05, size=128).astype(np.float32)
     threshold = 0.9  # synthetic vectors: a near copy scores ~1, an unrelated random vector ~0
     hits = snapshot.screen_face(probe, MODEL, threshold, today=TODAY)
     assert [h.subject.name_latin for h in hits] == ["Fatoumata Keïta"]
     set_subject_status(session, people["keita"].id, ChangeAction.remove, "admin", "warrant withdrawn")
     session.commit()
-    snapshot = store.install(_build(session, key, tmp_path, "v2.snapshot", model=MODEL).path)
+    snapshot = store.install(_build(session, key, tmp_path, "v2.snapshot").path)
     assert snapshot.screen_face(probe, MODEL, threshold, today=TODAY) == []
     assert snapshot.screen_name("Fatoumata Keita", None, NAME_CUTOFF, today=TODAY) == []
+
+
+def test_a_bundle_for_a_model_the_listed_faces_lack_is_refused_at_build_time(session, populated, key, tmp_path):
+    """Kiosks running another face model would load a bundle with no faces and never alarm: refuse to build it."""
+    with pytest.raises(SnapshotIncomplete, match="3 subject\\(s\\) with only test-model-128 templates") as refused:
+        _build(session, key, tmp_path, model="arcface-arcface-0123456789ab")
+    assert "CHECKPOINT_EMBEDDER" in refused.value.remedy
+    assert not (tmp_path / "bundle.snapshot").exists()
+    assert next_version(session) == 1  # nothing was issued
+
+
+def test_a_bundle_carries_every_listed_face_of_the_kiosks_model(session, populated, key, tmp_path):
+    info = _build(session, key, tmp_path)
+    snapshot = SnapshotStore(tmp_path / "kiosk", key.public_key()).install(info.path)
+    assert info.templates == 3 and snapshot.model_id == MODEL
+    assert snapshot.in_force(TODAY).faces == 3 and snapshot.in_force(TODAY).documents == 1
