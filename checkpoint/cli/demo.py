@@ -130,8 +130,47 @@ def enrol_demo_watchlist(settings, folder: Path, lfw_people: int = 20) -> list[s
         analyzer,
         EnrolOptions("demo", "demo set-up", thumbnail_px=settings.watchlists_thumbnail_px, progress=False),
     )
+    _list_demo_documents(engine, review_by)
     engine.dispose()
     return [s.external_ref for s in subjects]
+
+
+# Fictional passports reported stolen: the kiosk's lost/stolen check has a list to check against (an empty list is
+# a check that cannot run, and refers everyone); no sample traveller carries one of these numbers.
+DEMO_STOLEN = (("MLI", "DM0000001"), ("NER", "DM0000002"))
+
+
+def _list_demo_documents(engine, review_by) -> None:  # type: ignore[no-untyped-def]
+    """A demo lost/stolen documents list; re-running adds nothing twice."""
+    import datetime as dt
+
+    from sqlmodel import Session
+
+    from watchlists.errors import UnknownWatchlist
+    from watchlists.models import Category, DocumentCreate, WatchlistCreate
+    from watchlists.store import add_document, create_watchlist, get_watchlist
+
+    with Session(engine) as session:
+        try:
+            get_watchlist(session, "demo-lost-stolen")
+            return  # listed by an earlier run
+        except UnknownWatchlist:
+            pass
+        stolen = create_watchlist(
+            session,
+            WatchlistCreate(
+                name="demo-lost-stolen",
+                category=Category.lost_stolen_documents,
+                owning_authority="Demo authority",
+                legal_basis="Demonstration only, fictional documents",
+            ),
+            "demo",
+            "demo set-up",
+        )
+        for state, number in DEMO_STOLEN:
+            data = DocumentCreate(issuing_state=state, number=number, reported_on=dt.date.today(), review_by=review_by)
+            add_document(session, stolen, data, "demo", "demo set-up")
+        session.commit()
 
 
 def _lfw_people(settings) -> list[Path]:  # type: ignore[no-untyped-def]
@@ -145,28 +184,22 @@ def publish_snapshot(settings) -> int:  # type: ignore[no-untyped-def]
     """Sign the next snapshot version and install it where the kiosk reads it; returns the version."""
     from sqlmodel import Session
 
+    from edge.face.factory import configured_model_id
     from watchlists.db import make_engine
     from watchlists.signing import generate_keypair, load_private_key, load_public_key
     from watchlists.snapshot import SnapshotStore, build_snapshot
 
+    model_id = configured_model_id(settings.embedder, **settings.embedder_options())
     if not settings.snapshot_private_key_path.is_file():
         generate_keypair(settings.snapshot_private_key_path, settings.snapshot_public_key_path)
     engine = make_engine(settings.watchlists_url)
     out = settings.data_dir / "demo" / "watchlist.snapshot"
     with Session(engine) as session:
-        info = build_snapshot(
-            session, load_private_key(settings.snapshot_private_key_path), out, "demo", _model_id(settings)
-        )
+        info = build_snapshot(session, load_private_key(settings.snapshot_private_key_path), out, "demo", model_id)
         session.commit()
     engine.dispose()
     SnapshotStore(settings.snapshot_path, load_public_key(settings.snapshot_public_key_path)).install(out)
     return info.version
-
-
-def _model_id(settings) -> str:  # type: ignore[no-untyped-def]
-    from edge.face.factory import make_embedder
-
-    return make_embedder(settings.embedder, **settings.embedder_options()).model_id
 
 
 def write_travellers(settings, folder: Path) -> dict[str, Path]:  # type: ignore[no-untyped-def]

@@ -162,12 +162,17 @@ class Screener:
             return [], [(CheckOutcome(check, "not_done", live.reason), "NO_USABLE_FACE")]
         if snapshot is None:
             return [], [(CheckOutcome(check, "not_done", "no watchlist snapshot loaded"), "NO_SNAPSHOT")]
-        if snapshot.gallery is None:
-            return [], [(CheckOutcome(check, "passed", f"snapshot {snapshot.version} lists no faces"), "")]
+        # Nothing to compare with is not a pass: the traveller was not screened against any face.
+        if snapshot.gallery is None or not snapshot.in_force(today).faces:
+            detail = _nothing_in_force(snapshot, "face", snapshot.gallery is not None)
+            return [], [(CheckOutcome(check, "not_done", detail), "NO_FACE_WATCHLIST")]
         if snapshot.model_id != self.analyzer.model_id:
             ours = self.analyzer.model_id
-            detail = f"snapshot {snapshot.version} holds {snapshot.model_id} templates, this kiosk makes {ours}"
-            return [], [(CheckOutcome(check, "not_done", detail), "NO_SNAPSHOT")]
+            detail = (
+                f"snapshot {snapshot.version} holds {snapshot.model_id} templates, this kiosk makes {ours}: "
+                "they cannot be compared"
+            )
+            return [], [(CheckOutcome(check, "not_done", detail), "FACE_MODEL_MISMATCH")]
         threshold = self.thresholds.watchlist
         hits = snapshot.screen_face(
             live.face.embedding, self.analyzer.model_id, threshold, k=self.policy.watchlist_candidates, today=today
@@ -216,6 +221,9 @@ class Screener:
             return [], [(CheckOutcome(check, "not_done", "no trustworthy document number"), "DOCUMENT_UNREADABLE")]
         if snapshot is None:
             return [], [(CheckOutcome(check, "not_done", "no watchlist snapshot loaded"), "NO_SNAPSHOT")]
+        if not snapshot.in_force(today).documents:
+            detail = _nothing_in_force(snapshot, "lost/stolen document", snapshot.documents.size > 0)
+            return [], [(CheckOutcome(check, "not_done", detail), "NO_DOCUMENT_LIST")]
         f = doc.reading.mrz.fields  # type: ignore[union-attr]
         screen = snapshot.screen_document(f.issuing_state, f.document_number, None, today)
         candidates = [
@@ -251,6 +259,9 @@ class Screener:
             return [], [(CheckOutcome(check, "not_done", "no trustworthy name on the document"), "DOCUMENT_UNREADABLE")]
         if snapshot is None:
             return [], [(CheckOutcome(check, "not_done", "no watchlist snapshot loaded"), "NO_SNAPSHOT")]
+        if not snapshot.in_force(today).names:
+            detail = _nothing_in_force(snapshot, "name", bool(snapshot.subjects))
+            return [], [(CheckOutcome(check, "not_done", detail), "NO_NAME_WATCHLIST")]
         f = doc.reading.mrz.fields  # type: ignore[union-attr]
         name = f"{f.given_names} {f.surname}".strip()
         birth = f.birth_date.isoformat() if f.birth_date else None
@@ -276,6 +287,16 @@ class Screener:
             detail = f"{len(candidates)} name candidate(s), best score {matches[0].hit.score:.3f}"
             return candidates, [(CheckOutcome(check, "failed", detail), "WATCHLIST_NAME_HIT")]
         return [], [(CheckOutcome(check, "passed", f"no name at or above {cutoff:g}"), "")]
+
+
+def _nothing_in_force(snapshot: Snapshot, what: str, listed_but_expired: bool) -> str:
+    """Why a watchlist check had nothing to check against, for the officer."""
+    if listed_but_expired:
+        return (
+            f"every {what} entry of snapshot {snapshot.version} is past its review date: the check could not be "
+            "done; the kiosk needs a newer snapshot from the centre"
+        )
+    return f"snapshot {snapshot.version} lists no {what} entries: the check could not be done"
 
 
 def _wire_checks(doc: DocumentSide) -> list[DocumentCheck]:

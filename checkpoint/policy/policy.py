@@ -24,6 +24,10 @@ REASON_CODES = (
     "WATCHLIST_FACE_HIT",
     "WATCHLIST_NAME_HIT",
     "NO_SNAPSHOT",
+    "NO_FACE_WATCHLIST",
+    "FACE_MODEL_MISMATCH",
+    "NO_DOCUMENT_LIST",
+    "NO_NAME_WATCHLIST",
 )
 _SECTIONS = {
     "matching": {"face_vs_document_fmr", "watchlist_fmr", "max_watchlist_fpir", "watchlist_candidates", "name_cutoff"},

@@ -69,10 +69,11 @@ def build_bundle(
     documents: list[tuple[str, str]] = (),
     key: Ed25519PrivateKey | None = None,
     delist: tuple[str, ...] = (),
+    model: str = MODEL,
 ) -> tuple[Path, Ed25519PrivateKey]:
-    """A signed snapshot: one wanted-person list with a subject per face (reference -> template), named subjects
-    without faces, and lost/stolen documents (state, number). Called again on the same folder, it signs the next
-    version from the same database, after removing the `delist` references."""
+    """A signed snapshot: one wanted-person list with a subject per face (reference -> template of `model`), named
+    subjects without faces, and lost/stolen documents (state, number). Called again on the same folder, it signs
+    the next version from the same database, after removing the `delist` references."""
     key = key or Ed25519PrivateKey.generate()
     today = dt.date.today()
     engine = make_engine(sqlite_url(folder / "watchlists.sqlite"))
@@ -97,7 +98,7 @@ def build_bundle(
             set_subject_status(session, subject.id, ChangeAction.remove, "admin", "warrant withdrawn")
         for ref, vector in faces.items():
             subject = add_subject(session, wanted, _subject(ref, f"Listed {ref}"), "admin", "test", today)
-            add_template(session, subject, MODEL, vector, 90.0, ref * 8, "admin", "enrol", "a.jpg", _thumb())
+            add_template(session, subject, model, vector, 90.0, ref * 8, "admin", "enrol", "a.jpg", _thumb())
         for ref, name in (names or {}).items():
             add_subject(session, wanted, _subject(ref, name), "admin", "test", today)
         for state, number in documents:
@@ -113,7 +114,7 @@ def build_bundle(
             )
         session.commit()
         out = folder / f"bundle-{len(list(folder.glob('*.snapshot')))}.snapshot"
-        build_snapshot(session, key, out, "admin", MODEL, today)
+        build_snapshot(session, key, out, "admin", model, today)
         session.commit()
     engine.dispose()
     return out, key

@@ -60,7 +60,9 @@ def test_listed_traveller_referred_confirmed_offline_delivered_audited_then_clea
     tmp_path,
 ):
     centre = provisioned_centre(tmp_path / "centre")
-    bundle, key = build_bundle(tmp_path, {"WANTED-1": astronaut_template, **random_templates(100)})
+    bundle, key = build_bundle(
+        tmp_path, {"WANTED-1": astronaut_template, **random_templates(100)}, documents=[("MLI", "AA0012345")]
+    )
     store = SnapshotStore(tmp_path / "kiosk" / "snapshot", key.public_key())
     store.install(bundle)
     screener.snapshot = lambda: store.current

@@ -19,7 +19,7 @@ def _rgb(jpeg: bytes) -> np.ndarray:
 
 def test_listed_face_is_referred_with_its_candidate_and_evidence(screener, traveller, astronaut_template, tmp_path):
     faces = {"WANTED-1": astronaut_template, **random_templates(50)}
-    bundle, key = build_bundle(tmp_path, faces)
+    bundle, key = build_bundle(tmp_path, faces, documents=[("MLI", "AA0012345")])
     snapshot = load_bundle(bundle, key, tmp_path / "kiosk")
     screener.snapshot = lambda: snapshot
     result = screener.screen(_rgb(traveller.document_jpeg), traveller.frames)
@@ -97,7 +97,7 @@ def test_frames_failing_the_gate_are_rejected_and_best_passing_one_chosen(screen
 
 def test_a_gallery_too_big_for_the_watchlist_fmr_is_flagged_in_every_screening(screener, traveller, tmp_path):
     strict = dataclasses.replace(screener.policy, max_watchlist_fpir=0.001)  # at FMR 1e-5: at most 100 templates
-    bundle, key = build_bundle(tmp_path, random_templates(200))
+    bundle, key = build_bundle(tmp_path, random_templates(200), documents=[("MLI", "AA0012345")])
     snapshot = load_bundle(bundle, key, tmp_path / "kiosk")
     screener.snapshot = lambda: snapshot
     default_policy = screener.policy
