@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api import decisions, reports, screening
+from api import decisions, disposition_conflicts, reports, screening
 from api.audit.status import chain_status, list_events
 from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
 from api.errors import ApiError, InvalidInput
@@ -98,7 +98,8 @@ def referrals(
     until: str | None = None,
     undecided_only: bool = False,
 ) -> HTMLResponse:
-    """The referral queue with filters, and the false-hit rate per watchlist."""
+    """The referral queue with filters, conflicting decisions awaiting review, and the false-hit rate per
+    watchlist."""
     flt = screening.QueueFilter(
         recommendation=None if recommendation == "ALL" else Recommendation(recommendation),
         post_id=post_id or None,
@@ -123,6 +124,7 @@ def referrals(
         "referrals.html",
         principal=supervisor,
         rows=screening.queue(session, flt),
+        conflicts=disposition_conflicts.open_conflicts(session),
         filters=filters,
         hit_rates=false_hit_rates(session),
     )
