@@ -79,6 +79,12 @@ def mark_reviewed(session: Session, transaction_id: int) -> None:
         session.add(row)
 
 
+def conflicts_of(session: Session, transaction_id: int) -> list[DispositionConflict]:
+    """Every decision refused on this transaction, oldest first, reviewed or not."""
+    query = select(DispositionConflict).where(DispositionConflict.transaction_id == transaction_id)
+    return list(session.exec(query.order_by(col(DispositionConflict.id))).all())
+
+
 def open_conflicts(session: Session, limit: int = 200) -> list[tuple[DispositionConflict, Disposition]]:
     """Conflicts no supervisor has reviewed yet, newest first, each with the decision the centre holds."""
     query = (

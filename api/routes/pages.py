@@ -138,7 +138,8 @@ def transaction_page(
     session: SessionDep,
     trail: TrailDep,
 ) -> HTMLResponse:
-    """One transaction with the evidence the officer saw, the decision and reviews (an audited read)."""
+    """One transaction with the evidence the officer saw, the decision, different decisions the centre refused and
+    reviews (an audited read)."""
     row = screening.read_transaction(session, trail, supervisor.actor, transaction_id)
     tx = screening.to_public(row)
     disposition = decisions.disposition_of(session, transaction_id)
@@ -150,6 +151,7 @@ def transaction_page(
         tx=tx,
         face_jpeg=face_jpeg,
         disposition=decisions.disposition_public(disposition) if disposition else None,
+        conflicts=disposition_conflicts.conflicts_of(session, transaction_id),
         reviews=[decisions.review_public(r) for r in decisions.reviews_of(session, transaction_id)],
     )
 
