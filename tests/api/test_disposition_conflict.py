@@ -92,33 +92,26 @@ def test_an_officer_deciding_directly_against_a_held_decision_is_recorded_as_a_c
 
 def test_decided_at_must_lie_within_the_transactions_lifetime(client, headers):
     started = datetime.now(UTC) - timedelta(hours=1)
+
+    def decide_at(when: datetime):  # type: ignore[no-untyped-def]
+        """An officer's decision at `when` on a fresh transaction that started at `started`."""
+        body = transaction_body(started_at=started.isoformat())
+        tx = client.post("/api/transactions", json=body, headers=headers[Role.KIOSK]).json()["id"]
+        decision = _decision(officer=None, decided_at=when.isoformat())
+        return client.post(f"/api/transactions/{tx}/disposition", json=decision, headers=headers[Role.OFFICER])
+
     for when in (
         datetime(2000, 1, 1, tzinfo=UTC),
         datetime(2999, 1, 1, tzinfo=UTC),
         started - DECIDED_AT_SKEW - timedelta(minutes=1),
         datetime.now(UTC) + DECIDED_AT_SKEW + timedelta(minutes=1),
     ):
-        tx = client.post(
-            "/api/transactions", json=transaction_body(started_at=started.isoformat()), headers=headers[Role.KIOSK]
-        ).json()["id"]
-        answer = client.post(
-            f"/api/transactions/{tx}/disposition",
-            json=_decision(officer=None, decided_at=when.isoformat()),
-            headers=headers[Role.OFFICER],
-        )
+        answer = decide_at(when)
         assert answer.status_code == 422, (when, answer.text)
         assert "decided_at" in answer.json()["message"] and "clock" in answer.json()["message"]
     # Within the skew on either side is accepted (clocks of kiosks and the centre differ a little).
     for when in (started - DECIDED_AT_SKEW + timedelta(minutes=1), datetime.now(UTC) + timedelta(minutes=5)):
-        tx = client.post(
-            "/api/transactions", json=transaction_body(started_at=started.isoformat()), headers=headers[Role.KIOSK]
-        ).json()["id"]
-        answer = client.post(
-            f"/api/transactions/{tx}/disposition",
-            json=_decision(officer=None, decided_at=when.isoformat()),
-            headers=headers[Role.OFFICER],
-        )
-        assert answer.status_code == 201, (when, answer.text)
+        assert decide_at(when).status_code == 201, when
 
 
 def test_a_review_needs_a_decision_to_review(client, headers):
