@@ -65,14 +65,12 @@ def record_disposition(
 
 def _check_decided_at(transaction: ScreeningTransaction, decided_at: datetime) -> None:
     """A decision is made between the screening's start and now, give or take the clocks' difference."""
-    earliest = as_utc(transaction.started_at) - DECIDED_AT_SKEW  # type: ignore[operator]
-    latest = utcnow() + DECIDED_AT_SKEW
-    if not earliest <= decided_at <= latest:
+    started: datetime = as_utc(transaction.started_at)  # type: ignore[assignment]
+    if not started - DECIDED_AT_SKEW <= decided_at <= utcnow() + DECIDED_AT_SKEW:
         minutes = int(DECIDED_AT_SKEW.total_seconds() // 60)
         raise InvalidInput(
             f"decided_at {decided_at.isoformat()} is outside transaction {transaction.id}'s lifetime (from its start "
-            f"{as_utc(transaction.started_at).isoformat()} until now, give or take {minutes} minutes of clock "  # type: ignore[union-attr]
-            "difference)",
+            f"{started.isoformat()} until now, give or take {minutes} minutes of clock difference)",
             "send the time the officer decided, from a clock within that much of UTC",
         )
 
