@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlmodel import Session, col, select
 
 from api.acting_officer import acting_officer
 from api.audit.chain import Actor
 from api.audit.trail import AuditTrail
 from api.db import lock_chain
-from api.errors import Conflict
-from api.models import Disposition, Review, as_utc
+from api.disposition_conflicts import mark_reviewed, record_conflict, same_decision
+from api.errors import Conflict, ConflictingDisposition, InvalidInput
+from api.models import Disposition, Review, ScreeningTransaction, as_utc, utcnow
 from api.schemas import DispositionCreate, DispositionPublic, Outcome, ReviewCreate, ReviewPublic, Verdict
 from api.screening import get_transaction
+
+# How far a kiosk's clock may differ from the centre's: a decision's time may lie this much before its screening
+# started or after the centre's now (api/README.md).
+DECIDED_AT_SKEW = timedelta(minutes=10)
 
 
 def record_disposition(
@@ -24,19 +31,28 @@ def record_disposition(
     """
     transaction = get_transaction(session, transaction_id)
     officer, kiosk_id = acting_officer(session, caller, transaction, body.officer)
+    _check_decided_at(transaction, body.decided_at)
     lock_chain(session)  # two officers racing on one transaction: the second sees the first
     existing = disposition_of(session, transaction_id)
     if existing is not None:
-        if _same_decision(existing, officer, kiosk_id, body):
+        if same_decision(existing, officer.name, kiosk_id, body):
             return existing, False  # a kiosk outbox retrying after a lost response
-        raise Conflict(f"transaction {transaction_id} already has a disposition", "a supervisor review can overturn it")
+        record_conflict(session, trail, officer, kiosk_id, existing, body)
+        held = disposition_public(existing)
+        raise ConflictingDisposition(
+            f"transaction {transaction_id} already has a different disposition: {held.outcome.value} by "
+            f"{held.officer}, decided at {held.decided_at.isoformat()}; this one was not recorded",
+            "the conflict is listed for a supervisor, who reviews both decisions",
+            held.model_dump(mode="json"),
+        )
     row = Disposition(
         transaction_id=transaction_id,
         officer=officer.name,
         outcome=body.outcome.value,
         reason_code=body.reason_code,
         note=body.note,
-        decided_at=body.decided_at,
+        # UTC: SQLite keeps no offset, and every time read back is taken as UTC (as_utc).
+        decided_at=body.decided_at.astimezone(UTC),
         kiosk_id=kiosk_id,
     )
     session.add(row)
@@ -47,15 +63,16 @@ def record_disposition(
     return row, True
 
 
-def _same_decision(row: Disposition, officer: Actor, kiosk_id: str | None, body: DispositionCreate) -> bool:
-    return (row.officer, row.kiosk_id, row.outcome, row.reason_code, row.note, as_utc(row.decided_at)) == (
-        officer.name,
-        kiosk_id,
-        body.outcome.value,
-        body.reason_code,
-        body.note,
-        body.decided_at,
-    )
+def _check_decided_at(transaction: ScreeningTransaction, decided_at: datetime) -> None:
+    """A decision is made between the screening's start and now, give or take the clocks' difference."""
+    started: datetime = as_utc(transaction.started_at)  # type: ignore[assignment]
+    if not started - DECIDED_AT_SKEW <= decided_at <= utcnow() + DECIDED_AT_SKEW:
+        minutes = int(DECIDED_AT_SKEW.total_seconds() // 60)
+        raise InvalidInput(
+            f"decided_at {decided_at.isoformat()} is outside transaction {transaction.id}'s lifetime (from its start "
+            f"{started.isoformat()} until now, give or take {minutes} minutes of clock difference)",
+            "send the time the officer decided, from a clock within that much of UTC",
+        )
 
 
 def disposition_of(session: Session, transaction_id: int) -> Disposition | None:
@@ -66,8 +83,12 @@ def disposition_of(session: Session, transaction_id: int) -> Disposition | None:
 def record_review(
     session: Session, trail: AuditTrail, supervisor: Actor, transaction_id: int, body: ReviewCreate
 ) -> Review:
-    """Store a supervisor's review."""
+    """Store a supervisor's review of the officer's disposition; the transaction's conflicts are then reviewed."""
     get_transaction(session, transaction_id)
+    if disposition_of(session, transaction_id) is None:
+        raise Conflict(
+            f"transaction {transaction_id} has no disposition to review yet", "review it once an officer has decided"
+        )
     row = Review(
         transaction_id=transaction_id,
         supervisor=supervisor.name,
@@ -76,6 +97,7 @@ def record_review(
         comment=body.comment,
     )
     session.add(row)
+    mark_reviewed(session, transaction_id)
     session.flush()
     trail.record(session, supervisor, "review.record", f"transaction:{transaction_id}", body.model_dump(mode="json"))
     session.commit()

@@ -19,6 +19,11 @@ class ApiError(Exception):
         """HTTP headers the response must carry besides the body (none for most errors)."""
         return {}
 
+    @property
+    def details(self) -> dict[str, object]:
+        """Fields the JSON body carries besides `code` and `message` (none for most errors)."""
+        return {}
+
 
 class NotAuthenticated(ApiError):
     """No credential, or one that is unknown, expired or revoked."""
@@ -65,6 +70,20 @@ class Conflict(ApiError):
 
     code = "conflict"
     status = 409
+
+
+class ConflictingDisposition(Conflict):
+    """A decision on a transaction that already has a different one; the body says which decision the centre holds."""
+
+    code = "disposition_conflict"
+
+    def __init__(self, problem: str, remedy: str, held: dict[str, object]) -> None:
+        super().__init__(problem, remedy)
+        self.held = held
+
+    @property
+    def details(self) -> dict[str, object]:
+        return {"held": self.held}
 
 
 class PayloadTooLarge(ApiError):

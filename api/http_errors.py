@@ -26,9 +26,11 @@ _STATUS_CODES = {
 }
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    """The one error body shape: `{code, message}`."""
-    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None, details: dict[str, Any] | None = None
+) -> JSONResponse:
+    """The one error body shape: `{code, message}`, plus the few fields some errors add (`details`)."""
+    return JSONResponse({"code": code, "message": message, **(details or {})}, status_code=status, headers=headers)
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -79,7 +81,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api_error(request: Request, exc: ApiError) -> Response:
         if exc.status == 401 and _wants_page(request):
             return RedirectResponse("/ui/login", status_code=303)
-        return error_response(exc.status, exc.code, str(exc), exc.headers or None)
+        return error_response(exc.status, exc.code, str(exc), exc.headers or None, exc.details)
 
     @app.exception_handler(WatchlistError)
     async def _watchlist_error(_request: Request, exc: WatchlistError) -> JSONResponse:

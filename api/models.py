@@ -148,6 +148,27 @@ class Disposition(SQLModel, table=True):
     )
 
 
+class DispositionConflict(SQLModel, table=True):
+    """A decision the centre refused because the transaction already had a different one.
+
+    Kept so the refusal reaches a person: the supervisors' queue lists it until a supervisor reviews the
+    transaction (`reviewed_at`). The decision the centre holds is the transaction's `Disposition`.
+    """
+
+    __tablename__ = "disposition_conflict"
+
+    id: int | None = Field(default=None, primary_key=True)
+    transaction_id: int = Field(foreign_key="screening_transaction.id", index=True)
+    officer: str = Field(max_length=64)
+    kiosk_id: str | None = Field(default=None, max_length=64, description="None: sent through the API directly")
+    outcome: str = Field(max_length=32)
+    reason_code: str | None = Field(default=None, max_length=64)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    decided_at: datetime = Field(sa_type=DateTime(timezone=True))
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    reviewed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), index=True)
+
+
 class Review(SQLModel, table=True):
     """A supervisor's review of a transaction and its disposition."""
 
@@ -209,6 +230,7 @@ API_TABLE_MODELS = (
     LoginFailure,
     ScreeningTransaction,
     Disposition,
+    DispositionConflict,
     Review,
     AuditEvent,
     AuditPayload,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api import decisions, reports, screening
+from api import decisions, disposition_conflicts, reports, screening
 from api.audit.status import chain_status, list_events
 from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
 from api.errors import ApiError, InvalidInput
@@ -98,7 +98,8 @@ def referrals(
     until: str | None = None,
     undecided_only: bool = False,
 ) -> HTMLResponse:
-    """The referral queue with filters, and the false-hit rate per watchlist."""
+    """The referral queue with filters, conflicting decisions awaiting review, and the false-hit rate per
+    watchlist."""
     flt = screening.QueueFilter(
         recommendation=None if recommendation == "ALL" else Recommendation(recommendation),
         post_id=post_id or None,
@@ -123,6 +124,7 @@ def referrals(
         "referrals.html",
         principal=supervisor,
         rows=screening.queue(session, flt),
+        conflicts=disposition_conflicts.open_conflicts(session),
         filters=filters,
         hit_rates=false_hit_rates(session),
     )
@@ -136,7 +138,8 @@ def transaction_page(
     session: SessionDep,
     trail: TrailDep,
 ) -> HTMLResponse:
-    """One transaction with the evidence the officer saw, the decision and reviews (an audited read)."""
+    """One transaction with the evidence the officer saw, the decision, different decisions the centre refused and
+    reviews (an audited read)."""
     row = screening.read_transaction(session, trail, supervisor.actor, transaction_id)
     tx = screening.to_public(row)
     disposition = decisions.disposition_of(session, transaction_id)
@@ -148,6 +151,7 @@ def transaction_page(
         tx=tx,
         face_jpeg=face_jpeg,
         disposition=decisions.disposition_public(disposition) if disposition else None,
+        conflicts=disposition_conflicts.conflicts_of(session, transaction_id),
         reviews=[decisions.review_public(r) for r in decisions.reviews_of(session, transaction_id)],
     )
 

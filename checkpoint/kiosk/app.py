@@ -255,11 +255,13 @@ def create_kiosk_app(
         return response
 
     def home_page(request: Request, officer: OfficerSession, error: str = "", status: int = 200) -> HTMLResponse:
-        """The home page: a new screening, and the screenings still awaiting a decision (restored ones too)."""
+        """The home page: decisions the centre refused, a new screening, and the screenings still awaiting a
+        decision (restored ones too)."""
         page = context(
             request,
             officer,
             error=error,
+            refused=outbox.refused_dispositions(),
             pending=pending.listing(lambda key: recent.get(key) is not None),
             pending_hours=f"{pending.hours:g}",
         )
@@ -325,6 +327,7 @@ def create_kiosk_app(
             outcomes=[o.value for o in Outcome],
             officer_reasons=OFFICER_REASONS,
             decided=decided,
+            refusal=outbox.refusal_of(key) if decided else None,
             decide_here=decide_here,
             too_old_message=pending.too_old_message,
             saved=saved,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from api.schemas import ScreeningViewCreate
+from api.schemas import DispositionPublic, ScreeningViewCreate
 from checkpoint.outbox.store import Outbox, OutboxItem
 from checkpoint.settings import Settings
 
@@ -116,12 +116,12 @@ class Sender:
         if server_id is None:
             return False  # its transaction is not at the centre yet; it goes first
         response = self._post(f"/api/transactions/{server_id}/disposition", item.body)
-        if response.status_code in (200, 201, 409):
-            # 200: the centre already holds this very disposition (an identical resend after a crash);
-            # 409: it holds another one for the transaction. Either way an earlier send landed.
+        if response.status_code in (200, 201):  # 200: the centre already holds this very disposition (a resend)
             self.outbox.mark_delivered(item.seq, server_id)
             return True
-        self.outbox.mark_refused(item.seq, _describe(response))
+        # 409: the centre holds a different decision (made there, or on another way in) and did not record this
+        # one. Refused, with the centre's decision kept for the officer page: never counted as delivered.
+        self.outbox.mark_refused(item.seq, _describe(response), _held_decision(response))
         return False
 
     def _post(self, path: str, body: str) -> httpx.Response:
@@ -224,6 +224,16 @@ class Sender:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+
+
+def _held_decision(response: httpx.Response) -> DispositionPublic | None:
+    """The decision the centre holds, from its 409 answer to a different one (None in any other answer)."""
+    if response.status_code != 409:
+        return None
+    try:
+        return DispositionPublic.model_validate(response.json()["held"])
+    except (ValueError, KeyError, TypeError):  # ValueError covers JSON and pydantic's validation errors
+        return None  # a centre that does not say: the refusal is still shown, with its message
 
 
 def _describe(response: httpx.Response) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
-from api.schemas import DispositionCreate, ScreeningViewCreate, TransactionCreate
+from api.schemas import DispositionCreate, DispositionPublic, ScreeningViewCreate, TransactionCreate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS item (
@@ -31,12 +31,15 @@ CREATE TABLE IF NOT EXISTS item (
     server_id INTEGER,
     last_error TEXT,
     refused INTEGER NOT NULL DEFAULT 0,
+    centre_decision TEXT,
     UNIQUE (kind, client_uuid)
 );
 """
 # For a view, client_uuid is the view's own UUID; the transaction it is about is in its body.
+# centre_decision: for a disposition the centre refused because it holds a different one, that one (JSON).
 ERASED = ""  # the body of a delivered transaction once its retention on the kiosk is over (erase_delivered)
-SCHEMA_VERSION = 1  # 1: views (an outbox from version 0 only allowed transactions and dispositions)
+# 1: views (an outbox from version 0 only allowed transactions and dispositions); 2: centre_decision.
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,17 @@ class QueuedTransaction:
     queued_at: dt.datetime
     refused: bool
     body: TransactionCreate
+
+
+@dataclass(frozen=True)
+class RefusedDisposition:
+    """An officer's decision the centre refused: why, and the decision it holds instead when that was the reason."""
+
+    client_uuid: str
+    queued_at: dt.datetime
+    sent: DispositionCreate
+    reason: str
+    centre_decision: DispositionPublic | None
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,9 @@ class Outbox:
         """Bring an outbox written by an older kiosk to this schema, keeping every item and its sequence."""
         if self._db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(item)")}
+        if "centre_decision" not in columns:  # added last, where SCHEMA has it, so the copy below lines up
+            self._db.execute("ALTER TABLE item ADD COLUMN centre_decision TEXT")
         (table_sql,) = self._db.execute("SELECT sql FROM sqlite_master WHERE name = 'item'").fetchone()
         if "'view'" not in table_sql:
             # SQLite cannot alter a CHECK constraint: copy into a table with the new one, in one transaction.
@@ -207,12 +224,15 @@ class Outbox:
                 (time.time() + delay_seconds, error[:500], seq),
             )
 
-    def mark_refused(self, seq: int, error: str) -> None:
-        """The centre refused the item for good (invalid); it stays here, visible, never silently dropped."""
+    def mark_refused(self, seq: int, error: str, centre_decision: DispositionPublic | None = None) -> None:
+        """The centre refused the item for good; it stays here, visible, never silently dropped. For a disposition
+        refused because the centre holds another, `centre_decision` is that one, kept to show the officer."""
+        held = centre_decision.model_dump_json() if centre_decision else None
         with self._lock:
             self._db.execute(
-                "UPDATE item SET attempts = attempts + 1, refused = 1, last_error = ? WHERE seq = ?",
-                (error[:500], seq),
+                "UPDATE item SET attempts = attempts + 1, refused = 1, last_error = ?, centre_decision = ? "
+                "WHERE seq = ?",
+                (error[:500], held, seq),
             )
 
     def disposition_of(self, client_uuid: str) -> DispositionCreate | None:
@@ -221,6 +241,33 @@ class Outbox:
                 "SELECT body FROM item WHERE kind = 'disposition' AND client_uuid = ?", (client_uuid,)
             ).fetchone()
         return DispositionCreate.model_validate_json(row[0]) if row else None
+
+    def refusal_of(self, client_uuid: str) -> RefusedDisposition | None:
+        """The centre's refusal of the disposition of transaction `client_uuid`; None unless it was refused."""
+        refused = self._refused_dispositions("AND client_uuid = ?", (client_uuid,))
+        return refused[0] if refused else None
+
+    def refused_dispositions(self, limit: int = 100) -> list[RefusedDisposition]:
+        """Dispositions the centre refused, newest first: each needs a person (never erased, never resent)."""
+        return self._refused_dispositions("ORDER BY seq DESC LIMIT ?", (limit,))
+
+    def _refused_dispositions(self, condition: str, parameters: tuple) -> list[RefusedDisposition]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT client_uuid, created_at, body, last_error, centre_decision FROM item "
+                f"WHERE kind = 'disposition' AND refused = 1 {condition}",
+                parameters,
+            ).fetchall()
+        return [
+            RefusedDisposition(
+                client_uuid,
+                dt.datetime.fromisoformat(created_at),
+                DispositionCreate.model_validate_json(body),
+                reason or "refused by the centre",
+                DispositionPublic.model_validate_json(held) if held else None,
+            )
+            for client_uuid, created_at, body, reason, held in rows
+        ]
 
     def transaction(self, client_uuid: str) -> QueuedTransaction | None:
         """The queued transaction with this client UUID, delivered or not; None when this kiosk has none (or has

@@ -129,6 +129,11 @@ def test_disposition_on_missing_transaction_is_404(client, headers):
 
 def test_review_is_recorded(client, headers):
     tx = _ingest(client, headers)
+    client.post(
+        f"/api/transactions/{tx}/disposition",
+        json={"outcome": "CLEAR", "decided_at": datetime.now(UTC).isoformat()},
+        headers=headers[Role.OFFICER],
+    )
     response = client.post(
         f"/api/transactions/{tx}/reviews",
         json={"verdict": "UPHELD", "reason_code": "CORRECT"},

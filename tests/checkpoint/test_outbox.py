@@ -19,7 +19,7 @@ from sqlmodel import Session, func, select
 
 from api.db import make_engine
 from api.models import AuditEvent, Disposition, ScreeningTransaction
-from api.schemas import DispositionCreate, Outcome, ScreeningViewCreate, TransactionCreate
+from api.schemas import DispositionCreate, DispositionPublic, Outcome, ScreeningViewCreate, TransactionCreate
 from benchmarks.ingest_bench import sample_transaction
 from checkpoint.outbox.sender import Backoff, CentreAccount, Sender
 from checkpoint.outbox.store import SCHEMA, Outbox
@@ -249,3 +249,28 @@ def test_what_the_centre_holds_is_erased_on_the_kiosk_after_the_decision_window_
     assert [q.client_uuid for q in outbox.undecided(dt.datetime.now(dt.UTC) - dt.timedelta(days=3))] == fresh
     assert sender.erase_delivered() == 0  # once
     assert Sender(outbox, account).erase_delivered() == 0  # no window given: nothing erased
+
+
+def test_outbox_from_before_refusals_kept_the_centres_decision_is_upgraded_and_keeps_it_from_then_on(tmp_path):
+    path = tmp_path / "v1-outbox.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(SCHEMA.replace("    centre_decision TEXT,\n", "") + "PRAGMA user_version = 1;")
+    old.close()
+    outbox = Outbox(path)
+    [key] = _queue(outbox, "kiosk-x", 1, 1)
+    [_, disposition] = outbox.due()
+    held = DispositionPublic(
+        id=1,
+        transaction_id=9,
+        officer="officer2",
+        outcome=Outcome.REFUSE_ENTRY,
+        reason_code="WATCHLIST_CONFIRMED",
+        note=None,
+        decided_at=dt.datetime.now(dt.UTC),
+        recorded_at=dt.datetime.now(dt.UTC),
+    )
+    outbox.mark_refused(disposition.seq, "refused by the centre (409 disposition_conflict): decided there", held)
+    outbox.close()
+    refusal = Outbox(path).refusal_of(key)
+    assert refusal is not None and refusal.centre_decision == held
+    assert refusal.sent.outcome == Outcome.SECONDARY_INSPECTION and "409" in refusal.reason
