@@ -22,7 +22,16 @@ import click
     type=click.Choice(["onnx", "dlib", "arcface"]),
     help="cross-validate another embedder on the same images in the same run (repeatable)",
 )
+@click.option(
+    "--write-calibration",
+    is_flag=True,
+    help="install the calibration fitted on this data as this site's (data directory): every command then uses it"
+    " instead of the shipped one",
+)
 @click.option("--ship", is_flag=True, help="also write the calibration into matcher/calibrations/ (for a release)")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="results folder (default: benchmarks/results)"
+)
 @click.option("--quiet", is_flag=True, help="no progress bar")
 def verify(
     images: Path | None,
@@ -32,12 +41,14 @@ def verify(
     timing_faces: int,
     embedder: str | None,
     also: tuple[str, ...],
+    write_calibration: bool,
     ship: bool,
+    out: Path | None,
     quiet: bool,
 ) -> None:
-    """Verification accuracy on the LFW pairs protocol; writes results JSON and the model's calibration file."""
+    """Verification accuracy on the LFW pairs protocol; writes results JSON, and a calibration file when asked."""
     from benchmarks.templates import PipelineConfig
-    from benchmarks.verify_bench import format_table, run
+    from benchmarks.verify_bench import RESULTS_DIR, format_table, run
     from checkpoint.settings import get_settings
     from matcher.calibration import SHIPPED_DIR, Calibration, save_calibration
 
@@ -56,16 +67,20 @@ def verify(
         pairs_file,
         config,
         settings.cache_dir / "templates.sqlite",
-        settings.calibration_dir,
+        settings.calibration_dir if write_calibration else None,
         workers=workers,
         reference=not no_reference,
         timing_faces=timing_faces,
         progress=not quiet,
         also=also,
+        results_dir=out or RESULTS_DIR,
     )
     click.echo(format_table(results))
     click.echo(f"results: {results['results_file']}")
-    click.echo(f"calibration: {results['calibration_file']}")
+    if write_calibration:
+        click.echo(f"calibration: {results['calibration_file']} (this site's, used instead of the shipped one)")
+    else:
+        click.echo("calibration: not installed (--write-calibration installs it as this site's)")
     if ship:
         import json
 
