@@ -15,6 +15,12 @@ EXIT_BAD_INPUT = 3  # the input (an image, a file, a document) cannot be used
 EXIT_UNAVAILABLE = 4  # a model, a file or a service the command needs is missing
 
 
+class Unavailable(click.ClickException):
+    """Something the command needs (a database, a key, a file) is not there."""
+
+    exit_code = EXIT_UNAVAILABLE
+
+
 # "module:Exception" — the base class of each package's user-caused errors; one line per package.
 USER_ERRORS = [
     "edge.errors:EdgeError",
