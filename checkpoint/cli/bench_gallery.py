@@ -21,7 +21,9 @@ import click
     multiple=True,
     help='Index spec to measure, repeatable (e.g. "Flat", "HNSW32 efSearch=96"). Default: exact + shipped HNSW.',
 )
-@click.option("--probes", default=1000, show_default=True, help="Real LFW templates held out as probes.")
+@click.option(
+    "--probes", type=click.IntRange(1), default=1000, show_default=True, help="Real LFW templates held out as probes."
+)
 @click.option("--seed", default=0, show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), help="output folder (default: benchmarks/results)")
 @click.option(
@@ -30,7 +32,9 @@ import click
     show_default=True,
     help="Back large indexes with huge pages as the product does; --no-huge-pages measures without.",
 )
-@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True, help="extraction processes")
+@click.option(
+    "--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="extraction processes"
+)
 def gallery(
     sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: Path | None, huge_pages: bool, workers: int
 ) -> None:

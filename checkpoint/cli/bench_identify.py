@@ -10,7 +10,9 @@ import click
 
 @click.command("identify")
 @click.option("--out", type=click.Path(path_type=Path), help="output folder (default: benchmarks/results)")
-@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True, help="extraction processes")
+@click.option(
+    "--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="extraction processes"
+)
 def identify(out: Path | None, workers: int) -> None:
     """Enrol one image per LFW-dev identity with >= 2 images, search the rest; print a table, save JSON."""
     from benchmarks.identify_bench import format_report, lfw_templates_for, run

@@ -11,9 +11,13 @@ import click
 @click.command("verify")
 @click.option("--images", type=click.Path(path_type=Path), help="LFW images folder (default: shared LFW-dev)")
 @click.option("--pairs", "pairs_file", type=click.Path(path_type=Path), help="pairs.txt (default: beside images)")
-@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True, help="extraction processes")
+@click.option(
+    "--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="extraction processes"
+)
 @click.option("--no-reference", is_flag=True, help="skip dlib's reference pipeline")
-@click.option("--timing-faces", type=int, default=200, show_default=True, help="faces timed per stage (0: none)")
+@click.option(
+    "--timing-faces", type=click.IntRange(0), default=200, show_default=True, help="faces timed per stage (0: none)"
+)
 @click.option("--embedder", type=click.Choice(["onnx", "dlib", "arcface"]), help="override the configured embedder")
 @click.option(
     "--also",

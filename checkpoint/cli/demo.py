@@ -184,8 +184,8 @@ def write_travellers(settings, folder: Path) -> dict[str, Path]:  # type: ignore
 
 
 @click.command("demo")
-@click.option("--centre-port", type=int, default=8000, show_default=True)
-@click.option("--kiosk-port", type=int, default=8100, show_default=True)
+@click.option("--centre-port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--kiosk-port", type=click.IntRange(1, 65535), default=8100, show_default=True)
 @click.option("--check", is_flag=True, help="screen the sample travellers once through the kiosk, then stop")
 def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
     """Start the centre and one kiosk on localhost with a demo watchlist and sample travellers."""

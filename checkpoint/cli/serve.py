@@ -7,8 +7,8 @@ import click
 
 @click.command()
 @click.option("--host", default=None, help="interface to bind (default: settings api_host, 127.0.0.1)")
-@click.option("--port", type=int, default=None, help="TCP port (default: settings api_port, 8000)")
-@click.option("--workers", type=int, default=1, show_default=True, help="uvicorn worker processes")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="TCP port (default: settings api_port, 8000)")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="uvicorn worker processes")
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Serve the central API and the supervisor/auditor pages."""
     import uvicorn

@@ -211,3 +211,21 @@ def test_bench_report_with_pairs_elsewhere_then_verify_report_exits_0_or_1(lfw_m
     differs = run_checkpoint("bench", "verify-report", str(edited), "--workers", "1", data_dir=tmp_path / "d")
     assert differs.returncode == 1
     assert "DIFFERS eer" in differs.stdout and "did not reproduce: eer" in one_line_error(differs)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("bench", "mrz", "--pages-per-cell", "0", "--quiet"),
+        ("bench", "report", "--iterations", "0"),
+        ("bench", "verify", "--workers", "0"),
+    ],
+    ids=" ".join,
+)
+def test_a_count_below_one_is_a_usage_error_before_any_work(args: tuple[str, ...], tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    where = ("--out", str(out / "mrz.json")) if args[1] == "mrz" else ("--images", str(tmp_path / "none"))
+    result = run_checkpoint(*args, *where, data_dir=tmp_path / "data", timeout=120)
+    assert result.returncode == 2
+    assert f"'{args[2]}'" in one_line_error(result) and "range" in result.stderr
+    assert not out.exists(), "a benchmark of nothing wrote results"
