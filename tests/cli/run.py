@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 
-def run_checkpoint(*args: str, data_dir: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    """`python -m checkpoint ARGS` with its own data directory; the test's PYTHONPATH runs this checkout's code."""
-    env = {**os.environ, "CHECKPOINT_DATA_DIR": str(data_dir)}
+def run_checkpoint(
+    *args: str, data_dir: Path, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`python -m checkpoint ARGS` with its own data directory (and `env` settings); the test's PYTHONPATH runs
+    this checkout's code."""
+    env = {**os.environ, **(env or {}), "CHECKPOINT_DATA_DIR": str(data_dir)}
     return subprocess.run(
         [sys.executable, "-m", "checkpoint", *args], capture_output=True, text=True, env=env, timeout=timeout
     )
