@@ -14,9 +14,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from api.audit.signing import public_key_pem
 from benchmarks.travellers import astronaut_portrait, make_traveller
 from tests.cli.run import one_line_error, run_checkpoint
 
@@ -100,11 +100,7 @@ def test_audit_verify_of_an_edited_export_exits_3(audit_export, tmp_path: Path) 
 def test_audit_verify_with_another_key_exits_3(audit_export, tmp_path: Path) -> None:
     export, _ = audit_export
     other = tmp_path / "other.pub.pem"
-    other.write_bytes(
-        Ed25519PrivateKey.generate()
-        .public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
+    other.write_bytes(public_key_pem(Ed25519PrivateKey.generate()))
     result = run_checkpoint("audit", "verify", str(export), "--public-key", str(other), data_dir=tmp_path)
     assert result.returncode == 3
     assert "not signed by this key" in one_line_error(result)
