@@ -62,10 +62,19 @@ def git_commit() -> str | None:
 
 
 def dataset_fingerprint(files: list[Path], root: Path) -> str:
-    """SHA-256 over the sorted relative paths and contents of `files`: same data, same fingerprint."""
+    """SHA-256 over the sorted names and contents of `files`: same data, same fingerprint, wherever it lies.
+
+    A file under `root` is named by its path relative to it; a file elsewhere (a pairs or groups list kept
+    apart from the images) by its file name alone, which is what it would be called beside them.
+    """
+    entries = sorted((_name_in_dataset(path, root), hashlib.sha256(path.read_bytes()).digest()) for path in files)
     digest = hashlib.sha256()
-    for path in sorted(files, key=lambda p: str(p.relative_to(root))):
-        digest.update(str(path.relative_to(root)).encode())
+    for name, content in entries:
+        digest.update(name.encode())
         digest.update(b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(content)
     return digest.hexdigest()
+
+
+def _name_in_dataset(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else path.name

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from benchmarks.machine import machine_info
 
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
 
 def save_result(out_dir: Path, name: str, body: dict) -> Path:
     """Write `<out_dir>/<name>.json` atomically with the machine (load average, CPUs, versions) and command."""

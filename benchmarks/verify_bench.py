@@ -1,5 +1,6 @@
 """`checkpoint bench verify`: the LFW pairs protocol with cross-validated thresholds, for our pipeline and
-dlib's reference pipeline in the same run, plus per-stage timing, a results JSON and a calibration file.
+dlib's reference pipeline in the same run, plus per-stage timing, a results JSON and a calibration fitted on
+the data (installed only when the caller passes a calibration directory).
 
 Protocol (LFW View 2, here folds 1-5): for each fold, thresholds are chosen on the other folds only and
 the held fold is scored with them. Images where no face is found stay in: their comparisons score -inf,
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import verification as vm
-from benchmarks.lfw import Pair, identity_of, read_pairs
+from benchmarks.lfw import DatasetError, Pair, identity_of, read_pairs
 from benchmarks.machine import dataset_fingerprint, machine_info
 from benchmarks.scoring import Scorer
 from benchmarks.templates import Extraction, PipelineConfig, extract_templates
@@ -144,7 +145,8 @@ def run(
     progress: bool = True,
     also: tuple[str, ...] = (),
 ) -> dict:
-    """Run the whole benchmark; returns the result dict and writes it (and the calibration) to disk."""
+    """Run the whole benchmark; returns the result dict and writes it, and the calibration into `calibration_dir`
+    when one is given, to disk."""
     started = time.perf_counter()
     pairs = read_pairs(pairs_file, images)
     paths = sorted({p for pair in pairs for p in (pair.a, pair.b)})
@@ -198,10 +200,10 @@ def run(
             np.max(np.abs(ours.pair_scores(a, b)[both] - scorer.pair_scores(a, b)[both]))
         )
         results.setdefault("also", {})[name] = entry
-    calibration = calibrate(ours, identities, extraction.model_id, f"LFW-dev ({images})", fingerprint)
+    calibration = calibrate(ours, identities, extraction.model_id, f"{images} (pairs: {pairs_file})", fingerprint)
     results["calibration"] = json.loads(calibration.to_json())
     if calibration_dir is not None:
-        results["calibration_file"] = str(save_calibration(calibration, calibration_dir))
+        results["calibration_file"] = str(save_calibration(_usable(calibration, images), calibration_dir))
     results["timing"] = stage_timing(paths, config, timing_faces) if timing_faces else None
     results["templates_from_cache"] = extraction.cached
     results["wall_seconds"] = round(time.perf_counter() - started, 1)
@@ -212,6 +214,17 @@ def run(
     out.write_text(json.dumps(results, indent=2, default=_json_default) + "\n")
     results["results_file"] = str(out)
     return results
+
+
+def _usable(calibration: Calibration, images: Path) -> Calibration:
+    """The calibration, if it tabulates any FMR: an empty one installed would leave every command without one."""
+    if not calibration.points:
+        raise DatasetError(
+            f"{images} gives too few impostor comparisons to tabulate any FMR "
+            f"(at least {MIN_IMPOSTORS_ABOVE} scores above the threshold at FMR {max(CALIBRATION_FMRS):g})",
+            "Calibrate on a larger dataset; nothing was installed",
+        )
+    return calibration
 
 
 def _detectors(config: PipelineConfig) -> str:

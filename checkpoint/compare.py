@@ -25,6 +25,8 @@ def compare_images(a: Path, b: Path, settings: Settings, fmr: float | None = Non
     """Similarity, threshold, decision and both faces' quality; raises edge errors on unusable input."""
     target = fmr if fmr is not None else settings.target_fmr
     limits = ImageLimits(max_pixels=settings.max_image_pixels, max_bytes=settings.max_image_bytes)
+    # Both images first: a missing, empty or corrupt file is refused in a moment, not after the models load.
+    images = [load_image(path, limits) for path in (a, b)]
     analyzer = make_analyzer(
         settings.embedder,
         settings.face_detector,
@@ -35,10 +37,7 @@ def compare_images(a: Path, b: Path, settings: Settings, fmr: float | None = Non
     )
     # Look the threshold up before the slow work so a missing calibration fails fast.
     threshold = load_calibration(analyzer.model_id, [settings.calibration_dir]).threshold_at(target)
-    faces = []
-    for path in (a, b):
-        face = analyzer.primary(load_image(path, limits), what=str(path))
-        faces.append(face)
+    faces = [analyzer.primary(rgb, what=str(path)) for rgb, path in zip(images, (a, b), strict=True)]
     similarity = float(np.dot(faces[0].embedding, faces[1].embedding))
     return {
         "similarity": similarity,

@@ -2,7 +2,7 @@
 
 Policy asks for "the threshold at FMR 1e-3"; only this module turns that into a number, read from a file
 the verification benchmark wrote. Lookup order: the data directory (a site's own calibration), then the
-files shipped in `matcher/calibrations/` (produced by `checkpoint bench verify` on LFW-dev).
+files shipped in `matcher/calibrations/` (produced by `checkpoint bench verify --ship` on LFW-dev).
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ class Calibration:
             raise CalibrationError(
                 f"the calibration of {self.model_id} has no threshold at FMR {fmr:g} or stricter "
                 f"(tabulated: {tabulated})",
-                "Ask for a tabulated FMR, or recalibrate on a larger dataset with `checkpoint bench verify`",
+                "Ask for a tabulated FMR, or recalibrate on a larger dataset with "
+                "`checkpoint bench verify --write-calibration`",
             )
         return max(usable, key=lambda p: p.fmr).threshold
 
@@ -82,7 +83,7 @@ class Calibration:
         except (ValueError, KeyError, TypeError) as exc:
             raise CalibrationError(
                 f"{where} is not a valid calibration ({exc})",
-                "Regenerate it with `checkpoint bench verify`",
+                "Regenerate it with `checkpoint bench verify --write-calibration`",
             ) from exc
 
 
@@ -99,12 +100,12 @@ def load_calibration(model_id: str, search_dirs: list[Path] | tuple[Path, ...] =
             if calibration.model_id != model_id:
                 raise CalibrationError(
                     f"{path} is for model {calibration.model_id}, not {model_id}",
-                    "Remove the misnamed file or regenerate it with `checkpoint bench verify`",
+                    "Remove the misnamed file or regenerate it with `checkpoint bench verify --write-calibration`",
                 )
             return calibration
     raise CalibrationError(
         f"no calibration for face model {model_id}",
-        "Run `checkpoint bench verify` on a labelled dataset to produce one",
+        "Run `checkpoint bench verify --write-calibration` on a labelled dataset to produce one",
     )
 
 

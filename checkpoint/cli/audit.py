@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from checkpoint.cli.errors import EXIT_BAD_INPUT
+from checkpoint.cli.errors import EXIT_BAD_INPUT, Unavailable
 
 
 @click.group()
@@ -17,16 +17,27 @@ def audit() -> None:
 @audit.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def export(out: Path) -> None:
-    """Write every event and signed tree head to OUT (JSON lines) and the public key to OUT.pub.pem."""
+    """Write every event and signed tree head to OUT (JSON lines), and the public key beside it with OUT's suffix
+    replaced by .pub.pem (audit.jsonl -> audit.pub.pem)."""
+    from sqlalchemy import inspect
     from sqlmodel import Session
 
     from api.audit.export import export_chain
     from api.audit.signing import load_or_create_private_key
     from api.db import make_engine
+    from api.models import AuditEvent
+    from checkpoint.cli.serve import redacted_database_url
     from checkpoint.settings import get_settings
 
     settings = get_settings()
     engine = make_engine(settings.database_url_or_default)
+    if not inspect(engine).has_table(AuditEvent.__tablename__):
+        # An export of nothing would read as "0 events, verified": refuse instead.
+        engine.dispose()
+        raise Unavailable(
+            f"{redacted_database_url(settings)} holds no audit chain, so there is nothing to export. Point "
+            "CHECKPOINT_DATA_DIR or CHECKPOINT_DATABASE_URL at the centre's database"
+        )
     with Session(engine) as session:
         events, heads = export_chain(session, load_or_create_private_key(settings.audit_key_path), out)
     engine.dispose()

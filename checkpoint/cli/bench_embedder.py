@@ -8,22 +8,38 @@ from pathlib import Path
 
 import click
 
-DEFAULT_OUTPUT = Path("benchmarks/results/embedder_equivalence.json")
-
 
 @click.command("embedder")
-@click.option("--faces", default=500, show_default=True, help="LFW faces for the equivalence measure")
+@click.option(
+    "--faces", type=click.IntRange(1), default=500, show_default=True, help="LFW faces for the equivalence measure"
+)
 @click.option("--timing-faces", default=200, show_default=True, help="faces timed one at a time per backend")
-@click.option("--batch", "batch_size", default=16, show_default=True, help="batch size for the throughput measure")
-@click.option("--threads", default=None, type=int, help="onnxruntime threads (default: CHECKPOINT_ONNX_THREADS)")
-@click.option("--output", type=click.Path(path_type=Path), default=DEFAULT_OUTPUT, show_default=True)
-def embedder(faces: int, timing_faces: int, batch_size: int, threads: int | None, output: Path) -> None:
+@click.option(
+    "--batch",
+    "batch_size",
+    type=click.IntRange(1),
+    default=16,
+    show_default=True,
+    help="batch size for the throughput measure",
+)
+@click.option(
+    "--threads", default=None, type=click.IntRange(1), help="onnxruntime threads (default: CHECKPOINT_ONNX_THREADS)"
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="results JSON (default: benchmarks/results/embedder_equivalence.json)",
+)
+def embedder(faces: int, timing_faces: int, batch_size: int, threads: int | None, output: Path | None) -> None:
     """Compare the ONNX embedder with dlib's own on real faces; print a table and save JSON."""
     from benchmarks.embedder_bench import format_table, run, to_json_dict
+    from benchmarks.result_file import RESULTS_DIR
     from checkpoint.settings import get_settings
     from edge.face.dlib_embedder import DlibEmbedder
     from edge.face.onnx_embedder import OnnxDlibEmbedder
 
+    # Not relative to where the command is run from: that wrote a benchmarks/results/ into any folder.
+    output = output or RESULTS_DIR / "embedder_equivalence.json"
     settings = get_settings()
     images = settings.lfw_dir / "images"
     if not images.is_dir():

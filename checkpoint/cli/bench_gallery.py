@@ -7,10 +7,6 @@ from pathlib import Path
 
 import click
 
-from checkpoint.settings import REPO_ROOT
-
-DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results"
-
 
 @click.command("gallery")
 @click.option(
@@ -25,23 +21,27 @@ DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results"
     multiple=True,
     help='Index spec to measure, repeatable (e.g. "Flat", "HNSW32 efSearch=96"). Default: exact + shipped HNSW.',
 )
-@click.option("--probes", default=1000, show_default=True, help="Real LFW templates held out as probes.")
+@click.option(
+    "--probes", type=click.IntRange(1), default=1000, show_default=True, help="Real LFW templates held out as probes."
+)
 @click.option("--seed", default=0, show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), default=DEFAULT_OUT, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="output folder (default: benchmarks/results)")
 @click.option(
     "--huge-pages/--no-huge-pages",
     default=True,
     show_default=True,
     help="Back large indexes with huge pages as the product does; --no-huge-pages measures without.",
 )
-@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True, help="extraction processes")
+@click.option(
+    "--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="extraction processes"
+)
 def gallery(
-    sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: Path, huge_pages: bool, workers: int
+    sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: Path | None, huge_pages: bool, workers: int
 ) -> None:
     """Measure FAISS galleries mixing real LFW-dev templates with synthetic ones; print a table, save JSON."""
     from benchmarks.gallery_bench import check_specs, format_table, run
     from benchmarks.identify_bench import lfw_real_templates
-    from benchmarks.result_file import save_result
+    from benchmarks.result_file import RESULTS_DIR, save_result
     from checkpoint.policy.policy import load_policy
     from checkpoint.settings import get_settings
     from matcher.calibration import load_calibration
@@ -60,7 +60,7 @@ def gallery(
     echo = lambda line: click.echo(line, err=True)  # noqa: E731
     rows = run(real, alarm_threshold, size_list, indexes, probes, seed=seed, report=echo, huge_pages=huge_pages)
     path = save_result(
-        out,
+        out or RESULTS_DIR,
         "gallery",
         {
             "model_id": model_id,

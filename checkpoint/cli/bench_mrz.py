@@ -8,7 +8,9 @@ import click
 
 
 @click.command("mrz")
-@click.option("--pages-per-cell", type=int, default=67, show_default=True, help="pages per layout x level (9 cells)")
+@click.option(
+    "--pages-per-cell", type=click.IntRange(1), default=67, show_default=True, help="pages per layout x level (9 cells)"
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="first page seed (pages are deterministic)")
 @click.option("--faces", type=click.Path(path_type=Path), help="face images for the portraits (default: LFW-dev)")
 @click.option("--portrait", is_flag=True, help="also find the portrait on each page (timed with the MRZ)")

@@ -15,8 +15,8 @@ import click
 @click.option("--groups", type=click.Path(path_type=Path), help="CSV subject,group for demographic differentials")
 @click.option("--fmr", "target_fmr", type=float, help="the deployed operating point (default: settings)")
 @click.option("--seed", type=int, default=0, show_default=True, help="bootstrap seed")
-@click.option("--iterations", type=int, default=1000, show_default=True, help="bootstrap resamples")
-@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True)
+@click.option("--iterations", type=click.IntRange(1), default=1000, show_default=True, help="bootstrap resamples")
+@click.option("--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), help="output folder (default: benchmarks/results)")
 @click.option("--name", default="match-rate-report", show_default=True, help="file name stem")
 @click.option("--quiet", is_flag=True, help="no progress bar")
@@ -73,7 +73,7 @@ def _print_summary(result: dict) -> None:
 
 @click.command("verify-report")
 @click.argument("report_file", type=click.Path(path_type=Path))
-@click.option("--workers", type=int, default=os.cpu_count() or 1, show_default=True)
+@click.option("--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True)
 def verify_report(report_file: Path, workers: int) -> None:
     """Recompute REPORT_FILE from its own record and say whether every headline figure reproduces."""
     from benchmarks.report.run import ReportRequest, build, compare_headlines, headline, load_report

@@ -15,6 +15,8 @@ import click
 DEMO_USERS = {"officer": "officer", "supervisor": "supervisor", "auditor": "auditor", "admin": "admin"}
 # The officer `--check` signs in as on the kiosk page; its password is kept in the demo's credentials file.
 CHECK_OFFICER = "demo-check"
+# What `--check` expects for each sample traveller (recommendation, a reason it must carry): anything else fails it.
+CHECK_EXPECTS = {"listed": ("REFER", "WATCHLIST_FACE_HIT"), "not-listed": ("CLEAR", None)}
 
 
 def provision_centre(settings, kiosk_id: str, post_id: str, users: dict[str, str]) -> tuple[str, dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -217,8 +219,8 @@ def write_travellers(settings, folder: Path) -> dict[str, Path]:  # type: ignore
 
 
 @click.command("demo")
-@click.option("--centre-port", type=int, default=8000, show_default=True)
-@click.option("--kiosk-port", type=int, default=8100, show_default=True)
+@click.option("--centre-port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--kiosk-port", type=click.IntRange(1, 65535), default=8100, show_default=True)
 @click.option("--check", is_flag=True, help="screen the sample travellers once through the kiosk, then stop")
 def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
     """Start the centre and one kiosk on localhost with a demo watchlist and sample travellers."""
@@ -287,6 +289,7 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
                     f"the kiosk refused the sign-in of {CHECK_OFFICER} ({signed_in.status_code})"
                 )
             click.echo(f"signed in on the kiosk as {CHECK_OFFICER}")
+            unexpected = []
             for label, path in travellers.items():
                 r = page.post(
                     "/api/screen",
@@ -294,9 +297,14 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
                 )
                 r.raise_for_status()
                 body = r.json()
-                click.echo(
-                    f"screened {label}: {body['recommendation']} {' '.join(r_['code'] for r_ in body['reasons'])}"
-                )
+                codes = [reason["code"] for reason in body["reasons"]]
+                click.echo(f"screened {label}: {body['recommendation']} {' '.join(codes)}")
+                recommendation, reason = CHECK_EXPECTS[label]
+                if body["recommendation"] != recommendation or (reason and reason not in codes):
+                    expected = " ".join(filter(None, (recommendation, reason)))
+                    unexpected.append(f"{label} was {' '.join([body['recommendation'], *codes])}, not {expected}")
+            if unexpected:
+                raise click.ClickException(f"the demo check failed: {'; '.join(unexpected)}")
             return
         click.echo("\nPress Ctrl-C to stop both.")
         while centre.poll() is None and kiosk.poll() is None:

@@ -15,6 +15,12 @@ EXIT_BAD_INPUT = 3  # the input (an image, a file, a document) cannot be used
 EXIT_UNAVAILABLE = 4  # a model, a file or a service the command needs is missing
 
 
+class Unavailable(click.ClickException):
+    """Something the command needs (a database, a key, a file) is not there."""
+
+    exit_code = EXIT_UNAVAILABLE
+
+
 # "module:Exception" — the base class of each package's user-caused errors; one line per package.
 USER_ERRORS = [
     "edge.errors:EdgeError",
@@ -45,15 +51,25 @@ def exit_code_for(exc: BaseException) -> int:
 
 
 def run_with_clean_errors(group: click.Group, argv: list[str]) -> int:
+    """Run the CLI and return its exit code: the one a command asked for, or the one its failure deserves."""
     try:
-        group.main(args=argv, prog_name="checkpoint", standalone_mode=False)
+        # Not standalone, so that user errors raised by commands reach the handlers below. Click then returns the
+        # code of `ctx.exit(n)` instead of exiting, and what the command returned otherwise (None: success).
+        returned = group.main(args=argv, prog_name="checkpoint", standalone_mode=False)
+    except SystemExit as exc:  # sys.exit(n) inside a command
+        return _system_exit_code(exc)
     except click.exceptions.Abort:
         click.echo("checkpoint: interrupted", err=True)
         return 130
-    except click.ClickException as exc:
-        exc.show()
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()  # a group named without a subcommand: its help is the answer
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "checkpoint"
+        click.echo(f"{command}: {_one_line(exc.format_message())} Run '{command} --help' for usage.", err=True)
+        return exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"checkpoint: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code
     except user_error_types() as exc:
         click.echo(f"checkpoint: {exc}", err=True)
@@ -68,4 +84,18 @@ def run_with_clean_errors(group: click.Group, argv: list[str]) -> int:
         )
         click.echo(f"checkpoint: invalid configuration ({problems}). Fix the variable or the TOML file", err=True)
         return EXIT_USAGE
-    return EXIT_OK
+    return returned if isinstance(returned, int) else EXIT_OK
+
+
+def _system_exit_code(exc: SystemExit) -> int:
+    """What Python itself would exit with: None is success, a message is printed and means failure."""
+    if exc.code is None or isinstance(exc.code, int):
+        return exc.code or EXIT_OK
+    click.echo(f"checkpoint: {exc.code}", err=True)
+    return EXIT_INTERNAL
+
+
+def _one_line(message: str) -> str:
+    """Click's messages on one line, ending in a full stop, so the next sentence reads on."""
+    text = " ".join(message.split())
+    return text if text.endswith((".", "?", "!")) else text + "."

@@ -7,7 +7,9 @@ import click
 
 @click.command("kiosk")
 @click.option("--host", default=None, help="interface (default: settings kiosk_host, 127.0.0.1)")
-@click.option("--port", type=int, default=None, help="TCP port (default: settings kiosk_port, 8100)")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=None, help="TCP port (default: settings kiosk_port, 8100)"
+)
 def kiosk(host: str | None, port: int | None) -> None:
     """Serve the kiosk's officer page; screenings and decisions go to the local outbox, then to the centre."""
     import uvicorn

@@ -7,8 +7,8 @@ import click
 
 @click.command()
 @click.option("--host", default=None, help="interface to bind (default: settings api_host, 127.0.0.1)")
-@click.option("--port", type=int, default=None, help="TCP port (default: settings api_port, 8000)")
-@click.option("--workers", type=int, default=1, show_default=True, help="uvicorn worker processes")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="TCP port (default: settings api_port, 8000)")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="uvicorn worker processes")
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Serve the central API and the supervisor/auditor pages."""
     import uvicorn
@@ -20,7 +20,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     settings = get_settings()
     upgrade_if_postgres(settings.database_url_or_default)
     bind_host, bind_port = host or settings.api_host, port or settings.api_port
-    click.echo(f"checkpoint: serving on http://{bind_host}:{bind_port} (database: {_redacted(settings)})", err=True)
+    database = redacted_database_url(settings)
+    click.echo(f"checkpoint: serving on http://{bind_host}:{bind_port} (database: {database})", err=True)
     if workers == 1:
         uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning", access_log=False)
     else:
@@ -29,7 +30,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         )
 
 
-def _redacted(settings) -> str:  # type: ignore[no-untyped-def]
+def redacted_database_url(settings) -> str:  # type: ignore[no-untyped-def]
+    """The central database URL with its password hidden, fit to print."""
     from sqlalchemy.engine import make_url
 
     return make_url(settings.database_url_or_default).render_as_string(hide_password=True)
