@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         description="evaluation data (LFW dev copy); tests needing it skip when it is absent",
     )
 
+    # Languages (checkpoint/i18n.py): a person's own choice wins, then the browser's, then this post default.
+    default_language: Literal["fr", "en"] = Field(
+        "fr", description="language of pages and messages when neither the person nor the browser chooses one"
+    )
+
     # Face pipeline
     face_detector: Literal["hog", "cnn"] = "hog"
     face_upsample: int = Field(1, ge=0, le=3, description="image pyramid upsampling before detection")

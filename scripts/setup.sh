@@ -37,4 +37,6 @@ install_project() {  # $1: extras, e.g. "test" or ""
   local spec="$REPO"
   [ -n "${1:-}" ] && spec="$REPO[$1]"
   "$VENV/bin/python" -m pip install -q -e "$spec"
+  # The translation catalogs are compiled by Babel's tool at install, never edited or compiled by hand.
+  PYBABEL="$VENV/bin/pybabel" bash "$REPO/scripts/catalogs.sh" compile
 }
