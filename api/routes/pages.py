@@ -14,11 +14,12 @@ from api import decisions, reports, screening
 from api.audit.status import chain_status, list_events
 from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
 from api.errors import ApiError, InvalidInput
+from api.route_params import NameFilter, PathName, Position, RowId
 from api.schemas import Recommendation, Role
 from api.security import Principal, login_user, revoke_token
 from api.statistics import false_hit_rates
 
-router = APIRouter(prefix="/ui", tags=["pages"], include_in_schema=False)
+router = APIRouter(prefix="/ui", tags=["pages"])
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 HOME = {Role.SUPERVISOR: "/ui/referrals", Role.AUDITOR: "/ui/audit"}
 
@@ -90,12 +91,12 @@ def referrals(
     request: Request,
     supervisor: Annotated[Principal, allow(Role.SUPERVISOR)],
     session: SessionDep,
-    recommendation: Annotated[str, Query(pattern="^(REFER|CLEAR|ALL)$")] = "REFER",
-    post_id: str | None = None,
-    kiosk_id: str | None = None,
-    officer: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    recommendation: Annotated[str, Query(max_length=5, pattern="^(REFER|CLEAR|ALL)$")] = "REFER",
+    post_id: NameFilter = None,
+    kiosk_id: NameFilter = None,
+    officer: NameFilter = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
     undecided_only: bool = False,
 ) -> HTMLResponse:
     """The referral queue with filters, and the false-hit rate per watchlist."""
@@ -131,7 +132,7 @@ def referrals(
 @router.get("/transactions/{transaction_id}", response_class=HTMLResponse)
 def transaction_page(
     request: Request,
-    transaction_id: int,
+    transaction_id: RowId,
     supervisor: Annotated[Principal, allow(Role.SUPERVISOR)],
     session: SessionDep,
     trail: TrailDep,
@@ -157,8 +158,8 @@ def audit_page(
     request: Request,
     auditor: Annotated[Principal, allow(Role.AUDITOR)],
     session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
-    action: str | None = None,
+    after: Position = 0,
+    action: NameFilter = None,
 ) -> HTMLResponse:
     """The audit log browser with the chain's verification status and latest signed tree head."""
     limit = 100
@@ -181,7 +182,7 @@ def benchmarks_page(
 
 @router.get("/benchmarks/{name}", response_model=None)
 def benchmark_report(
-    request: Request, name: str, auditor: Annotated[Principal, allow(Role.AUDITOR)]
+    request: Request, name: PathName, auditor: Annotated[Principal, allow(Role.AUDITOR)]
 ) -> HTMLResponse | FileResponse:
     """One report: JSON shown readable on the page, HTML and PNG reports served as they are."""
     directory = request.app.state.settings.benchmark_results_dir
