@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from api import decisions, reports, screening
 from api.audit.status import chain_status, list_events
 from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
 from api.errors import ApiError, InvalidInput
+from api.page_templates import templates
 from api.route_params import NameFilter, PathName, Position, RowId
 from api.schemas import Recommendation, Role
 from api.security import Principal, login_user, revoke_token
 from api.statistics import false_hit_rates
+from web_hardening.browser_guard import SERVED_FILE_POLICY
 
 router = APIRouter(prefix="/ui", tags=["pages"])
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
 HOME = {Role.SUPERVISOR: "/ui/referrals", Role.AUDITOR: "/ui/audit"}
 
 
@@ -188,7 +187,7 @@ def benchmark_report(
     directory = request.app.state.settings.benchmark_results_dir
     path = reports.report_path(directory, name)
     if path.suffix != ".json":
-        return FileResponse(path)
+        return FileResponse(path, headers={"Content-Security-Policy": SERVED_FILE_POLICY})
     return _page(
         request,
         "benchmarks.html",

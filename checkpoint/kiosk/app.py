@@ -14,12 +14,13 @@ import threading
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus
 
 import numpy as np
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -42,8 +43,10 @@ from checkpoint.settings import Settings
 from edge.errors import EdgeError
 from edge.image import ImageLimits, load_image
 from watchlists.snapshot import SnapshotStore
+from web_hardening.browser_guard import BrowserGuard
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "kiosk_session"
 ALREADY_DECIDED = (
     "This screening is already decided, so a second decision is not recorded: ask a supervisor at the centre to "
@@ -112,17 +115,16 @@ def create_kiosk_app(
     app.state.officer_sessions = sessions
 
     @app.middleware("http")
-    async def same_origin_posts_and_no_caching(request: Request, call_next):  # type: ignore[no-untyped-def]
-        # The session cookie is SameSite=Strict; this also stops another site signing this browser in as someone
-        # else (login CSRF). Browsers send Origin with every cross-site POST.
-        origin = request.headers.get("origin")
-        if request.method == "POST" and origin and urlsplit(origin).netloc != request.headers.get("host"):
-            message = "this kiosk accepts forms only from its own pages"
-            return JSONResponse({"code": "cross_site_request", "message": message}, status_code=403)
+    async def no_caching(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
         # Nothing personal stays in the browser's cache for "Back" to show after sign-out.
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    # Outermost: the session cookie is SameSite=Strict; the guard also stops another site signing this browser in
+    # as someone else (login CSRF), and sends the page's security headers.
+    app.add_middleware(BrowserGuard)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(SignInRequired)
     def sign_in_first(request: Request, exc: SignInRequired) -> Response:
