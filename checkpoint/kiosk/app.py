@@ -22,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import DispositionCreate, Outcome, ScreeningViewCreate
@@ -35,7 +35,7 @@ from checkpoint.kiosk.sessions import RecentScreenings, jpeg
 from checkpoint.kiosk.sign_in_throttle import SignInThrottle
 from checkpoint.outbox.sender import Sender
 from checkpoint.outbox.store import Outbox, QueuedTransaction
-from checkpoint.pipeline.frames import frames_from
+from checkpoint.pipeline.frames import captured_file, captured_frames
 from checkpoint.pipeline.result import ScreeningResult
 from checkpoint.pipeline.screening import Screener
 from checkpoint.policy.errors import KioskError
@@ -90,10 +90,10 @@ def officer_sign_in_from(settings: Settings) -> OfficerSignIn:
 
 
 class ScreenByPath(BaseModel):
-    """Screen files already on the kiosk machine (the camera's frame folder, a scanned page)."""
+    """Screen files already on the kiosk machine, inside its capture folder (the camera's frames, a scanned page)."""
 
-    document: str
-    frames: str
+    document: str = Field(max_length=4096)
+    frames: str = Field(max_length=4096)
 
 
 def create_kiosk_app(
@@ -288,12 +288,12 @@ def create_kiosk_app(
         officer: Officer,
         document: Annotated[UploadFile, File()],
         frames: Annotated[list[UploadFile] | None, File()] = None,
-        frame_source: Annotated[str, Form()] = "",
+        frame_source: Annotated[str, Form(max_length=4096)] = "",
     ) -> Response:
         try:
             document_rgb = load_image(await document.read(), limits)
             if frame_source.strip():
-                frame_iter = frames_from(frame_source.strip(), limits)
+                frame_iter = captured_frames(frame_source.strip(), settings.capture_folder, limits)
             else:
                 uploads = [await f.read() for f in frames or [] if f.filename]
                 frame_iter = iter([load_image(data, limits) for data in uploads])
@@ -305,8 +305,8 @@ def create_kiosk_app(
     @app.post("/api/screen")
     def screen_paths(body: ScreenByPath, officer: Officer) -> JSONResponse:
         try:
-            document_rgb = load_image(Path(body.document), limits)
-            frame_iter = frames_from(body.frames, limits)
+            document_rgb = load_image(captured_file(body.document, settings.capture_folder), limits)
+            frame_iter = captured_frames(body.frames, settings.capture_folder, limits)
         except (EdgeError, KioskError) as exc:
             return JSONResponse({"code": exc.code, "message": str(exc)}, status_code=400)
         key = run(document_rgb, frame_iter)
