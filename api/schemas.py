@@ -22,7 +22,10 @@ class Contract(BaseModel):
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("time must carry a UTC offset, e.g. 2026-05-01T10:00:00Z")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # e.g. 0001-01-01T00:00+00:01: before the first UTC instant Python can hold
+        raise ValueError("time is outside the years 1 to 9999 once converted to UTC") from exc
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_utc)]

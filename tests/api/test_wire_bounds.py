@@ -110,3 +110,17 @@ def test_every_number_string_and_list_a_caller_sends_is_bounded_in_the_openapi_s
                 unbounded += _unbounded(content["schema"], f"{method.upper()} {path} body ({media})", components)
     assert unbounded == []
     assert operations >= 30  # the pages (/ui/...) are in the schema too
+
+
+def test_a_time_that_cannot_be_turned_into_utc_is_422_not_500(client, headers):
+    """Found by the wire fuzz: year 1 just east of UTC has no UTC equivalent, and the conversion raised."""
+    body = transaction_body()
+    client.post("/api/transactions", json=body, headers=headers[Role.KIOSK])
+    for decided_at in ("0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01"):
+        response = client.post(
+            "/api/transactions/1/disposition",
+            json={"outcome": "CLEAR", "decided_at": decided_at},
+            headers=headers[Role.OFFICER],
+        )
+        assert response.status_code == 422, response.text
+        assert "decided_at" in response.json()["message"]
