@@ -2,8 +2,8 @@
 
 Every screening is committed to the outbox before its page is shown, every disposition before "saved", and
 every opening of a screening by an officer (a read of personal data) before the page is sent. Everything but
-/health and the sign-in page needs a signed-in officer. The home page lists the screenings still awaiting a
-decision from the outbox, so a restart loses none of them (only their images, which never go to disk).
+/health, the sign-in page and its stylesheet needs a signed-in officer. The home page lists the screenings still
+awaiting a decision from the outbox, so a restart loses none of them (only their images, which never go to disk).
 """
 
 from __future__ import annotations
