@@ -30,8 +30,11 @@ class OutsideCaptureFolder(KioskError):
 
 def captured_file(path: str, folder: Path) -> Path:
     """`path` if it lies inside the capture `folder` once `..` and symbolic links are resolved."""
-    resolved = (folder / path).resolve()  # an absolute `path` replaces `folder`; a relative one is taken inside it
-    if not resolved.is_relative_to(folder.resolve()):
+    try:
+        resolved = (folder / path).resolve()  # an absolute `path` replaces `folder`; a relative one is taken inside
+    except ValueError:  # a NUL byte: no file anywhere has that name
+        resolved = None
+    if resolved is None or not resolved.is_relative_to(folder.resolve()):
         raise OutsideCaptureFolder(
             "this kiosk screens files by path only from its capture folder",
             "Upload the files on the page, or have the camera and scanner write into CHECKPOINT_KIOSK_CAPTURE_DIR",

@@ -50,6 +50,7 @@ def test_paths_outside_the_capture_folder_are_refused_alike_whether_they_exist_o
         {"document": "/etc/passwd", "frames": str(frames)},
         {"document": str(tmp_path / "capture" / ".." / "elsewhere" / document.name), "frames": str(frames)},
         {"document": str(tmp_path / "capture" / "link" / document.name), "frames": str(frames)},
+        {"document": str(tmp_path / "capture" / "page\x00.jpg"), "frames": str(frames)},  # no path at all
     ]
     answers = [client.post("/api/screen", json=body) for body in outside]
     assert {a.status_code for a in answers} == {400}
