@@ -124,3 +124,24 @@ def test_a_time_that_cannot_be_turned_into_utc_is_422_not_500(client, headers):
         )
         assert response.status_code == 422, response.text
         assert "decided_at" in response.json()["message"]
+
+
+def test_a_nul_character_anywhere_in_a_request_is_422_on_every_database(client, headers):
+    """PostgreSQL cannot hold NUL in text (the driver raised: 500) and no field has a use for one."""
+    requests = [
+        ("POST", "/api/auth/login", {"json": {"username": "officer\u0000", "password": "x"}}, None),
+        ("POST", "/ui/login", {"data": {"username": "officer\u0000", "password": "x"}}, None),
+        ("GET", "/api/transactions?post_id=post%00a", {}, Role.SUPERVISOR),
+        ("GET", "/api/audit/events?action=auth%00", {}, Role.AUDITOR),
+        ("GET", "/api/watchlists/wanted%00/subjects", {}, Role.WATCHLIST_ADMIN),
+        (
+            "POST",
+            "/api/transactions/1/reviews",
+            {"json": {"verdict": "UPHELD", "reason_code": "OK", "comment": "a\u0000"}},
+            Role.SUPERVISOR,
+        ),
+    ]
+    for method, path, kwargs, role in requests:
+        response = client.request(method, path, headers=headers[role] if role else None, **kwargs)
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["code"] == "nul_character", path
