@@ -1,7 +1,7 @@
 """Fuzz the centre's wire contract with schemathesis: every operation of its OpenAPI schema (the pages and the
 audit proofs included), valid and invalid inputs, sent as a principal the route admits; no answer may be a 5xx.
 
-    python -m benchmarks.wire_fuzz [--examples 100]    # writes benchmarks/results/wire-fuzz.json
+    python -m benchmarks.wire_fuzz [--examples 100]    # SQLite and PostgreSQL; writes benchmarks/results/wire-fuzz.json
 
 The test suite runs the same fuzz with a few examples per operation (tests/api/test_wire_fuzz.py).
 """
@@ -106,35 +106,60 @@ def fuzz(app: FastAPI, examples: int) -> FuzzReport:
     return report
 
 
-def main() -> None:
-    """Fuzz a fresh centre on a temporary SQLite database and write the result file."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--examples", type=int, default=100, help="cases per operation and mode (valid, invalid)")
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args()
-
+def fuzz_database(database_url: str | None, examples: int) -> tuple[FuzzReport, float]:
+    """Fuzz a fresh centre on `database_url` (None: SQLite in a temporary data directory); the report and seconds."""
     from api.app import create_app
+    from api.migrations_runner import upgrade_if_postgres
     from checkpoint.settings import Settings
     from tests.api.conftest import STAFF_ROLES, add_user, login, register_kiosk
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            Settings(
-                data_dir=Path(tmp),
-                argon2_time_cost=1,
-                argon2_memory_kib=1024,
-                retention_interval_minutes=0,
-                tree_head_interval_minutes=0,
-                **UNTHROTTLED,
-            )
+        settings = Settings(
+            data_dir=Path(tmp),
+            database_url=database_url,
+            argon2_time_cost=1,
+            argon2_memory_kib=1024,
+            retention_interval_minutes=0,
+            tree_head_interval_minutes=0,
+            **UNTHROTTLED,
         )
+        upgrade_if_postgres(settings.database_url_or_default)  # as `checkpoint serve` does
+        app = create_app(settings)
         with TestClient(app) as client:
             for role in STAFF_ROLES:
                 add_user(app, role.value, role)
             register_kiosk(client, login(client, Role.ADMIN.value))
             started = time.monotonic()
-            report = fuzz(app, args.examples)
-            seconds = time.monotonic() - started
+            report = fuzz(app, examples)
+            return report, time.monotonic() - started
+
+
+def _summary(report: FuzzReport, seconds: float) -> dict[str, object]:
+    return {
+        "cases": report.cases,
+        "statuses": {str(status): count for status, count in sorted(report.statuses.items())},
+        "server_errors": len(report.server_errors),
+        "server_error_samples": report.server_errors[:20],
+        "seconds": round(seconds, 1),
+    }
+
+
+def main() -> None:
+    """Fuzz a fresh centre on SQLite and on a PostgreSQL server of its own, and write the result file."""
+    from benchmarks.postgres_server import start_postgres
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--examples", type=int, default=100, help="cases per operation and mode (valid, invalid)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+
+    results: dict[str, tuple[FuzzReport, float]] = {"sqlite": fuzz_database(None, args.examples)}
+    postgres = start_postgres()
+    try:
+        results["postgresql"] = fuzz_database(postgres.url, args.examples)
+    finally:
+        postgres.stop()
+    server_errors = sum(len(report.server_errors) for report, _ in results.values())
     path = save_result(
         args.out,
         "wire-fuzz",
@@ -142,20 +167,19 @@ def main() -> None:
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "schemathesis": schemathesis.__version__,
             "examples_per_operation_and_mode": args.examples,
-            "database": "sqlite",
-            "operations": report.operations,
-            "cases": report.cases,
-            "statuses": {str(status): count for status, count in sorted(report.statuses.items())},
-            "server_errors": len(report.server_errors),
-            "server_error_samples": report.server_errors[:20],
-            "seconds": round(seconds, 1),
+            "operations": results["sqlite"][0].operations,
+            "cases": sum(report.cases for report, _ in results.values()),
+            "server_errors": server_errors,
+            "databases": {name: _summary(report, seconds) for name, (report, seconds) in results.items()},
         },
     )
-    print(
-        f"{report.cases} cases over {len(report.operations)} operations in {seconds:.0f} s; "
-        f"statuses {dict(sorted(report.statuses.items()))}; 5xx: {len(report.server_errors)} -> {path}"
-    )
-    if report.server_errors:
+    for name, (report, seconds) in results.items():
+        print(
+            f"{name}: {report.cases} cases over {len(report.operations)} operations in {seconds:.0f} s; "
+            f"statuses {dict(sorted(report.statuses.items()))}; 5xx: {len(report.server_errors)}"
+        )
+    print(f"-> {path}")
+    if server_errors:
         raise SystemExit(1)
 
 
