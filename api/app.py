@@ -7,14 +7,17 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
 from api.audit.signing import load_or_create_private_key
 from api.audit.trail import AuditTrail
 from api.db import create_schema, is_sqlite, make_engine
+from api.docs_policy import docs_policy
 from api.http_errors import install_error_handlers
 from api.limits import RequestLimits
 from api.login_throttle import LoginLimits
@@ -23,8 +26,10 @@ from api.routes import audit, auth, kiosks, pages, transactions, users, watchlis
 from api.security import AuthPolicy, make_hasher
 from checkpoint.settings import Settings
 from watchlists.db import watchlist_tables
+from web_hardening.browser_guard import BrowserGuard
 
 log = logging.getLogger("api")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def auth_policy(settings: Settings) -> AuthPolicy:
@@ -117,6 +122,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.auth_policy = auth_policy(settings)
     install_error_handlers(app)
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
+    # Outermost: a cross-site form post is refused before its body is read.
+    documentation = docs_policy(app)
+    app.add_middleware(BrowserGuard, policies=[("/docs", documentation), ("/redoc", documentation)])
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (auth, users, kiosks, transactions, watchlists, audit, pages):
         app.include_router(module.router)
 

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from api.audit.trail import AuditTrail
-from api.errors import Forbidden, NotAuthenticated
+from api.errors import NotAuthenticated, RoleNotAllowed
 from api.schemas import Role
 from api.security import AuthPolicy, Principal, principal_for_token
 
@@ -75,10 +75,7 @@ def allow(*roles: Role) -> Any:
 
     async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
-            raise Forbidden(
-                f"the {principal.role.value} role may not do this",
-                "ask someone with one of these roles: " + ", ".join(r.value for r in roles),
-            )
+            raise RoleNotAllowed(principal.name, principal.role.value, [r.value for r in roles])
         return principal
 
     check.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]

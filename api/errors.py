@@ -43,6 +43,18 @@ class Forbidden(ApiError):
     status = 403
 
 
+class RoleNotAllowed(Forbidden):
+    """The caller is signed in, but in a role this route does not admit; pages say which roles it needs."""
+
+    def __init__(self, name: str, role: str, allowed: list[str]) -> None:
+        super().__init__(
+            f"the {role} role may not do this", "ask someone with one of these roles: " + ", ".join(allowed)
+        )
+        self.name = name
+        self.role = role
+        self.allowed = allowed
+
+
 class LoginThrottled(ApiError):
     """Too many failed logins from this address, or for this account from this address, recently."""
 

@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.errors import ApiError
+from api.errors import ApiError, RoleNotAllowed
+from api.page_templates import templates
 from watchlists.errors import WatchlistError
 
 log = logging.getLogger("api")
@@ -81,6 +82,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api_error(request: Request, exc: ApiError) -> Response:
         if exc.status == 401 and _wants_page(request):
             return RedirectResponse("/ui/login", status_code=303)
+        if isinstance(exc, RoleNotAllowed) and request.url.path.startswith("/ui/"):
+            # A person on a page reads a page: which role it needs, and the way back to their own pages.
+            return templates.TemplateResponse(request, "forbidden.html", {"refusal": exc}, status_code=403)
         return error_response(exc.status, exc.code, str(exc), exc.headers or None, exc.details)
 
     @app.exception_handler(WatchlistError)

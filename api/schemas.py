@@ -14,18 +14,27 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 
 class Contract(BaseModel):
-    """Base of every wire model: unknown fields are an error, never silently dropped."""
+    """Base of every wire model: unknown fields are an error, never silently dropped; no infinite or NaN numbers."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("time must carry a UTC offset, e.g. 2026-05-01T10:00:00Z")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # e.g. 0001-01-01T00:00+00:01: before the first UTC instant Python can hold
+        raise ValueError("time is outside the years 1 to 9999 once converted to UTC") from exc
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_utc)]
+# Ids, audit sequence numbers, tree sizes and snapshot versions are INTEGER columns (PostgreSQL int4): a larger
+# number names nothing stored, so it is refused at the edge (a number past 2**63 made SQLite's driver raise: 500).
+MAX_STORED_INT = 2**31 - 1
+# The kiosk's face crop is held to CHECKPOINT_MAX_FACE_IMAGE_BYTES and the body to CHECKPOINT_MAX_REQUEST_BYTES;
+# this bound only keeps the contract itself finite (base64 of 12 MiB).
+MAX_FACE_IMAGE_B64_CHARS = 16 * 1024 * 1024
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Z][A-Z0-9_]*$")]
 Username = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$")]
 
@@ -109,7 +118,7 @@ class Candidate(Contract):
     kind: Literal["face", "name", "document"]
     score: float
     threshold: float
-    rank: int = Field(ge=1)
+    rank: int = Field(ge=1, le=MAX_STORED_INT)
 
 
 class TransactionCreate(Contract):
@@ -127,11 +136,13 @@ class TransactionCreate(Contract):
     recommendation: Recommendation
     reason_codes: list[Code] = Field(default_factory=list, max_length=20)
     candidates: list[Candidate] = Field(default_factory=list, max_length=50)
-    model_ids: list[str] = Field(min_length=1, max_length=10)
+    model_ids: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(min_length=1, max_length=10)
     snapshot_version: str = Field(min_length=1, max_length=64)
-    policy_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    policy_hash: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$")
     face_template: list[float] | None = Field(None, max_length=1024, description="only if retention allows")
-    face_image_jpeg_b64: str | None = Field(None, description="only if retention allows; size-limited")
+    face_image_jpeg_b64: str | None = Field(
+        None, max_length=MAX_FACE_IMAGE_B64_CHARS, description="only if retention allows; size-limited"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> TransactionCreate:

@@ -165,6 +165,9 @@ class Settings(BaseSettings):
     # Folder the snapshot sync polls for newer signed bundles (*.snapshot); empty: <data_dir>/snapshot-inbox.
     kiosk_snapshot_inbox: Path | None = None
     kiosk_sync_seconds: float = Field(30.0, gt=0, description="how often the snapshot inbox is polled")
+    # The only folder whose files the kiosk screens by path (/api/screen, the page's frame folder): the camera's and
+    # scanner's output. Any other path is refused without saying whether it exists. Empty: the data directory.
+    kiosk_capture_dir: Path | None = None
     outbox_retry_first_seconds: float = Field(1.0, gt=0, description="first retry delay; doubles per failure")
     outbox_retry_max_seconds: float = Field(300.0, gt=0, description="longest delay between retries")
     outbox_timeout_seconds: float = Field(10.0, gt=0, description="HTTP timeout per request to the centre")
@@ -270,6 +273,10 @@ class Settings(BaseSettings):
     @property
     def snapshot_inbox_path(self) -> Path:
         return self.kiosk_snapshot_inbox or self.data_dir / "snapshot-inbox"
+
+    @property
+    def capture_folder(self) -> Path:
+        return self.kiosk_capture_dir or self.data_dir
 
     @property
     def lfw_dir(self) -> Path:

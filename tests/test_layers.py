@@ -6,15 +6,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("edge", "matcher", "watchlists", "api", "checkpoint", "benchmarks")
+PROJECT = ("edge", "matcher", "watchlists", "api", "checkpoint", "benchmarks", "web_hardening")
 
 # package -> project modules it may import (a prefix match on the dotted name)
 ALLOWED = {
+    "web_hardening": ("web_hardening",),
     "edge": ("edge",),
     "matcher": ("matcher",),
     "watchlists": ("watchlists", "edge", "matcher", "checkpoint.settings"),
-    "api": ("api", "watchlists", "matcher", "edge", "checkpoint.settings"),
-    "checkpoint": ("checkpoint", "edge", "matcher", "watchlists", "api.schemas"),
+    "api": ("api", "watchlists", "matcher", "edge", "checkpoint.settings", "web_hardening"),
+    "checkpoint": ("checkpoint", "edge", "matcher", "watchlists", "api.schemas", "web_hardening"),
 }
 # The CLI is the composition root: it wires everything together, importing lazily inside commands.
 COMPOSITION_ROOT = "checkpoint.cli"

@@ -12,6 +12,7 @@ from api.audit.signing import public_key_pem
 from api.audit.status import chain_status, list_events
 from api.deps import SessionDep, TrailDep, allow
 from api.errors import NotFound
+from api.route_params import NameFilter, Position, SequenceNumber
 from api.schemas import (
     AuditEventPublic,
     ConsistencyProofPublic,
@@ -29,9 +30,9 @@ Auditor = Annotated[Principal, allow(Role.AUDITOR)]
 def events(
     auditor: Auditor,
     session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Position = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    action: str | None = None,
+    action: NameFilter = None,
 ) -> list[AuditEventPublic]:
     """Events in sequence order after `after` (payloads are not returned: they may be personal data)."""
     return list_events(session, after, limit, action)
@@ -56,7 +57,7 @@ def sign_tree_head(auditor: Auditor, session: SessionDep, trail: TrailDep) -> Tr
 
 @router.get("/proofs/inclusion")
 def inclusion_proof(
-    auditor: Auditor, session: SessionDep, sequence: Annotated[int, Query(ge=1)], tree_size: Annotated[int, Query(ge=1)]
+    auditor: Auditor, session: SessionDep, sequence: SequenceNumber, tree_size: SequenceNumber
 ) -> InclusionProofPublic:
     """RFC 9162 audit path of event `sequence` in the tree of `tree_size` events."""
     leaf, path = tree_heads.inclusion(session, sequence, tree_size)
@@ -67,7 +68,7 @@ def inclusion_proof(
 
 @router.get("/proofs/consistency")
 def consistency_proof(
-    auditor: Auditor, session: SessionDep, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
+    auditor: Auditor, session: SessionDep, first: SequenceNumber, second: SequenceNumber
 ) -> ConsistencyProofPublic:
     """RFC 9162 proof that the tree of `first` events is a prefix of the tree of `second` events."""
     path = tree_heads.consistency(session, first, second)

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from api import decisions, disposition_conflicts, reports, screening
 from api.audit.status import chain_status, list_events
 from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
 from api.errors import ApiError, InvalidInput
+from api.page_templates import templates
+from api.route_params import NameFilter, PathName, Position, RowId
 from api.schemas import Recommendation, Role
 from api.security import Principal, login_user, revoke_token
 from api.statistics import false_hit_rates
+from web_hardening.browser_guard import SERVED_FILE_POLICY
 
-router = APIRouter(prefix="/ui", tags=["pages"], include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+router = APIRouter(prefix="/ui", tags=["pages"])
 HOME = {Role.SUPERVISOR: "/ui/referrals", Role.AUDITOR: "/ui/audit"}
 
 
@@ -90,12 +90,12 @@ def referrals(
     request: Request,
     supervisor: Annotated[Principal, allow(Role.SUPERVISOR)],
     session: SessionDep,
-    recommendation: Annotated[str, Query(pattern="^(REFER|CLEAR|ALL)$")] = "REFER",
-    post_id: str | None = None,
-    kiosk_id: str | None = None,
-    officer: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
+    recommendation: Annotated[str, Query(max_length=5, pattern="^(REFER|CLEAR|ALL)$")] = "REFER",
+    post_id: NameFilter = None,
+    kiosk_id: NameFilter = None,
+    officer: NameFilter = None,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    until: Annotated[str | None, Query(max_length=10)] = None,
     undecided_only: bool = False,
 ) -> HTMLResponse:
     """The referral queue with filters, conflicting decisions awaiting review, and the false-hit rate per
@@ -133,7 +133,7 @@ def referrals(
 @router.get("/transactions/{transaction_id}", response_class=HTMLResponse)
 def transaction_page(
     request: Request,
-    transaction_id: int,
+    transaction_id: RowId,
     supervisor: Annotated[Principal, allow(Role.SUPERVISOR)],
     session: SessionDep,
     trail: TrailDep,
@@ -161,8 +161,8 @@ def audit_page(
     request: Request,
     auditor: Annotated[Principal, allow(Role.AUDITOR)],
     session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
-    action: str | None = None,
+    after: Position = 0,
+    action: NameFilter = None,
 ) -> HTMLResponse:
     """The audit log browser with the chain's verification status and latest signed tree head."""
     limit = 100
@@ -185,13 +185,13 @@ def benchmarks_page(
 
 @router.get("/benchmarks/{name}", response_model=None)
 def benchmark_report(
-    request: Request, name: str, auditor: Annotated[Principal, allow(Role.AUDITOR)]
+    request: Request, name: PathName, auditor: Annotated[Principal, allow(Role.AUDITOR)]
 ) -> HTMLResponse | FileResponse:
     """One report: JSON shown readable on the page, HTML and PNG reports served as they are."""
     directory = request.app.state.settings.benchmark_results_dir
     path = reports.report_path(directory, name)
     if path.suffix != ".json":
-        return FileResponse(path)
+        return FileResponse(path, headers={"Content-Security-Policy": SERVED_FILE_POLICY})
     return _page(
         request,
         "benchmarks.html",

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api import decisions, screening, screening_views
 from api.deps import SessionDep, TrailDep, allow
+from api.route_params import NameFilter, Position, RowId
 from api.schemas import (
     DispositionCreate,
     DispositionPublic,
@@ -50,14 +51,14 @@ def referral_queue(
     supervisor: Annotated[Principal, allow(Role.SUPERVISOR)],
     session: SessionDep,
     recommendation: Recommendation | None = Recommendation.REFER,
-    post_id: str | None = None,
-    kiosk_id: str | None = None,
-    officer: str | None = None,
+    post_id: NameFilter = None,
+    kiosk_id: NameFilter = None,
+    officer: NameFilter = None,
     since: datetime | None = None,
     until: datetime | None = None,
     undecided_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Position = 0,
 ) -> list[TransactionSummary]:
     """Transactions newest first (referrals by default), without personal data."""
     flt = screening.QueueFilter(recommendation, post_id, kiosk_id, officer, since, until, undecided_only, limit, offset)
@@ -66,7 +67,7 @@ def referral_queue(
 
 @router.get("/{transaction_id}")
 def detail(
-    transaction_id: int,
+    transaction_id: RowId,
     reader: Annotated[Principal, allow(Role.SUPERVISOR, Role.OFFICER)],
     session: SessionDep,
     trail: TrailDep,
@@ -77,7 +78,7 @@ def detail(
 
 @router.post("/{transaction_id}/disposition", status_code=201)
 def dispose(
-    transaction_id: int,
+    transaction_id: RowId,
     body: DispositionCreate,
     caller: Annotated[Principal, allow(Role.OFFICER, Role.KIOSK)],
     session: SessionDep,
@@ -96,7 +97,7 @@ def dispose(
 
 @router.post("/{transaction_id}/views", status_code=201)
 def screening_view(
-    transaction_id: int,
+    transaction_id: RowId,
     body: ScreeningViewCreate,
     kiosk: Annotated[Principal, allow(Role.KIOSK)],
     session: SessionDep,
@@ -112,7 +113,7 @@ def screening_view(
 
 @router.post("/{transaction_id}/reviews", status_code=201)
 def review(
-    transaction_id: int,
+    transaction_id: RowId,
     body: ReviewCreate,
     supervisor: Annotated[Principal, allow(Role.SUPERVISOR)],
     session: SessionDep,

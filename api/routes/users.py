@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from api import accounts
 from api.deps import AuthPolicyDep, SessionDep, TrailDep, allow
 from api.models import User
+from api.route_params import PathName
 from api.schemas import Role, UserCreate, UserPublic
 from api.security import Principal
 
@@ -35,6 +36,6 @@ def list_users(admin: Admin, session: SessionDep) -> list[UserPublic]:
 
 
 @router.post("/{username}/revoke-tokens")
-def revoke_tokens(username: str, admin: Admin, session: SessionDep, trail: TrailDep) -> dict[str, int]:
+def revoke_tokens(username: PathName, admin: Admin, session: SessionDep, trail: TrailDep) -> dict[str, int]:
     """Revoke every live token of a user."""
     return {"revoked": accounts.revoke_user_tokens(session, trail, admin.actor, username)}

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import watchlist_admin
 from api.deps import SessionDep, TrailDep, allow
+from api.route_params import PathName, Position, RowId
 from api.schemas import Role
 from api.security import Principal
 from edge.face.factory import configured_model_id
@@ -46,14 +47,14 @@ def create_watchlist(body: WatchlistCreateRequest, admin: Admin, session: Sessio
 
 
 @router.get("/api/watchlists/{name}/subjects")
-def list_subjects(name: str, admin: Admin, session: SessionDep, trail: TrailDep) -> list[dict]:
+def list_subjects(name: PathName, admin: Admin, session: SessionDep, trail: TrailDep) -> list[dict]:
     """A list's entries (personal data: the read is audited)."""
     return watchlist_admin.subjects(session, trail, admin.actor, name)
 
 
 @router.post("/api/watchlists/subjects/{subject_id}/status")
 def change_subject_status(
-    subject_id: int, body: StatusChange, admin: Admin, session: SessionDep, trail: TrailDep
+    subject_id: RowId, body: StatusChange, admin: Admin, session: SessionDep, trail: TrailDep
 ) -> dict:
     """Suspend, reactivate or remove (delist) an entry, with the reason."""
     return watchlist_admin.set_subject_status(session, trail, admin.actor, subject_id, body.action, body.reason)
@@ -77,7 +78,7 @@ def download_snapshot(
     kiosk: Annotated[Principal, allow(Role.KIOSK)],
     session: SessionDep,
     trail: TrailDep,
-    newer_than: int = 0,
+    newer_than: Position = 0,
 ) -> FileResponse | Response:
     """The newest signed bundle (204 if not newer than `newer_than`); kiosks verify its signature before use."""
     found = watchlist_admin.latest_snapshot(

@@ -2,8 +2,8 @@
 
 Every screening is committed to the outbox before its page is shown, every disposition before "saved", and
 every opening of a screening by an officer (a read of personal data) before the page is sent. Everything but
-/health and the sign-in page needs a signed-in officer. The home page lists the screenings still awaiting a
-decision from the outbox, so a restart loses none of them (only their images, which never go to disk).
+/health, the sign-in page and its stylesheet needs a signed-in officer. The home page lists the screenings still
+awaiting a decision from the outbox, so a restart loses none of them (only their images, which never go to disk).
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ import threading
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus
 
 import numpy as np
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import DispositionCreate, Outcome, ScreeningViewCreate
@@ -34,7 +35,7 @@ from checkpoint.kiosk.sessions import RecentScreenings, jpeg
 from checkpoint.kiosk.sign_in_throttle import SignInThrottle
 from checkpoint.outbox.sender import Sender
 from checkpoint.outbox.store import Outbox, QueuedTransaction
-from checkpoint.pipeline.frames import frames_from
+from checkpoint.pipeline.frames import captured_file, captured_frames
 from checkpoint.pipeline.result import ScreeningResult
 from checkpoint.pipeline.screening import Screener
 from checkpoint.policy.errors import KioskError
@@ -42,8 +43,10 @@ from checkpoint.settings import Settings
 from edge.errors import EdgeError
 from edge.image import ImageLimits, load_image
 from watchlists.snapshot import SnapshotStore
+from web_hardening.browser_guard import BrowserGuard
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "kiosk_session"
 ALREADY_DECIDED = (
     "This screening is already decided, so a second decision is not recorded: ask a supervisor at the centre to "
@@ -87,10 +90,10 @@ def officer_sign_in_from(settings: Settings) -> OfficerSignIn:
 
 
 class ScreenByPath(BaseModel):
-    """Screen files already on the kiosk machine (the camera's frame folder, a scanned page)."""
+    """Screen files already on the kiosk machine, inside its capture folder (the camera's frames, a scanned page)."""
 
-    document: str
-    frames: str
+    document: str = Field(max_length=4096)
+    frames: str = Field(max_length=4096)
 
 
 def create_kiosk_app(
@@ -112,17 +115,16 @@ def create_kiosk_app(
     app.state.officer_sessions = sessions
 
     @app.middleware("http")
-    async def same_origin_posts_and_no_caching(request: Request, call_next):  # type: ignore[no-untyped-def]
-        # The session cookie is SameSite=Strict; this also stops another site signing this browser in as someone
-        # else (login CSRF). Browsers send Origin with every cross-site POST.
-        origin = request.headers.get("origin")
-        if request.method == "POST" and origin and urlsplit(origin).netloc != request.headers.get("host"):
-            message = "this kiosk accepts forms only from its own pages"
-            return JSONResponse({"code": "cross_site_request", "message": message}, status_code=403)
+    async def no_caching(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
         # Nothing personal stays in the browser's cache for "Back" to show after sign-out.
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    # Outermost: the session cookie is SameSite=Strict; the guard also stops another site signing this browser in
+    # as someone else (login CSRF), and sends the page's security headers.
+    app.add_middleware(BrowserGuard)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(SignInRequired)
     def sign_in_first(request: Request, exc: SignInRequired) -> Response:
@@ -288,12 +290,12 @@ def create_kiosk_app(
         officer: Officer,
         document: Annotated[UploadFile, File()],
         frames: Annotated[list[UploadFile] | None, File()] = None,
-        frame_source: Annotated[str, Form()] = "",
+        frame_source: Annotated[str, Form(max_length=4096)] = "",
     ) -> Response:
         try:
             document_rgb = load_image(await document.read(), limits)
             if frame_source.strip():
-                frame_iter = frames_from(frame_source.strip(), limits)
+                frame_iter = captured_frames(frame_source.strip(), settings.capture_folder, limits)
             else:
                 uploads = [await f.read() for f in frames or [] if f.filename]
                 frame_iter = iter([load_image(data, limits) for data in uploads])
@@ -305,8 +307,8 @@ def create_kiosk_app(
     @app.post("/api/screen")
     def screen_paths(body: ScreenByPath, officer: Officer) -> JSONResponse:
         try:
-            document_rgb = load_image(Path(body.document), limits)
-            frame_iter = frames_from(body.frames, limits)
+            document_rgb = load_image(captured_file(body.document, settings.capture_folder), limits)
+            frame_iter = captured_frames(body.frames, settings.capture_folder, limits)
         except (EdgeError, KioskError) as exc:
             return JSONResponse({"code": exc.code, "message": str(exc)}, status_code=400)
         key = run(document_rgb, frame_iter)

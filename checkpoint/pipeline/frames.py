@@ -22,11 +22,39 @@ class FrameSourceError(KioskError):
     code = "frame_source"
 
 
+class OutsideCaptureFolder(KioskError):
+    """A path to screen lies outside the kiosk's capture folder (the message never says whether it exists)."""
+
+    code = "outside_capture_folder"
+
+
+def captured_file(path: str, folder: Path) -> Path:
+    """`path` if it lies inside the capture `folder` once `..` and symbolic links are resolved."""
+    try:
+        resolved = (folder / path).resolve()  # an absolute `path` replaces `folder`; a relative one is taken inside
+    except ValueError:  # a NUL byte: no file anywhere has that name
+        resolved = None
+    if resolved is None or not resolved.is_relative_to(folder.resolve()):
+        raise OutsideCaptureFolder(
+            "this kiosk screens files by path only from its capture folder",
+            "Upload the files on the page, or have the camera and scanner write into CHECKPOINT_KIOSK_CAPTURE_DIR",
+        )
+    return resolved
+
+
+def captured_frames(source: str, folder: Path, limits: ImageLimits | None = None) -> Iterator[np.ndarray]:
+    """Frames of a camera ("camera:N") or of a path inside the capture `folder` (see `frames_from`)."""
+    return frames_from(source if source.startswith("camera:") else captured_file(source, folder), limits)
+
+
 def frames_from(source: str | Path, limits: ImageLimits | None = None) -> Iterator[np.ndarray]:
     """Frames of `source`: a folder of images (sorted by name), one image, a video file, or "camera:N"."""
     text = str(source)
     if text.startswith("camera:"):
-        return camera_frames(int(text.split(":", 1)[1] or 0))
+        device = text.split(":", 1)[1] or "0"
+        if not device.isdigit() or len(device) > 3:
+            raise FrameSourceError(f"{text} names no camera", "Write camera:N with N the device number, e.g. camera:0")
+        return camera_frames(int(device))
     path = Path(text)
     if path.is_dir():
         return folder_frames(path, limits)

@@ -9,16 +9,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from api.accounts import create_user
 from api.app import create_app
 from api.audit.chain import SYSTEM
 from api.db import create_schema, make_engine
-from api.models import api_metadata, api_tables
+from api.deps import allowed_roles_of
+from api.models import Kiosk, User, api_metadata, api_tables
 from api.schemas import Role, UserCreate
+from api.security import issue_token
 from benchmarks.postgres_server import start_postgres
 from checkpoint.settings import Settings
 from watchlists.db import watchlist_tables
@@ -140,6 +143,41 @@ def headers(app, client: TestClient) -> dict[Role, dict[str, str]]:  # type: ign
         result[role] = login(client, role.value)
     result[Role.KIOSK] = register_kiosk(client, result[Role.ADMIN])
     return result
+
+
+def declared_roles(route: APIRoute) -> frozenset[Role] | None:
+    """The roles the route's `allow(...)` dependency admits; None for a route anyone may call."""
+    stack = [route.dependant]
+    while stack:
+        dependant = stack.pop()
+        if dependant.call is not None and allowed_roles_of(dependant.call) is not None:
+            return allowed_roles_of(dependant.call)
+        stack.extend(dependant.dependencies)
+    return None
+
+
+def api_routes(routes) -> list[APIRoute]:  # type: ignore[no-untyped-def]
+    """Every APIRoute of an app, those of included routers too."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):  # FastAPI's included router (our routers carry their own prefix)
+            found.extend(api_routes(route.original_router.routes))
+    return found
+
+
+def fresh_token(app, role: Role) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A new token for the principal of `role` (so token-revoking routes cannot spoil later checks)."""
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        if role == Role.KIOSK:
+            kiosk = session.exec(select(Kiosk).where(Kiosk.kiosk_id == "kiosk-1")).one()
+            token, _ = issue_token(session, app.state.auth_policy, role, kiosk.kiosk_id, kiosk_pk=kiosk.id)
+        else:
+            user = session.exec(select(User).where(User.username == role.value)).one()
+            token, _ = issue_token(session, app.state.auth_policy, role, user.username, user_id=user.id)
+        session.commit()
+    return {"Authorization": f"Bearer {token}"}
 
 
 def transaction_body(**overrides: Any) -> dict[str, Any]:

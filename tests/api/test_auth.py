@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from fastapi.routing import APIRoute
 from sqlmodel import Session, select
 
-from api.deps import allowed_roles_of
-from api.models import AccessToken, Kiosk, User, utcnow
+from api.models import AccessToken, User, utcnow
 from api.schemas import Role
-from api.security import issue_token
-from tests.api.conftest import PASSWORD, add_user, login, transaction_body
+from tests.api.conftest import PASSWORD, add_user, api_routes, declared_roles, fresh_token, login, transaction_body
 
 # Routes anyone may call: logging in, the health probe, the login page.
 PUBLIC = {
@@ -25,50 +22,17 @@ PUBLIC = {
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
-def _declared_roles(route: APIRoute) -> frozenset[Role] | None:
-    stack = [route.dependant]
-    while stack:
-        dependant = stack.pop()
-        if dependant.call is not None and allowed_roles_of(dependant.call) is not None:
-            return allowed_roles_of(dependant.call)
-        stack.extend(dependant.dependencies)
-    return None
-
-
-def _api_routes(routes) -> list[APIRoute]:  # type: ignore[no-untyped-def]
-    found: list[APIRoute] = []
-    for route in routes:
-        if isinstance(route, APIRoute):
-            found.append(route)
-        elif hasattr(route, "original_router"):  # FastAPI's included router (our routers carry their own prefix)
-            found.extend(_api_routes(route.original_router.routes))
-    return found
-
-
 def _routes(app) -> list[tuple[str, str, frozenset[Role] | None]]:  # type: ignore[no-untyped-def]
     found = []
-    for route in _api_routes(app.routes):
+    for route in api_routes(app.routes):
         if route.path not in DOCS:
             for method in sorted(route.methods - {"HEAD"}):
-                found.append((method, route.path, _declared_roles(route)))
+                found.append((method, route.path, declared_roles(route)))
     return found
 
 
 def _concrete(path: str) -> str:
     return path.replace("{transaction_id}", "1").replace("{username}", "officer").replace("{name}", "none.json")
-
-
-def _fresh_token(app, role: Role) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """A new token for the principal of `role` (so token-revoking routes cannot spoil later checks)."""
-    with Session(app.state.engine, expire_on_commit=False) as session:
-        if role == Role.KIOSK:
-            kiosk = session.exec(select(Kiosk).where(Kiosk.kiosk_id == "kiosk-1")).one()
-            token, _ = issue_token(session, app.state.auth_policy, role, kiosk.kiosk_id, kiosk_pk=kiosk.id)
-        else:
-            user = session.exec(select(User).where(User.username == role.value)).one()
-            token, _ = issue_token(session, app.state.auth_policy, role, user.username, user_id=user.id)
-        session.commit()
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_every_route_declares_its_roles(app):
@@ -87,14 +51,18 @@ def test_role_matrix_refuses_every_role_a_route_does_not_allow(app, client, head
         assert anonymous.status_code == 401, (method, path)
         for role in Role:
             response = client.request(
-                method, _concrete(path), json={}, headers=_fresh_token(app, role), follow_redirects=False
+                method, _concrete(path), json={}, headers=fresh_token(app, role), follow_redirects=False
             )
             if role in roles:
                 assert response.status_code not in (401, 403), (method, path, role, response.text)
             else:
                 assert response.status_code == 403, (method, path, role, response.text)
-                assert response.json()["code"] == "forbidden"
-                assert role.value in response.json()["message"]
+                if path.startswith("/ui/"):  # a page a person reads, naming the roles it needs
+                    assert 'id="forbidden"' in response.text and f"the {role.value} role" in response.text
+                    assert all(r.value in response.text for r in roles)
+                else:
+                    assert response.json()["code"] == "forbidden"
+                    assert role.value in response.json()["message"]
             checked += 1
     assert checked >= 15 * len(Role)
 

@@ -29,7 +29,8 @@ def centre(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 def _start_kiosk(screener, data_dir, centre, **knobs):  # type: ignore[no-untyped-def]
     """Start a kiosk on `data_dir` the way `checkpoint kiosk` does, with an officer signed in on its page."""
-    settings = Settings(data_dir=data_dir, centre_url=centre.url, **knobs)
+    # The travellers are written beside the data directory: that is the capture folder /api/screen reads from.
+    settings = Settings(data_dir=data_dir, centre_url=centre.url, kiosk_capture_dir=data_dir.parent, **knobs)
     outbox = Outbox(settings.outbox_path)
     client = TestClient(create_kiosk_app(settings, screener, None, outbox, None))
     assert sign_in_on_kiosk(client, "officer", centre.passwords["officer"]).status_code == 303
