@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel
 
 from api.audit.signing import load_or_create_private_key
 from api.audit.trail import AuditTrail
+from api.browser_guard import BrowserGuard
 from api.db import create_schema, is_sqlite, make_engine
 from api.docs_policy import docs_policy
 from api.http_errors import install_error_handlers
@@ -26,7 +27,6 @@ from api.routes import audit, auth, kiosks, pages, transactions, users, watchlis
 from api.security import AuthPolicy, make_hasher
 from checkpoint.settings import Settings
 from watchlists.db import watchlist_tables
-from web_hardening.browser_guard import BrowserGuard
 
 log = logging.getLogger("api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"

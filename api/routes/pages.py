@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from api import decisions, disposition_conflicts, reports, screening
 from api.audit.status import chain_status, list_events
+from api.browser_guard import SERVED_FILE_POLICY
 from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
 from api.errors import ApiError, InvalidInput
 from api.page_templates import templates
@@ -17,7 +18,6 @@ from api.route_params import NameFilter, PathName, Position, RowId
 from api.schemas import Recommendation, Role
 from api.security import Principal, login_user, revoke_token
 from api.statistics import false_hit_rates
-from web_hardening.browser_guard import SERVED_FILE_POLICY
 
 router = APIRouter(prefix="/ui", tags=["pages"])
 HOME = {Role.SUPERVISOR: "/ui/referrals", Role.AUDITOR: "/ui/audit"}

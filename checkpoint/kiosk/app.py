@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.browser_guard import BrowserGuard
 from api.schemas import DispositionCreate, Outcome, ScreeningViewCreate
 from checkpoint.kiosk.dispositions import OFFICER_REASONS
 from checkpoint.kiosk.officer_sessions import OfficerSession, OfficerSessions
@@ -43,7 +44,6 @@ from checkpoint.settings import Settings
 from edge.errors import EdgeError
 from edge.image import ImageLimits, load_image
 from watchlists.snapshot import SnapshotStore
-from web_hardening.browser_guard import BrowserGuard
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
