@@ -39,8 +39,10 @@ def test_a_decision_the_centre_refuses_as_a_conflict_is_shown_on_the_kiosk_audit
     centre.start()
     try:
         client, outbox, sender = _kiosk(screener, settings, centre)
-        document, frames = traveller.write(tmp_path / "traveller")
-        key = client.post("/api/screen", json={"document": str(document), "frames": str(frames)}).json()["client_uuid"]
+        document, frames = traveller.write(settings.capture_folder / "traveller")  # where the kiosk's camera writes
+        screened = client.post("/api/screen", json={"document": str(document), "frames": str(frames)})
+        assert screened.status_code == 200, screened.text
+        key = screened.json()["client_uuid"]
         sender.deliver_due()  # the referral reaches the centre; the officer has not decided yet
         transaction_id = outbox.server_id_of(key)
         assert transaction_id is not None
