@@ -255,3 +255,42 @@ def run_retention_loop_briefly(app, seconds: float = 1.0) -> None:  # type: igno
             pass
 
     asyncio.run(run_briefly())
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium at 1280 px, English browser (tests/api/browser_pages.py)."""
+    from tests.api.browser_pages import chromium
+
+    with chromium() as driver:
+        yield driver
+
+
+@pytest.fixture
+def populated(app, client, headers) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Two referrals (one decided and reviewed), one clearance, another post."""
+    from tests.api.browser_pages import jpeg_b64
+
+    def post(**kw) -> int:  # type: ignore[no-untyped-def]
+        return client.post("/api/transactions", json=transaction_body(**kw), headers=headers[Role.KIOSK]).json()["id"]
+
+    decided = post(face_image_jpeg_b64=jpeg_b64())
+    undecided = post(post_id="post-b", candidates=[])
+    post(recommendation="CLEAR", reason_codes=[])
+    client.post(
+        f"/api/transactions/{decided}/disposition",
+        headers=headers[Role.OFFICER],
+        json={
+            "outcome": "CLEAR_AFTER_CHECK",
+            "reason_code": "FALSE_MATCH",
+            "note": "different person",
+            "decided_at": datetime.now(UTC).isoformat(),
+        },
+    )
+    client.post(
+        f"/api/transactions/{decided}/reviews",
+        headers=headers[Role.SUPERVISOR],
+        json={"verdict": "UPHELD", "reason_code": "CORRECT_CALL"},
+    )
+    client.post("/api/audit/tree-heads", headers=headers[Role.AUDITOR])
+    return {"decided": decided, "undecided": undecided}

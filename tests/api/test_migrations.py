@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from api.db import create_schema, make_engine
 from api.migrations_runner import upgrade
-from api.models import Disposition, api_metadata
+from api.models import Disposition, User, api_metadata
 
 
 def test_upgrade_head_matches_models_on_postgres(postgres_url):
@@ -49,3 +49,21 @@ def test_sqlite_file_from_before_dispositions_named_their_kiosk_gets_the_column(
         [row] = session.exec(select(Disposition)).all()
     engine.dispose()
     assert (row.officer, row.kiosk_id) == ("olga", None)  # the old decision kept, its way in unknown
+
+
+def test_sqlite_file_from_before_stored_languages_gets_the_column(tmp_path):
+    path = tmp_path / "central.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE user (id INTEGER PRIMARY KEY, username VARCHAR(64) NOT NULL UNIQUE, role VARCHAR(32) NOT NULL, "
+        "active BOOLEAN NOT NULL, password_hash VARCHAR(255) NOT NULL, created_at DATETIME NOT NULL, "
+        "failed_logins INTEGER NOT NULL, locked_until DATETIME);"
+        "INSERT INTO user VALUES (1, 'awa', 'supervisor', 1, 'x', '2026-01-01', 0, NULL);"
+    )
+    old.close()
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    with Session(engine) as session:
+        [user] = session.exec(select(User)).all()
+    engine.dispose()
+    assert (user.username, user.language) == ("awa", None)  # follows the browser until the person chooses
