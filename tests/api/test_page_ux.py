@@ -3,75 +3,17 @@ to review it, an audit page with no signed tree head after many events, and benc
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-import numpy as np
-import pytest
 from sqlmodel import Session, select
 
 from api.app import create_app
 from api.audit.tree_heads import latest_tree_head
 from api.models import AuditEvent, Review
 from api.schemas import Role
-from tests.api.browser_pages import jpeg_b64
-from tests.api.conftest import transaction_body
-from watchlists.models import Category, SubjectCreate, WatchlistCreate
-from watchlists.store import add_subject, add_template, create_watchlist
-
-ARABIC_NAME = "عبد الله الحسن"
-
-
-@pytest.fixture
-def listed_hit(app, client, headers) -> int:  # type: ignore[no-untyped-def]
-    """A decided REFER whose face candidate is a subject the centre's watchlist holds, with a thumbnail."""
-    with Session(app.state.engine, expire_on_commit=False) as session:
-        watchlist = create_watchlist(
-            session,
-            WatchlistCreate(
-                name="wl-interpol",
-                category=Category.wanted_person,
-                owning_authority="Interpol NCB Bamako",
-                legal_basis="Red notice 2026/123",
-            ),
-            "admin",
-            "test set-up",
-        )
-        subject = add_subject(
-            session,
-            watchlist,
-            SubjectCreate(
-                external_ref="RN-123",
-                name_latin="ABDALLAH ALHASSAN",
-                name_original=ARABIC_NAME,
-                reason="wanted for armed robbery",
-                review_by=date(2030, 1, 1),
-            ),
-            "admin",
-            "test set-up",
-        )
-        thumbnail = base64.b64decode(jpeg_b64((48, 64), (90, 60, 40)))
-        add_template(
-            session, subject, "m", np.ones(8), 90.0, "0" * 64, "admin", "test set-up", thumbnail_jpeg=thumbnail
-        )
-        session.commit()
-        key = f"s{subject.id}"
-    body = transaction_body(face_image_jpeg_b64=jpeg_b64())
-    body["candidates"][0]["entry_ref"] = key
-    tx = client.post("/api/transactions", json=body, headers=headers[Role.KIOSK]).json()["id"]
-    decided = client.post(
-        f"/api/transactions/{tx}/disposition",
-        headers=headers[Role.OFFICER],
-        json={
-            "outcome": "SECONDARY_INSPECTION",
-            "reason_code": "WATCHLIST_HIT",
-            "decided_at": datetime.now(UTC).isoformat(),
-        },
-    )
-    assert decided.status_code in (200, 201), decided.text
-    return tx
+from tests.api.conftest import ARABIC_NAME
 
 
 def test_transaction_page_shows_the_listed_person_beside_the_live_face(client, headers, listed_hit):

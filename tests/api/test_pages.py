@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.api.browser_pages import log_in, screenshot, staleness_of
+from tests.api.browser_pages import chromium, log_in, screenshot, staleness_of
 from tests.api.live_server import serving
+
+_screenshot = screenshot  # the kiosk's page tests (tests/checkpoint) import it from here, as `browser`
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    """Headless Chromium at 1280 px with an English browser."""
+    with chromium() as driver:
+        yield driver
 
 
 def test_supervisor_queue_filters_and_detail(app, populated, browser, tmp_path):
