@@ -18,7 +18,12 @@ def create_user(session: Session, trail: AuditTrail, policy: AuthPolicy, actor: 
     """Add a user with an argon2id password hash; the event records who created whom, never the password."""
     if session.exec(select(User).where(User.username == body.username)).first() is not None:
         raise Conflict(f"user {body.username} already exists", "choose another username")
-    user = User(username=body.username, role=body.role.value, password_hash=policy.hasher.hash(body.password))
+    user = User(
+        username=body.username,
+        role=body.role.value,
+        password_hash=policy.hasher.hash(body.password),
+        language=body.language,
+    )
     session.add(user)
     session.flush()
     trail.record(session, actor, "user.create", f"user:{user.id}", {"username": user.username, "role": user.role})
@@ -29,6 +34,18 @@ def create_user(session: Session, trail: AuditTrail, policy: AuthPolicy, actor: 
 def list_users(session: Session) -> list[User]:
     """Every user, oldest first."""
     return list(session.exec(select(User).order_by(col(User.id))))
+
+
+def set_language(session: Session, trail: AuditTrail, actor: Actor, username: str, language: str | None) -> User:
+    """Store the language `username` reads pages in (None: follow their browser); audited like other changes."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or user.id is None:
+        raise NotFound(f"there is no user {username}", "check the username")
+    user.language = language
+    session.add(user)
+    trail.record(session, actor, "user.set_language", f"user:{user.id}", {"language": language})
+    session.commit()
+    return user
 
 
 def revoke_user_tokens(session: Session, trail: AuditTrail, actor: Actor, username: str) -> int:

@@ -22,9 +22,11 @@ from api.docs_policy import docs_policy
 from api.http_errors import install_error_handlers
 from api.limits import RequestLimits
 from api.login_throttle import LoginLimits
+from api.page_language import stored_language
 from api.retention import RetentionPolicy, run_retention
 from api.routes import audit, auth, kiosks, pages, transactions, users, watchlists
 from api.security import AuthPolicy, make_hasher
+from checkpoint.i18n import LanguageMiddleware, require_catalogs
 from checkpoint.settings import Settings
 from watchlists.db import watchlist_tables
 
@@ -120,7 +122,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.trail = AuditTrail(load_or_create_private_key(settings.audit_key_path), settings.tree_head_every_events)
     app.state.auth_policy = auth_policy(settings)
+    with Session(engine, expire_on_commit=False) as session:
+        # Events written while no head was due (a stop before the Nth event) are covered from the start.
+        app.state.trail.sign_head_at_start(session)
     install_error_handlers(app)
+    require_catalogs()  # a missing compiled catalog fails here, not on the first French page
+    app.add_middleware(LanguageMiddleware, default=settings.default_language, preferred=stored_language(engine))
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
     # Outermost: a cross-site form post is refused before its body is read.
     documentation = docs_policy(app)

@@ -61,7 +61,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 # Columns added after the first release, as (table, column, SQL type). PostgreSQL gets them from Alembic; a
 # SQLite file made by an older version gets them here (create_all adds tables, never columns). Nullable only.
-_ADDED_COLUMNS = (("disposition", "kiosk_id", "VARCHAR(64)"),)
+_ADDED_COLUMNS = (("disposition", "kiosk_id", "VARCHAR(64)"), ("user", "language", "VARCHAR(8)"))
 
 
 def create_schema(engine: Engine) -> None:

@@ -43,6 +43,8 @@ class User(UserBase, table=True):
     # NOT NULL without a server default, so databases made by earlier versions still need a value on insert.
     failed_logins: int = 0
     locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # The language the person reads pages in ("fr" | "en"); None follows the browser's Accept-Language.
+    language: str | None = Field(default=None, max_length=8)
 
 
 class KioskBase(SQLModel):

@@ -24,24 +24,35 @@ class Report:
     name: str
     kind: str
     size_kb: float
-    modified: str
+    ran_at: datetime | None  # when the benchmark ran, as its JSON records it; None when no result says
+
+
+def _run_time(path: Path) -> datetime | None:
+    """When the benchmark behind `path` ran: `machine.time_utc` of its JSON (benchmarks/result_file.py).
+
+    A file's modification time is when it was checked out or copied, not when the benchmark ran, so it is never
+    shown in its place. An HTML or PNG report takes the time of the JSON result of the same name, if there is one.
+    """
+    source = path.with_suffix(".json")
+    if not source.is_file():
+        return None
+    try:
+        stamp = json.loads(source.read_text(encoding="utf-8"))["machine"]["time_utc"]
+        ran_at = datetime.fromisoformat(stamp)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return ran_at if ran_at.tzinfo else ran_at.replace(tzinfo=UTC)
 
 
 def list_reports(directory: Path) -> list[Report]:
-    """Every JSON/HTML/PNG report in `directory`, newest first."""
+    """Every JSON/HTML/PNG report in `directory`, the latest run first (those with no recorded run time last)."""
     if not directory.is_dir():
         return []
     files = [p for p in directory.iterdir() if p.is_file() and _SAFE_NAME.match(p.name)]
-    files.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    return [
-        Report(
-            p.name,
-            p.suffix.lstrip("."),
-            round(p.stat().st_size / 1024, 1),
-            datetime.fromtimestamp(p.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M"),
-        )
-        for p in files
-    ]
+    found = [Report(p.name, p.suffix.lstrip("."), round(p.stat().st_size / 1024, 1), _run_time(p)) for p in files]
+    found.sort(key=lambda r: r.name)
+    found.sort(key=lambda r: r.ran_at or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return found
 
 
 def report_path(directory: Path, name: str) -> Path:

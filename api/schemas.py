@@ -37,6 +37,8 @@ MAX_STORED_INT = 2**31 - 1
 MAX_FACE_IMAGE_B64_CHARS = 16 * 1024 * 1024
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Z][A-Z0-9_]*$")]
 Username = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9_.-]+$")]
+# The languages of the pages and messages (checkpoint.i18n.LANGUAGES); a person's choice, or None for the browser's.
+Language = Literal["fr", "en"]
 
 
 class Role(StrEnum):
@@ -278,12 +280,14 @@ class TokenPublic(Contract):
     token_type: Literal["bearer"] = "bearer"
     expires_at: datetime
     role: Role
+    language: Language | None = Field(None, description="the person's stored language; null follows the browser")
 
 
 class UserCreate(Contract):
     username: Username
     password: str = Field(min_length=12, max_length=256)
     role: Role
+    language: Language | None = None
 
     @model_validator(mode="after")
     def _not_kiosk(self) -> UserCreate:
@@ -297,6 +301,13 @@ class UserPublic(Contract):
     username: str
     role: Role
     active: bool
+    language: Language | None = None
+
+
+class UserLanguage(Contract):
+    """The language a person reads pages in; null follows their browser."""
+
+    language: Language | None
 
 
 class KioskCreate(Contract):

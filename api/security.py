@@ -121,7 +121,7 @@ def _record_failure(
 
 def login_user(
     session: Session, trail: AuditTrail, policy: AuthPolicy, username: str, password: str, address: str
-) -> tuple[str, AccessToken]:
+) -> tuple[str, AccessToken, User]:
     """Check a user's password and issue a token; failures are counted, audited and throttled per address."""
     digest = account_digest("user", username)
     check_login_allowed(session, policy.limits, address, digest, username)
@@ -134,7 +134,7 @@ def login_user(
     trail.record(session, Actor(user.username, user.role), "auth.login", f"user:{user.id}", {})
     clear_account_failures(session, address, digest)  # after the event: see _record_failure
     session.commit()
-    return token, row
+    return token, row, user
 
 
 def login_kiosk(
@@ -173,6 +173,19 @@ _TOKEN_LOOKUP = (
     )
     .where(_TOKENS.c.token_hash == bindparam("digest"))
 )
+
+
+_LANGUAGE_LOOKUP = (
+    sa_select(_USERS.c.language)
+    .select_from(_TOKENS.join(_USERS, _USERS.c.id == _TOKENS.c.user_id))
+    .where(_TOKENS.c.token_hash == bindparam("digest"), _TOKENS.c.revoked_at.is_(None))
+)
+
+
+def stored_language_for_token(session: Session, token: str) -> str | None:
+    """The stored language of the user a token belongs to (None when unset or the token is unknown or revoked)."""
+    # Only chooses the language of a page; whether the token may see the page is decided by principal_for_token.
+    return session.connection().execute(_LANGUAGE_LOOKUP, {"digest": token_digest(token)}).scalar()
 
 
 def principal_for_token(session: Session, token: str) -> Principal:

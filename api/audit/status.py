@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -45,3 +46,14 @@ def chain_status(session: Session, public_key: Ed25519PublicKey) -> dict[str, An
         "events_after_latest_tree_head": total - signed,
         "latest_tree_head": tree_head_record(latest) if latest else None,
     }
+
+
+def next_tree_head(status: dict[str, Any], every_events: int, interval_minutes: int) -> dict[str, Any]:
+    """When the next signed tree head is due: at which event count, and by which time if a timer signs them."""
+    total = status["events_total"]
+    at_event = (total // every_events + 1) * every_events
+    latest = status["latest_tree_head"]
+    by_time = None
+    if interval_minutes > 0 and latest is not None:
+        by_time = datetime.fromisoformat(latest["timestamp"]) + timedelta(minutes=interval_minutes)
+    return {"at_event": at_event, "by_time": by_time}

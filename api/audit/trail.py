@@ -42,6 +42,14 @@ class AuditTrail:
                 self._cached = (grown, last.hash)
         return head
 
+    def sign_head_at_start(self, session: Session) -> TreeHead | None:
+        """At start-up, sign a head over the events stored so far (none if the chain is empty); idempotent."""
+        if session.get(AuditEvent, 1) is None:
+            return None
+        head = self.sign_head(session)
+        session.commit()
+        return head
+
     def record(
         self,
         session: Session,
@@ -51,8 +59,9 @@ class AuditTrail:
         payload: dict[str, Any],
         reserved: tuple[int, str] | None = None,
     ) -> Appended:
-        """Append an event in the caller's transaction; sign a tree head when the chain reaches a multiple of N."""
+        """Append an event in the caller's transaction; sign a tree head on the first event and at every multiple
+        of N (an auditor can check the chain from its first event, not only after N of them)."""
         event = append_event(session, actor, action, obj, payload, reserved)
-        if event.sequence % self.tree_head_every == 0:
+        if event.sequence == 1 or event.sequence % self.tree_head_every == 0:
             self.sign_head(session)
         return event

@@ -17,9 +17,10 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 def login(
     body: LoginRequest, session: SessionDep, trail: TrailDep, policy: AuthPolicyDep, address: ClientAddressDep
 ) -> TokenPublic:
-    """Exchange a username and password for a bearer token (429 with Retry-After when throttled)."""
-    token, row = login_user(session, trail, policy, body.username, body.password, address)
-    return TokenPublic(access_token=token, expires_at=expiry_of(row), role=Role(row.role))
+    """Exchange a username and password for a bearer token and the person's stored language (429 with Retry-After
+    when throttled)."""
+    token, row, user = login_user(session, trail, policy, body.username, body.password, address)
+    return TokenPublic(access_token=token, expires_at=expiry_of(row), role=Role(row.role), language=user.language)
 
 
 @router.post("/kiosk-login")

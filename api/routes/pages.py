@@ -8,16 +8,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from api import decisions, disposition_conflicts, reports, screening
-from api.audit.status import chain_status, list_events
+from api import accounts, decisions, disposition_conflicts, reports, screening
+from api.audit.status import chain_status, list_events, next_tree_head
 from api.browser_guard import SERVED_FILE_POLICY
+from api.candidate_cards import candidate_cards
 from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
-from api.errors import ApiError, InvalidInput
+from api.errors import ApiError, InvalidInput, LoginThrottled, NotAuthenticated
 from api.page_templates import templates
 from api.route_params import NameFilter, PathName, Position, RowId
-from api.schemas import Recommendation, Role
-from api.security import Principal, login_user, revoke_token
+from api.schemas import Recommendation, ReviewCreate, Role, Verdict
+from api.security import Principal, login_user, principal_for_token, revoke_token
 from api.statistics import false_hit_rates
+from checkpoint.i18n import COOKIE as LANGUAGE_COOKIE
+from checkpoint.i18n import LANGUAGES, _
 
 router = APIRouter(prefix="/ui", tags=["pages"])
 HOME = {Role.SUPERVISOR: "/ui/referrals", Role.AUDITOR: "/ui/audit"}
@@ -25,6 +28,48 @@ HOME = {Role.SUPERVISOR: "/ui/referrals", Role.AUDITOR: "/ui/audit"}
 
 def _page(request: Request, template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, template, {"principal": None, **context}, status_code=http_status)
+
+
+def _login_error(exc: ApiError) -> str:
+    """What the sign-in page says about a refused login, in the reader's language."""
+    if isinstance(exc, LoginThrottled):
+        return _("Too many failed sign-ins from here: wait %(minutes)d minute(s), then try again.") % {
+            "minutes": max(1, -(-exc.retry_after_seconds // 60))
+        }
+    if isinstance(exc, NotAuthenticated):
+        return _("Unknown username or wrong password: check both and try again.")
+    return str(exc)
+
+
+def _year_seconds() -> int:
+    return 365 * 24 * 3600
+
+
+@router.post("/language")
+def choose_language(
+    request: Request,
+    session: SessionDep,
+    trail: TrailDep,
+    language: Annotated[str, Form(max_length=8)],
+    back: Annotated[str, Form(max_length=300)] = "/ui/",
+) -> Response:
+    """The FR | EN switch: stored for the signed-in person, a cookie before sign-in; back to the same page."""
+    chosen = language if language in LANGUAGES else None
+    if chosen is None:
+        raise InvalidInput(f"{language!r} is not a language of these pages", "choose one of: " + ", ".join(LANGUAGES))
+    token = request.cookies.get(TOKEN_COOKIE)
+    if token:
+        try:
+            principal = principal_for_token(session, token)
+        except NotAuthenticated:
+            principal = None
+        if principal is not None and principal.role != Role.KIOSK:
+            accounts.set_language(session, trail, principal.actor, principal.name, chosen)
+    # Only a path on this site: the switch must not become a way to send people elsewhere.
+    target = back if back.startswith("/ui/") and "//" not in back and "\\" not in back else "/ui/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=_year_seconds(), samesite="strict", path="/")
+    return response
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -45,14 +90,16 @@ def login_submit(
 ) -> Response:
     """Log in and keep the token in an HttpOnly, same-site cookie."""
     try:
-        token, row = login_user(session, trail, policy, username, password, address)
+        token, row, user = login_user(session, trail, policy, username, password, address)
     except ApiError as exc:
-        response = _page(request, "login.html", http_status=exc.status, error=str(exc))
+        response = _page(request, "login.html", http_status=exc.status, error=_login_error(exc))
         response.headers.update(exc.headers)
         return response
     response = RedirectResponse("/ui/", status_code=303)
     max_age = int(policy.token_ttl.total_seconds())
     response.set_cookie(TOKEN_COOKIE, token, max_age=max_age, httponly=True, samesite="strict", path="/")
+    if user.language:  # the stored choice also serves the sign-in page after this session ends
+        response.set_cookie(LANGUAGE_COOKIE, user.language, max_age=_year_seconds(), samesite="strict", path="/")
     return response
 
 
@@ -150,10 +197,28 @@ def transaction_page(
         principal=supervisor,
         tx=tx,
         face_jpeg=face_jpeg,
+        cards=candidate_cards(session, tx.candidates),
+        verdicts=list(Verdict),
         disposition=decisions.disposition_public(disposition) if disposition else None,
         conflicts=disposition_conflicts.conflicts_of(session, transaction_id),
         reviews=[decisions.review_public(r) for r in decisions.reviews_of(session, transaction_id)],
     )
+
+
+@router.post("/transactions/{transaction_id}/review")
+def review_submit(
+    transaction_id: RowId,
+    supervisor: Annotated[Principal, allow(Role.SUPERVISOR)],
+    session: SessionDep,
+    trail: TrailDep,
+    verdict: Annotated[Verdict, Form()],
+    reason_code: Annotated[str, Form(min_length=1, max_length=64, pattern=r"^[A-Z][A-Z0-9_]*$")],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """The review form on the transaction page: recorded as the API's review route records it."""
+    body = ReviewCreate(verdict=verdict, reason_code=reason_code, comment=comment.strip() or None)
+    decisions.record_review(session, trail, supervisor.actor, transaction_id, body)
+    return RedirectResponse(f"/ui/transactions/{transaction_id}#reviews", status_code=303)
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -168,8 +233,18 @@ def audit_page(
     limit = 100
     status = chain_status(session, request.app.state.trail.key.public_key())
     events = list_events(session, after, limit, action or None)
+    settings = request.app.state.settings
+    due = next_tree_head(status, settings.tree_head_every_events, settings.tree_head_interval_minutes)
     return _page(
-        request, "audit.html", principal=auditor, status=status, events=events, after=after, action=action, limit=limit
+        request,
+        "audit.html",
+        principal=auditor,
+        status=status,
+        next_head=due,
+        events=events,
+        after=after,
+        action=action,
+        limit=limit,
     )
 
 

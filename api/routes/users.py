@@ -10,7 +10,7 @@ from api import accounts
 from api.deps import AuthPolicyDep, SessionDep, TrailDep, allow
 from api.models import User
 from api.route_params import PathName
-from api.schemas import Role, UserCreate, UserPublic
+from api.schemas import Role, UserCreate, UserLanguage, UserPublic
 from api.security import Principal
 
 router = APIRouter(prefix="/api/users", tags=["users"])
@@ -18,7 +18,9 @@ Admin = Annotated[Principal, allow(Role.ADMIN)]
 
 
 def _public(user: User) -> UserPublic:
-    return UserPublic(id=user.id or 0, username=user.username, role=Role(user.role), active=user.active)
+    return UserPublic(
+        id=user.id or 0, username=user.username, role=Role(user.role), active=user.active, language=user.language
+    )
 
 
 @router.post("", status_code=201)
@@ -39,3 +41,11 @@ def list_users(admin: Admin, session: SessionDep) -> list[UserPublic]:
 def revoke_tokens(username: PathName, admin: Admin, session: SessionDep, trail: TrailDep) -> dict[str, int]:
     """Revoke every live token of a user."""
     return {"revoked": accounts.revoke_user_tokens(session, trail, admin.actor, username)}
+
+
+@router.put("/{username}/language")
+def set_language(
+    username: PathName, body: UserLanguage, admin: Admin, session: SessionDep, trail: TrailDep
+) -> UserPublic:
+    """Set the language a user reads the pages in (null: follow their browser)."""
+    return _public(accounts.set_language(session, trail, admin.actor, username, body.language))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -25,6 +27,8 @@ from api.security import issue_token
 from benchmarks.postgres_server import start_postgres
 from checkpoint.settings import Settings
 from watchlists.db import watchlist_tables
+from watchlists.models import Category, SubjectCreate, WatchlistCreate
+from watchlists.store import add_subject, add_template, create_watchlist
 
 PASSWORD = "correct horse battery staple"
 STAFF_ROLES = [r for r in Role if r != Role.KIOSK]
@@ -255,3 +259,88 @@ def run_retention_loop_briefly(app, seconds: float = 1.0) -> None:  # type: igno
             pass
 
     asyncio.run(run_briefly())
+
+
+@pytest.fixture
+def populated(app, client, headers) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Two referrals (one decided and reviewed), one clearance, another post."""
+    from tests.api.browser_pages import jpeg_b64
+
+    def post(**kw) -> int:  # type: ignore[no-untyped-def]
+        return client.post("/api/transactions", json=transaction_body(**kw), headers=headers[Role.KIOSK]).json()["id"]
+
+    decided = post(face_image_jpeg_b64=jpeg_b64())
+    undecided = post(post_id="post-b", candidates=[])
+    post(recommendation="CLEAR", reason_codes=[])
+    client.post(
+        f"/api/transactions/{decided}/disposition",
+        headers=headers[Role.OFFICER],
+        json={
+            "outcome": "CLEAR_AFTER_CHECK",
+            "reason_code": "FALSE_MATCH",
+            "note": "different person",
+            "decided_at": datetime.now(UTC).isoformat(),
+        },
+    )
+    client.post(
+        f"/api/transactions/{decided}/reviews",
+        headers=headers[Role.SUPERVISOR],
+        json={"verdict": "UPHELD", "reason_code": "CORRECT_CALL"},
+    )
+    client.post("/api/audit/tree-heads", headers=headers[Role.AUDITOR])
+    return {"decided": decided, "undecided": undecided}
+
+
+ARABIC_NAME = "عبد الله الحسن"
+
+
+@pytest.fixture
+def listed_hit(app, client, headers) -> int:  # type: ignore[no-untyped-def]
+    """A decided REFER whose face candidate is a subject the centre's watchlist holds, with a thumbnail."""
+    from tests.api.browser_pages import jpeg_b64
+
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        watchlist = create_watchlist(
+            session,
+            WatchlistCreate(
+                name="wl-interpol",
+                category=Category.wanted_person,
+                owning_authority="Interpol NCB Bamako",
+                legal_basis="Red notice 2026/123",
+            ),
+            "admin",
+            "test set-up",
+        )
+        subject = add_subject(
+            session,
+            watchlist,
+            SubjectCreate(
+                external_ref="RN-123",
+                name_latin="ABDALLAH ALHASSAN",
+                name_original=ARABIC_NAME,
+                reason="wanted for armed robbery",
+                review_by=date(2030, 1, 1),
+            ),
+            "admin",
+            "test set-up",
+        )
+        thumbnail = base64.b64decode(jpeg_b64((48, 64), (90, 60, 40)))
+        add_template(
+            session, subject, "m", np.ones(8), 90.0, "0" * 64, "admin", "test set-up", thumbnail_jpeg=thumbnail
+        )
+        session.commit()
+        key = f"s{subject.id}"
+    body = transaction_body(face_image_jpeg_b64=jpeg_b64())
+    body["candidates"][0]["entry_ref"] = key
+    tx = client.post("/api/transactions", json=body, headers=headers[Role.KIOSK]).json()["id"]
+    decided = client.post(
+        f"/api/transactions/{tx}/disposition",
+        headers=headers[Role.OFFICER],
+        json={
+            "outcome": "SECONDARY_INSPECTION",
+            "reason_code": "WATCHLIST_HIT",
+            "decided_at": datetime.now(UTC).isoformat(),
+        },
+    )
+    assert decided.status_code in (200, 201), decided.text
+    return tx

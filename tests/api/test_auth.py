@@ -8,16 +8,19 @@ import pytest
 from sqlmodel import Session, select
 
 from api.models import AccessToken, User, utcnow
+from api.page_words import role_name
 from api.schemas import Role
+from checkpoint.i18n import language
 from tests.api.conftest import PASSWORD, add_user, api_routes, declared_roles, fresh_token, login, transaction_body
 
-# Routes anyone may call: logging in, the health probe, the login page.
+# Routes anyone may call: logging in, the health probe, the login page, its FR | EN switch.
 PUBLIC = {
     ("POST", "/api/auth/login"),
     ("POST", "/api/auth/kiosk-login"),
     ("GET", "/health"),
     ("GET", "/ui/login"),
     ("POST", "/ui/login"),
+    ("POST", "/ui/language"),
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -51,15 +54,21 @@ def test_role_matrix_refuses_every_role_a_route_does_not_allow(app, client, head
         assert anonymous.status_code == 401, (method, path)
         for role in Role:
             response = client.request(
-                method, _concrete(path), json={}, headers=fresh_token(app, role), follow_redirects=False
+                method,
+                _concrete(path),
+                json={},
+                headers={**fresh_token(app, role), "Accept-Language": "en"},
+                follow_redirects=False,
             )
             if role in roles:
                 assert response.status_code not in (401, 403), (method, path, role, response.text)
             else:
                 assert response.status_code == 403, (method, path, role, response.text)
                 if path.startswith("/ui/"):  # a page a person reads, naming the roles it needs
-                    assert 'id="forbidden"' in response.text and f"the {role.value} role" in response.text
-                    assert all(r.value in response.text for r in roles)
+                    with language("en"):
+                        role_names = [role_name(r.value) for r in (role, *roles)]
+                    assert 'id="forbidden"' in response.text and f"the {role_names[0]} role" in response.text
+                    assert all(name in response.text for name in role_names[1:])
                 else:
                     assert response.json()["code"] == "forbidden"
                     assert role.value in response.json()["message"]

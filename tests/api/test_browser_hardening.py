@@ -67,10 +67,10 @@ def test_the_api_docs_run_only_their_own_hashed_script(client):
 
 def test_a_wrong_role_page_says_which_role_it_needs_and_links_home(client, headers):
     client.cookies.set("checkpoint_token", headers[Role.SUPERVISOR]["Authorization"].removeprefix("Bearer "))
-    page = client.get("/ui/audit")
+    page = client.get("/ui/audit", headers={"Accept-Language": "en"})
     assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
     assert 'id="forbidden"' in page.text and "auditor" in page.text and 'href="/ui/"' in page.text
-    assert "supervisor role may not" in page.text
+    assert "the supervisor role may not open this page" in page.text
     api = client.get("/api/audit/events", headers=headers[Role.SUPERVISOR])
     assert api.status_code == 403 and api.json()["code"] == "forbidden"  # the API keeps its JSON
 

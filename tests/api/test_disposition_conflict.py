@@ -61,14 +61,16 @@ def test_a_different_decision_is_refused_with_the_held_one_audited_and_listed_un
         client.post(f"/api/transactions/{tx}/disposition", json=held, headers=headers[Role.OFFICER]).status_code == 200
     )
 
-    supervisor = headers[Role.SUPERVISOR]
+    supervisor = {**headers[Role.SUPERVISOR], "Accept-Language": "en"}
     listed = _conflicts_listed(client, supervisor)
     assert f'href="/ui/transactions/{tx}"' in listed
-    assert "REFUSE_ENTRY by officer" in listed and "CLEAR by officer2 on kiosk-1" in listed
+    assert "Entry refused (REFUSE_ENTRY) by officer" in listed
+    assert "Cleared (CLEAR) by officer2 · kiosk kiosk-1" in listed
     detail = client.get(f"/ui/transactions/{tx}", headers=supervisor).text  # both decisions, side by side
-    assert "REFUSE_ENTRY</strong> by officer" in detail.split('id="decision"')[1].split("</section>")[0]
+    assert "Entry refused (REFUSE_ENTRY)</strong> by officer" in detail.split('id="decision"')[1].split("</section>")[0]
     refused_here = detail.split('id="conflicting-decisions"')[1].split("</section>")[0]
-    assert "CLEAR</strong> by officer2 on kiosk kiosk-1" in refused_here and "awaiting a review" in refused_here
+    assert "Cleared (CLEAR)</strong> by officer2 · kiosk kiosk-1" in refused_here
+    assert "awaiting a review" in refused_here
     review = {"verdict": "UPHELD", "reason_code": "CONFLICT_RESOLVED"}
     assert client.post(f"/api/transactions/{tx}/reviews", json=review, headers=supervisor).status_code == 201
     assert f'href="/ui/transactions/{tx}"' not in _conflicts_listed(client, supervisor)  # reviewed: off the list
