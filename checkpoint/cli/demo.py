@@ -237,7 +237,7 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
     settings = get_settings()
     folder = settings.data_dir / "demo"
     folder.mkdir(parents=True, exist_ok=True)
-    click.echo("Enrolling the demo watchlist (the astronaut photo, plus LFW-dev people if present)...")
+    click.echo(_("Enrolling the demo watchlist (the astronaut photo, plus LFW-dev people if present)..."))
     enrolled = enrol_demo_watchlist(settings, folder)
     version = publish_snapshot(settings)
     travellers = write_travellers(settings, folder / "travellers")
@@ -271,16 +271,23 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
     try:
         _wait_for(f"{centre_url}/health", centre)
         _wait_for(f"{kiosk_url}/health", kiosk)
-        click.echo(f"\nWatchlist snapshot v{version}: {len(enrolled)} subjects on demo-wanted.")
+        summary = _("Watchlist snapshot v%(version)s: %(subjects)d subjects on demo-wanted.")
+        click.echo("\n" + summary % {"version": version, "subjects": len(enrolled)})
         shown = {u: p for u, p in passwords.items() if u in DEMO_USERS}
         if shown:
-            click.echo("Demo users (passwords shown once, only their hashes are kept: note them now):")
+            click.echo(_("Demo users (passwords shown once, only their hashes are kept: note them now):"))
             for username, password in shown.items():
                 click.echo(f"  {username:<11} {password}   ({DEMO_USERS[username]})")
-        where = "above" if shown else "printed when the demo first ran"
-        click.echo(f"\nKiosk (officer page): {kiosk_url}  (sign in as officer with the officer password {where})")
-        click.echo(f"Centre (supervisor/auditor pages): {centre_url}/ui/login")
-        click.echo("Sample travellers to screen on the kiosk page (document + frames folder):")
+        if shown:
+            kiosk_line = _("Kiosk (officer page): %(url)s  (sign in as officer with the officer password above)")
+        else:
+            kiosk_line = _(
+                "Kiosk (officer page): %(url)s  (sign in as officer with the officer password printed when the demo "
+                "first ran)"
+            )
+        click.echo("\n" + kiosk_line % {"url": kiosk_url})
+        click.echo(_("Centre (supervisor/auditor pages): %(url)s") % {"url": f"{centre_url}/ui/login"})
+        click.echo(_("Sample travellers to screen on the kiosk page (document + frames folder):"))
         for label, path in travellers.items():
             click.echo(f"  {label:<11} {path / 'document.jpg'}  {path / 'frames'}")
         if check:
@@ -310,7 +317,7 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
             if unexpected:
                 raise click.ClickException(f"the demo check failed: {'; '.join(unexpected)}")
             return
-        click.echo("\nPress Ctrl-C to stop both.")
+        click.echo("\n" + _("Press Ctrl-C to stop both."))
         stopped = services.first_to_stop([centre, kiosk])
         raise click.ClickException(_("%(report)s. The demo stopped the other one") % {"report": stopped.report()})
     finally:
