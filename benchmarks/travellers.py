@@ -46,6 +46,15 @@ def astronaut_portrait() -> np.ndarray:
     return cv2.resize(photo[8:233, 107:332], (250, 250), interpolation=cv2.INTER_AREA)
 
 
+def hopper_portrait() -> np.ndarray:
+    """Grace Hopper's portrait from Matplotlib's bundled sample data (a U.S. Navy photo, public domain), cropped like
+    an LFW image: a second real person that needs no download, for a traveller on no list."""
+    from matplotlib import cbook
+
+    photo = cv2.cvtColor(cv2.imread(str(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))), cv2.COLOR_BGR2RGB)
+    return cv2.resize(photo[22:442, 63:483], (250, 250), interpolation=cv2.INTER_AREA)
+
+
 def make_traveller(
     portrait: np.ndarray,
     seed: int,

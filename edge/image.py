@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from checkpoint.i18n import _
 from edge.errors import ImageTooLarge, ImplausibleImage, UnreadableImage
 
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "BMP", "WEBP", "TIFF"})
@@ -46,12 +47,13 @@ def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) 
             width, height = pil.size
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
         raise UnreadableImage(
-            f"{name} is not an image we can read ({exc.__class__.__name__})",
-            "Send a JPEG, PNG, BMP, WebP or TIFF file",
+            _("%(name)s is not an image we can read (%(error)s)") % {"name": name, "error": exc.__class__.__name__},
+            _("Send a JPEG, PNG, BMP, WebP or TIFF file"),
         ) from exc
     if fmt not in ACCEPTED_FORMATS:
         raise UnreadableImage(
-            f"{name} is a {fmt} image, which is not accepted", "Convert it to JPEG or PNG and try again"
+            _("%(name)s is a %(format)s image, which is not accepted") % {"name": name, "format": fmt},
+            _("Convert it to JPEG or PNG and try again"),
         )
     _check_geometry(name, width, height, limits)
     try:
@@ -60,32 +62,37 @@ def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) 
             pil.load()
             pil = ImageOps.exif_transpose(pil)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise UnreadableImage(f"{name} is damaged or truncated ({exc})", "Capture or scan the image again") from exc
+        raise UnreadableImage(
+            _("%(name)s is damaged or truncated (%(error)s)") % {"name": name, "error": exc},
+            _("Capture or scan the image again"),
+        ) from exc
     return _to_rgb8(pil)
 
 
 def _read_bytes(source: str | Path | bytes, limits: ImageLimits) -> bytes:
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
-        name = "the image"
+        name = _("the image")
     else:
         path = Path(source)
         name = str(path)
         if not path.is_file():
-            raise UnreadableImage(f"{name} does not exist or is not a file", "Check the path")
+            raise UnreadableImage(_("%(name)s does not exist or is not a file") % {"name": name}, _("Check the path"))
         size = path.stat().st_size
         if size > limits.max_bytes:
             raise ImageTooLarge(
-                f"{name} is {size} bytes, over the {limits.max_bytes}-byte limit",
-                "Send a smaller or more compressed image",
+                _("%(name)s is %(size)d bytes, over the %(limit)d-byte limit")
+                % {"name": name, "size": size, "limit": limits.max_bytes},
+                _("Send a smaller or more compressed image"),
             )
         data = path.read_bytes()
     if not data:
-        raise UnreadableImage(f"{name} is empty (0 bytes)", "Capture or scan the image again")
+        raise UnreadableImage(_("%(name)s is empty (0 bytes)") % {"name": name}, _("Capture or scan the image again"))
     if len(data) > limits.max_bytes:
         raise ImageTooLarge(
-            f"{name} is {len(data)} bytes, over the {limits.max_bytes}-byte limit",
-            "Send a smaller or more compressed image",
+            _("%(name)s is %(size)d bytes, over the %(limit)d-byte limit")
+            % {"name": name, "size": len(data), "limit": limits.max_bytes},
+            _("Send a smaller or more compressed image"),
         )
     return data
 
@@ -93,18 +100,21 @@ def _read_bytes(source: str | Path | bytes, limits: ImageLimits) -> bytes:
 def _check_geometry(name: str, width: int, height: int, limits: ImageLimits) -> None:
     if width * height > limits.max_pixels:
         raise ImageTooLarge(
-            f"{name} is {width}x{height} = {width * height} pixels, over the {limits.max_pixels}-pixel limit",
-            "Resize it below the limit (a face needs far fewer pixels)",
+            _("%(name)s is %(width)dx%(height)d = %(pixels)d pixels, over the %(limit)d-pixel limit")
+            % {"name": name, "width": width, "height": height, "pixels": width * height, "limit": limits.max_pixels},
+            _("Resize it below the limit (a face needs far fewer pixels)"),
         )
     if min(width, height) < limits.min_side:
         raise ImplausibleImage(
-            f"{name} is only {width}x{height} pixels", f"Send an image at least {limits.min_side} pixels a side"
+            _("%(name)s is only %(width)dx%(height)d pixels") % {"name": name, "width": width, "height": height},
+            _("Send an image at least %(side)d pixels a side") % {"side": limits.min_side},
         )
     ratio = max(width, height) / min(width, height)
     if ratio > limits.max_aspect_ratio:
         raise ImplausibleImage(
-            f"{name} has an aspect ratio of {ratio:.1f}:1 ({width}x{height})",
-            f"Send a photo or scan no more elongated than {limits.max_aspect_ratio:.0f}:1",
+            _("%(name)s has an aspect ratio of %(ratio).1f:1 (%(width)dx%(height)d)")
+            % {"name": name, "ratio": ratio, "width": width, "height": height},
+            _("Send a photo or scan no more elongated than %(ratio).0f:1") % {"ratio": limits.max_aspect_ratio},
         )
 
 

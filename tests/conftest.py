@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from checkpoint.settings import Settings
+
+# The CLI speaks the shell's language (LC_ALL, LC_MESSAGES, LANG), else the post's default, French. Tests that run
+# it as a subprocess read its English unless they ask for another language (tests/checkpoint/test_cli_language.py).
+os.environ.pop("LC_ALL", None)
+os.environ["LC_MESSAGES"] = "en_US.UTF-8"
 
 
 @pytest.fixture

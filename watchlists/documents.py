@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from checkpoint.i18n import _
 from edge.document import check_digits
 
 _SEPARATORS = re.compile(r"[\s\-./<]+")
@@ -107,12 +108,15 @@ class DocumentList:
         normalised = normalise_number(number)
         flags = []
         if not is_plausible_number(normalised):
-            flags.append("document number holds characters other than letters and digits: check it by hand")
+            flags.append(_("document number holds characters other than letters and digits: check it by hand"))
         elif check_digit is not None and check_digit.strip() not in ("", "<"):
             if not check_digit.strip().isdigit() or not check_digit_fits(normalised, check_digit):
                 flags.append(
-                    f"document number check digit {check_digit.strip()!r} does not fit the number "
-                    f"(expected {icao_check_digit(mrz_number_field(normalised))}): misread or altered, check by hand"
+                    _(
+                        "document number check digit %(digit)r does not fit the number (expected %(expected)s): "
+                        "misread or altered, check by hand"
+                    )
+                    % {"digit": check_digit.strip(), "expected": icao_check_digit(mrz_number_field(normalised))}
                 )
         hits = [e for e in self._by_key.get((state, normalised), []) if e.review_by >= today]
         return DocumentScreen(state, normalised, hits, flags)

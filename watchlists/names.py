@@ -29,6 +29,7 @@ from pathlib import Path
 import jellyfish
 from rapidfuzz.distance import JaroWinkler
 
+from checkpoint.i18n import _
 from watchlists.partial_date import PartialDate
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -235,24 +236,26 @@ def compare_names(query: PreparedName, listed: PreparedName, rules: NameRules | 
     reasons = [_describe(m) for m in matches if m.how != "exact"]
     unmatched = max(n_query, n_listed) - len(matches)
     if unmatched:
-        reasons.append(f"{unmatched} word(s) without a counterpart")
+        reasons.append(_("%(count)d word(s) without a counterpart") % {"count": unmatched})
     if query.particles != listed.particles and (query.particles or listed.particles):
         reasons.append(
-            f"particles/titles ignored: {' '.join(query.particles) or '-'} vs {' '.join(listed.particles) or '-'}"
+            _("particles/titles ignored: %(query)s vs %(listed)s")
+            % {"query": " ".join(query.particles) or "-", "listed": " ".join(listed.particles) or "-"}
         )
     if not reasons and matches:
-        reasons.append("same name")
+        reasons.append(_("same name"))
     return NameScore(score, matches, reasons)
 
 
 def _describe(m: WordMatch) -> str:
+    words = {"query": m.query, "listed": m.listed, "similarity": m.similarity}
     if m.how == "variant":
-        return f"{m.query} ~ {m.listed}: known variant"
+        return _("%(query)s ~ %(listed)s: known variant") % words
     if m.how == "spelling":
-        return f"{m.query} ~ {m.listed}: transcription variant"
+        return _("%(query)s ~ %(listed)s: transcription variant") % words
     if m.how == "phonetic":
-        return f"{m.query} ~ {m.listed}: sounds alike"
-    return f"{m.query} ~ {m.listed}: similar spelling ({m.similarity:.2f})"
+        return _("%(query)s ~ %(listed)s: sounds alike") % words
+    return _("%(query)s ~ %(listed)s: similar spelling (%(similarity).2f)") % words
 
 
 @dataclass(frozen=True)
@@ -264,22 +267,23 @@ class DobComparison:
 def compare_birth_dates(a: PartialDate | None, b: PartialDate | None) -> DobComparison:
     """How the dates of birth bear on a name match: ±1 year tolerated, partial dates compared as far as known."""
     if a is None or b is None:
-        return DobComparison(1.0, "date of birth not compared (unknown on one side)")
+        return DobComparison(1.0, _("date of birth not compared (unknown on one side)"))
     if abs(a.year - b.year) > 1:
-        return DobComparison(DOB_MISMATCH_FACTOR, f"born {a.year} vs {b.year}: {abs(a.year - b.year)} years apart")
+        years = {"a": a.year, "b": b.year, "apart": abs(a.year - b.year)}
+        return DobComparison(DOB_MISMATCH_FACTOR, _("born %(a)d vs %(b)d: %(apart)d years apart") % years)
     placeholder = (a.month, a.day) == (1, 1) or (b.month, b.day) == (1, 1)
     if placeholder or a.month is None or b.month is None:
-        what = "1 January usually stands for an unknown day" if placeholder else "month unknown on one side"
+        what = _("1 January usually stands for an unknown day") if placeholder else _("month unknown on one side")
         if a.year == b.year:
-            return DobComparison(1.0, f"same year of birth ({what})")
-        return DobComparison(1.0, f"years of birth within one year ({what})")
+            return DobComparison(1.0, _("same year of birth (%(why)s)") % {"why": what})
+        return DobComparison(1.0, _("years of birth within one year (%(why)s)") % {"why": what})
     if a.year == b.year and a.month == b.month and (a.day is None or b.day is None or a.day == b.day):
-        return DobComparison(1.0, "date of birth matches as far as known")
+        return DobComparison(1.0, _("date of birth matches as far as known"))
     if a.year == b.year and a.day is not None and b.day is not None and (a.month, a.day) == (b.day, b.month):
-        return DobComparison(1.0, "date of birth matches with day and month swapped")
+        return DobComparison(1.0, _("date of birth matches with day and month swapped"))
     if abs(a.year - b.year) <= 1 and (a.month, a.day) == (b.month, b.day):
-        return DobComparison(1.0, "same day and month, years one apart")
-    return DobComparison(0.9, f"year within one, day or month differs ({a} vs {b})")
+        return DobComparison(1.0, _("same day and month, years one apart"))
+    return DobComparison(0.9, _("year within one, day or month differs (%(a)s vs %(b)s)") % {"a": a, "b": b})
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,14 @@ commands, so `checkpoint --help` stays fast and a broken optional part cannot st
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
 
+from checkpoint import i18n
 from checkpoint.cli.errors import run_with_clean_errors
+from checkpoint.cli.language import cli_language
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,5 +67,7 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console entry point: run the CLI, turning every user-caused error into one line and an exit code."""
+    """Console entry point: run the CLI in the shell's language, turning every user-caused error into one line and
+    an exit code."""
+    i18n.use(cli_language(os.environ))
     return run_with_clean_errors(cli, argv if argv is not None else sys.argv[1:])

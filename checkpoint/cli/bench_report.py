@@ -20,11 +20,18 @@ import click
 @click.option("--out", type=click.Path(path_type=Path), help="output folder (default: benchmarks/results)")
 @click.option("--name", default="match-rate-report", show_default=True, help="file name stem")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def report(images, pairs, groups, target_fmr, seed, iterations, workers, out, name, quiet) -> None:
+@click.option(
+    "--language", type=click.Choice(["fr", "en"]), help="language of the HTML report (default: the CLI's language)"
+)
+def report(images, pairs, groups, target_fmr, seed, iterations, workers, out, name, quiet, language) -> None:
     """Verification + identification report with intervals, curves and reproducibility record (HTML + JSON)."""
     from benchmarks.report.run import ReportRequest, build, write
     from benchmarks.verify_bench import RESULTS_DIR
+    from checkpoint import i18n
     from checkpoint.settings import get_settings
+
+    if language:
+        i18n.use(language)
 
     settings = get_settings()
     if images is None:

@@ -5,12 +5,13 @@ users once and the URLs."""
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import click
+
+from checkpoint.cli import demo_services as services
+from checkpoint.i18n import _
 
 DEMO_USERS = {"officer": "officer", "supervisor": "supervisor", "auditor": "auditor", "admin": "admin"}
 # The officer `--check` signs in as on the kiosk page; its password is kept in the demo's credentials file.
@@ -205,16 +206,19 @@ def publish_snapshot(settings) -> int:  # type: ignore[no-untyped-def]
 
 
 def write_travellers(settings, folder: Path) -> dict[str, Path]:  # type: ignore[no-untyped-def]
-    """Sample travellers (document + 5 frames): one on the demo list, one on no list when LFW-dev is present."""
+    """Sample travellers (document + 5 frames): one on the demo list and one on no list — an LFW-dev person not
+    enrolled when LFW-dev is present, else Grace Hopper's photo that ships with Matplotlib."""
     import cv2
 
-    from benchmarks.travellers import astronaut_portrait, make_traveller
+    from benchmarks.travellers import astronaut_portrait, hopper_portrait, make_traveller
 
     out = {"listed": make_traveller(astronaut_portrait(), seed=1).write(folder / "listed")[0].parent}
     unlisted = _lfw_people(settings)[20:21]
     if unlisted:
         photo = cv2.cvtColor(cv2.imread(str(sorted(unlisted[0].glob("*.jpg"))[0])), cv2.COLOR_BGR2RGB)
-        out["not-listed"] = make_traveller(photo, seed=2).write(folder / "not-listed")[0].parent
+    else:
+        photo = hopper_portrait()
+    out["not-listed"] = make_traveller(photo, seed=2).write(folder / "not-listed")[0].parent
     return out
 
 
@@ -233,7 +237,7 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
     settings = get_settings()
     folder = settings.data_dir / "demo"
     folder.mkdir(parents=True, exist_ok=True)
-    click.echo("Enrolling the demo watchlist (the astronaut photo, plus LFW-dev people if present)...")
+    click.echo(_("Enrolling the demo watchlist (the astronaut photo, plus LFW-dev people if present)..."))
     enrolled = enrol_demo_watchlist(settings, folder)
     version = publish_snapshot(settings)
     travellers = write_travellers(settings, folder / "travellers")
@@ -262,21 +266,28 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
     import os
 
     env = {**os.environ, **env}
-    centre = subprocess.Popen([sys.executable, "-m", "checkpoint", "serve", "--port", str(centre_port)], env=env)
-    kiosk = subprocess.Popen([sys.executable, "-m", "checkpoint", "kiosk", "--port", str(kiosk_port)], env=env)
+    centre = services.start(_("centre"), ["serve", "--port", str(centre_port)], env)
+    kiosk = services.start(_("kiosk"), ["kiosk", "--port", str(kiosk_port)], env)
     try:
         _wait_for(f"{centre_url}/health", centre)
         _wait_for(f"{kiosk_url}/health", kiosk)
-        click.echo(f"\nWatchlist snapshot v{version}: {len(enrolled)} subjects on demo-wanted.")
+        summary = _("Watchlist snapshot v%(version)s: %(subjects)d subjects on demo-wanted.")
+        click.echo("\n" + summary % {"version": version, "subjects": len(enrolled)})
         shown = {u: p for u, p in passwords.items() if u in DEMO_USERS}
         if shown:
-            click.echo("Demo users (passwords shown once, only their hashes are kept: note them now):")
+            click.echo(_("Demo users (passwords shown once, only their hashes are kept: note them now):"))
             for username, password in shown.items():
                 click.echo(f"  {username:<11} {password}   ({DEMO_USERS[username]})")
-        where = "above" if shown else "printed when the demo first ran"
-        click.echo(f"\nKiosk (officer page): {kiosk_url}  (sign in as officer with the officer password {where})")
-        click.echo(f"Centre (supervisor/auditor pages): {centre_url}/ui/login")
-        click.echo("Sample travellers to screen on the kiosk page (document + frames folder):")
+        if shown:
+            kiosk_line = _("Kiosk (officer page): %(url)s  (sign in as officer with the officer password above)")
+        else:
+            kiosk_line = _(
+                "Kiosk (officer page): %(url)s  (sign in as officer with the officer password printed when the demo "
+                "first ran)"
+            )
+        click.echo("\n" + kiosk_line % {"url": kiosk_url})
+        click.echo(_("Centre (supervisor/auditor pages): %(url)s") % {"url": f"{centre_url}/ui/login"})
+        click.echo(_("Sample travellers to screen on the kiosk page (document + frames folder):"))
         for label, path in travellers.items():
             click.echo(f"  {label:<11} {path / 'document.jpg'}  {path / 'frames'}")
         if check:
@@ -306,23 +317,21 @@ def demo(centre_port: int, kiosk_port: int, check: bool) -> None:
             if unexpected:
                 raise click.ClickException(f"the demo check failed: {'; '.join(unexpected)}")
             return
-        click.echo("\nPress Ctrl-C to stop both.")
-        while centre.poll() is None and kiosk.poll() is None:
-            time.sleep(0.5)
+        click.echo("\n" + _("Press Ctrl-C to stop both."))
+        stopped = services.first_to_stop([centre, kiosk])
+        raise click.ClickException(_("%(report)s. The demo stopped the other one") % {"report": stopped.report()})
     finally:
-        for process in (kiosk, centre):
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=20)
+        services.stop([kiosk, centre])
 
 
-def _wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+def _wait_for(url: str, service: services.Service, seconds: float = 120) -> None:
     import httpx
 
     deadline = time.monotonic() + seconds
     while True:
-        if process.poll() is not None:
-            raise click.ClickException(f"a demo process exited early ({url}); see its messages above")
+        if service.stopped():
+            services.first_to_stop([service])  # its last words
+            raise click.ClickException(_("%(report)s, before it answered") % {"report": service.report()})
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return

@@ -7,6 +7,8 @@ import importlib
 import click
 from pydantic import ValidationError
 
+from checkpoint.i18n import _
+
 # Exit codes a script can rely on.
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -59,14 +61,15 @@ def run_with_clean_errors(group: click.Group, argv: list[str]) -> int:
     except SystemExit as exc:  # sys.exit(n) inside a command
         return _system_exit_code(exc)
     except click.exceptions.Abort:
-        click.echo("checkpoint: interrupted", err=True)
+        click.echo("checkpoint: " + _("interrupted"), err=True)
         return 130
     except click.exceptions.NoArgsIsHelpError as exc:
         exc.show()  # a group named without a subcommand: its help is the answer
         return exc.exit_code
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx is not None else "checkpoint"
-        click.echo(f"{command}: {_one_line(exc.format_message())} Run '{command} --help' for usage.", err=True)
+        usage = _("Run '%(command)s --help' for usage.") % {"command": command}
+        click.echo(f"{command}: {_one_line(exc.format_message())} {usage}", err=True)
         return exc.exit_code
     except click.ClickException as exc:
         click.echo(f"checkpoint: {_one_line(exc.format_message())}", err=True)
@@ -82,7 +85,8 @@ def run_with_clean_errors(group: click.Group, argv: list[str]) -> int:
         problems = "; ".join(
             f"CHECKPOINT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
         )
-        click.echo(f"checkpoint: invalid configuration ({problems}). Fix the variable or the TOML file", err=True)
+        message = _("invalid configuration (%(problems)s). Fix the variable or the TOML file") % {"problems": problems}
+        click.echo(f"checkpoint: {message}", err=True)
         return EXIT_USAGE
     return returned if isinstance(returned, int) else EXIT_OK
 

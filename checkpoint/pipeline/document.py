@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from checkpoint.i18n import _
 from edge.document.reader import DocumentReader, DocumentReading
 from edge.face.analyzer import FaceAnalyzer, choose_primary
 from edge.face.face import Face
@@ -35,15 +36,15 @@ def read_document_side(rgb: np.ndarray, reader: DocumentReader, analyzer: FaceAn
         reading = reader.read(rgb, today, portrait=True)
     except EdgeError as exc:
         return DocumentSide(None, None, None, problem=exc.problem)
-    problem = "" if reading.valid else f"the MRZ cannot be trusted: {reading.repair.reason}"
+    problem = "" if reading.valid else _("the MRZ cannot be trusted: %(reason)s") % {"reason": reading.repair.reason}
     if reading.portrait is None:
-        return DocumentSide(reading, None, None, problem, ["no portrait found on the data page"])
+        return DocumentSide(reading, None, None, problem, [_("no portrait found on the data page")])
     crop = reading.portrait.crop
     # The portrait is printed and re-photographed: the live-capture gate (inter-eye distance, sharpness) would
     # reject most of them, so the portrait's quality is recorded, not gated.
     faces = analyzer.get(crop, embed=False)
     if not faces:
-        return DocumentSide(reading, None, crop, problem, ["no face detected in the portrait crop"])
+        return DocumentSide(reading, None, crop, problem, [_("no face detected in the portrait crop")])
     face = choose_primary(faces, crop.shape[:2])
     face.embedding = analyzer.embedder.embed([face.chip])[0]
     face.model_id = analyzer.model_id

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from api.schemas import DocumentCheck
+from checkpoint.i18n import _, ngettext
 from checkpoint.pipeline.capture import LiveCapture, best_live_face
 from checkpoint.pipeline.decide import recommend
 from checkpoint.pipeline.document import DocumentSide, read_document_side
@@ -133,27 +134,33 @@ class Screener:
     def _document_findings(self, doc: DocumentSide) -> list[tuple[CheckOutcome, str]]:
         if not doc.valid:
             return [
-                (CheckOutcome("document", "failed", doc.problem or "the MRZ could not be read"), "DOCUMENT_UNREADABLE")
+                (
+                    CheckOutcome("document", "failed", doc.problem or _("the MRZ could not be read")),
+                    "DOCUMENT_UNREADABLE",
+                )
             ]
         failing = [c for c in doc.reading.checks if not c.ok]  # type: ignore[union-attr]
         if failing:
             detail = "; ".join(f"{c.name}: {c.detail}" for c in failing)
             return [(CheckOutcome("document", "failed", detail), "DOCUMENT_CHECK_FAILED")]
-        return [(CheckOutcome("document", "passed", "MRZ read; every document check passed"), "")]
+        return [(CheckOutcome("document", "passed", _("MRZ read; every document check passed")), "")]
 
     def _face_vs_document(self, doc: DocumentSide, live: LiveCapture) -> tuple[float | None, list]:
         if live.face is None:
             return None, [(CheckOutcome("face_vs_document", "not_done", live.reason), "NO_USABLE_FACE")]
         if doc.portrait_face is None:
-            why = doc.notes[0] if doc.notes else "no portrait on the data page"
+            why = doc.notes[0] if doc.notes else _("no portrait on the data page")
             return None, [(CheckOutcome("face_vs_document", "not_done", why), "NO_PORTRAIT")]
         score = float(np.dot(live.face.embedding, doc.portrait_face.embedding))
         threshold = self.thresholds.face_vs_document
         fmr = self.policy.face_vs_document_fmr
+        numbers = {"score": score, "threshold": threshold, "fmr": fmr}
         if score >= threshold:
-            outcome = CheckOutcome("face_vs_document", "passed", f"score {score:.3f} >= {threshold:.3f} (FMR {fmr:g})")
+            detail = _("score %(score).3f >= %(threshold).3f (FMR %(fmr)g)") % numbers
+            outcome = CheckOutcome("face_vs_document", "passed", detail)
         else:
-            outcome = CheckOutcome("face_vs_document", "failed", f"score {score:.3f} < {threshold:.3f} (FMR {fmr:g})")
+            detail = _("score %(score).3f < %(threshold).3f (FMR %(fmr)g)") % numbers
+            outcome = CheckOutcome("face_vs_document", "failed", detail)
         return score, [(outcome, "FACE_MISMATCH")]
 
     def _watchlist_face(self, live: LiveCapture, snapshot: Snapshot | None, today: dt.date) -> tuple[list, list]:
@@ -161,17 +168,16 @@ class Screener:
         if live.face is None:
             return [], [(CheckOutcome(check, "not_done", live.reason), "NO_USABLE_FACE")]
         if snapshot is None:
-            return [], [(CheckOutcome(check, "not_done", "no watchlist snapshot loaded"), "NO_SNAPSHOT")]
+            return [], [(CheckOutcome(check, "not_done", _("no watchlist snapshot loaded")), "NO_SNAPSHOT")]
         # Nothing to compare with is not a pass: the traveller was not screened against any face.
         if snapshot.gallery is None or not snapshot.in_force(today).faces:
-            detail = _nothing_in_force(snapshot, "face", snapshot.gallery is not None)
+            detail = _nothing_in_force(snapshot, _("face"), snapshot.gallery is not None)
             return [], [(CheckOutcome(check, "not_done", detail), "NO_FACE_WATCHLIST")]
         if snapshot.model_id != self.analyzer.model_id:
             ours = self.analyzer.model_id
-            detail = (
-                f"snapshot {snapshot.version} holds {snapshot.model_id} templates, this kiosk makes {ours}: "
-                "they cannot be compared"
-            )
+            detail = _(
+                "snapshot %(version)s holds %(theirs)s templates, this kiosk makes %(ours)s: they cannot be compared"
+            ) % {"version": snapshot.version, "theirs": snapshot.model_id, "ours": ours}
             return [], [(CheckOutcome(check, "not_done", detail), "FACE_MODEL_MISMATCH")]
         threshold = self.thresholds.watchlist
         hits = snapshot.screen_face(
@@ -189,7 +195,8 @@ class Screener:
                 round(threshold, 4),
                 rank,
                 h.subject.has_thumbnail,
-                f"face score {h.score:.3f} >= {threshold:.3f} (FMR {self.policy.watchlist_fmr:g})",
+                _("face score %(score).3f >= %(threshold).3f (FMR %(fmr)g)")
+                % {"score": h.score, "threshold": threshold, "fmr": self.policy.watchlist_fmr},
             )
             for rank, h in enumerate(hits, start=1)
         ]
@@ -197,9 +204,13 @@ class Screener:
         too_big = self.gallery_warning(size)
         warning = f"; {too_big}" if too_big else ""
         if candidates:
-            detail = f"{len(candidates)} candidate(s) among {size} templates, best score {hits[0].score:.3f}"
+            detail = ngettext(
+                "%(num)d candidate among %(size)d templates, best score %(score).3f",
+                "%(num)d candidates among %(size)d templates, best score %(score).3f",
+                len(candidates),
+            ) % {"num": len(candidates), "size": size, "score": hits[0].score}
             return candidates, [(CheckOutcome(check, "failed", detail + warning), "WATCHLIST_FACE_HIT")]
-        detail = f"no candidate among {size} templates at {threshold:.3f}"
+        detail = _("no candidate among %(size)d templates at %(threshold).3f") % {"size": size, "threshold": threshold}
         return [], [(CheckOutcome(check, "passed", detail + warning), "")]
 
     def gallery_warning(self, templates: int) -> str | None:
@@ -209,20 +220,20 @@ class Screener:
         expected = expected_fpir(fmr, templates)
         if expected <= limit:
             return None
-        return (
-            f"at FMR {fmr:g} a gallery of {templates:,} templates is expected to alarm for {expected:.1%} of "
-            f"travellers on no list (policy limit {limit:.1%}, reached at {largest_gallery(fmr, limit):,} "
-            "templates): treat face alarms with caution and ask the centre for a stricter watchlist FMR"
-        )
+        return _(
+            "at FMR {fmr:g} a gallery of {templates:,} templates is expected to alarm for {expected:.1%} of "
+            "travellers on no list (policy limit {limit:.1%}, reached at {largest:,} templates): treat face alarms "
+            "with caution and ask the centre for a stricter watchlist FMR"
+        ).format(fmr=fmr, templates=templates, expected=expected, limit=limit, largest=largest_gallery(fmr, limit))
 
     def _lost_stolen(self, doc: DocumentSide, snapshot: Snapshot | None, today: dt.date) -> tuple[list, list]:
         check = "lost_stolen"
         if not doc.valid:
-            return [], [(CheckOutcome(check, "not_done", "no trustworthy document number"), "DOCUMENT_UNREADABLE")]
+            return [], [(CheckOutcome(check, "not_done", _("no trustworthy document number")), "DOCUMENT_UNREADABLE")]
         if snapshot is None:
-            return [], [(CheckOutcome(check, "not_done", "no watchlist snapshot loaded"), "NO_SNAPSHOT")]
+            return [], [(CheckOutcome(check, "not_done", _("no watchlist snapshot loaded")), "NO_SNAPSHOT")]
         if not snapshot.in_force(today).documents:
-            detail = _nothing_in_force(snapshot, "lost/stolen document", snapshot.documents.size > 0)
+            detail = _nothing_in_force(snapshot, _("lost/stolen document"), snapshot.documents.size > 0)
             return [], [(CheckOutcome(check, "not_done", detail), "NO_DOCUMENT_LIST")]
         f = doc.reading.mrz.fields  # type: ignore[union-attr]
         screen = snapshot.screen_document(f.issuing_state, f.document_number, None, today)
@@ -238,29 +249,31 @@ class Screener:
                 1.0,
                 rank,
                 False,
-                f"reported {e.reported_on.isoformat()}",
+                _("reported %(date)s") % {"date": e.reported_on.isoformat()},
             )
             for rank, e in enumerate(screen.hits, start=1)
         ]
         findings = []
         if screen.hits:
-            findings.append((CheckOutcome(check, "failed", f"listed on {screen.hits[0].watchlist}"), "DOCUMENT_LISTED"))
+            listed = _("listed on %(watchlist)s") % {"watchlist": screen.hits[0].watchlist}
+            findings.append((CheckOutcome(check, "failed", listed), "DOCUMENT_LISTED"))
         if screen.flags:
             findings.append((CheckOutcome(check, "failed", "; ".join(screen.flags)), "DOCUMENT_NUMBER_FLAG"))
         if not findings:
-            findings.append(
-                (CheckOutcome(check, "passed", f"not among {snapshot.documents.size} listed documents"), "")
-            )
+            detail = _("not among %(size)d listed documents") % {"size": snapshot.documents.size}
+            findings.append((CheckOutcome(check, "passed", detail), ""))
         return candidates, findings
 
     def _names(self, doc: DocumentSide, snapshot: Snapshot | None, today: dt.date) -> tuple[list, list]:
         check = "watchlist_names"
         if not doc.valid:
-            return [], [(CheckOutcome(check, "not_done", "no trustworthy name on the document"), "DOCUMENT_UNREADABLE")]
+            return [], [
+                (CheckOutcome(check, "not_done", _("no trustworthy name on the document")), "DOCUMENT_UNREADABLE")
+            ]
         if snapshot is None:
-            return [], [(CheckOutcome(check, "not_done", "no watchlist snapshot loaded"), "NO_SNAPSHOT")]
+            return [], [(CheckOutcome(check, "not_done", _("no watchlist snapshot loaded")), "NO_SNAPSHOT")]
         if not snapshot.in_force(today).names:
-            detail = _nothing_in_force(snapshot, "name", bool(snapshot.subjects))
+            detail = _nothing_in_force(snapshot, _("name"), bool(snapshot.subjects))
             return [], [(CheckOutcome(check, "not_done", detail), "NO_NAME_WATCHLIST")]
         f = doc.reading.mrz.fields  # type: ignore[union-attr]
         name = f"{f.given_names} {f.surname}".strip()
@@ -284,19 +297,26 @@ class Screener:
             for rank, m in enumerate(matches, start=1)
         ]
         if candidates:
-            detail = f"{len(candidates)} name candidate(s), best score {matches[0].hit.score:.3f}"
+            detail = ngettext(
+                "%(num)d name candidate, best score %(score).3f",
+                "%(num)d name candidates, best score %(score).3f",
+                len(candidates),
+            ) % {"num": len(candidates), "score": matches[0].hit.score}
             return candidates, [(CheckOutcome(check, "failed", detail), "WATCHLIST_NAME_HIT")]
-        return [], [(CheckOutcome(check, "passed", f"no name at or above {cutoff:g}"), "")]
+        return [], [(CheckOutcome(check, "passed", _("no name at or above %(cutoff)g") % {"cutoff": cutoff}), "")]
 
 
 def _nothing_in_force(snapshot: Snapshot, what: str, listed_but_expired: bool) -> str:
-    """Why a watchlist check had nothing to check against, for the officer."""
+    """Why a watchlist check had nothing to check against, for the officer (`what`: the kind of entry, translated)."""
     if listed_but_expired:
-        return (
-            f"every {what} entry of snapshot {snapshot.version} is past its review date: the check could not be "
-            "done; the kiosk needs a newer snapshot from the centre"
-        )
-    return f"snapshot {snapshot.version} lists no {what} entries: the check could not be done"
+        return _(
+            "every %(what)s entry of snapshot %(version)s is past its review date: the check could not be done; "
+            "the kiosk needs a newer snapshot from the centre"
+        ) % {"what": what, "version": snapshot.version}
+    return _("snapshot %(version)s lists no %(what)s entries: the check could not be done") % {
+        "what": what,
+        "version": snapshot.version,
+    }
 
 
 def _wire_checks(doc: DocumentSide) -> list[DocumentCheck]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from checkpoint.i18n import _
 from checkpoint.policy.errors import PolicyError
 
 DEFAULT_POLICY = Path(__file__).with_name("default_policy.toml")
@@ -63,8 +64,9 @@ class Policy:
         return self.checks[check] == CheckMode.MANDATORY
 
     def meaning(self, code: str) -> str:
-        """The sentence an officer reads for a reason code."""
-        return self.reasons[code]
+        """The sentence an officer reads for a reason code, in the language of the moment: the shipped meanings
+        are in the catalog (checkpoint/policy/meanings.py); a site's own wording is shown as the site wrote it."""
+        return _(self.reasons[code])
 
 
 def load_policy(path: Path | None = None) -> Policy:

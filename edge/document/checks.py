@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from checkpoint.i18n import _
 from edge.document.codes import lookup, valid_issuer, valid_nationality
 from edge.document.mrz_parse import ParsedMrz
 
@@ -32,22 +33,26 @@ def document_checks(
         DocumentCheck(
             "check_digits",
             not failing,
-            "all check digits hold" if not failing else "check digits fail: " + ", ".join(failing),
+            _("all check digits hold")
+            if not failing
+            else _("check digits fail: %(fields)s") % {"fields": ", ".join(failing)},
         ),
         DocumentCheck(
             "field_characters",
             not parsed.problems,
-            "; ".join(f"{p.field}: {p.problem}" for p in parsed.problems) or "every field holds allowed characters",
+            "; ".join(f"{p.field}: {p.problem}" for p in parsed.problems) or _("every field holds allowed characters"),
         ),
     ]
     if f.expiry_date is None:
-        out.append(DocumentCheck("not_expired", False, "no readable expiry date"))
+        out.append(DocumentCheck("not_expired", False, _("no readable expiry date")))
     else:
         out.append(
             DocumentCheck(
                 "not_expired",
                 f.expiry_date >= today,
-                f"expires {f.expiry_date.isoformat()}" if f.expiry_date >= today else f"expired {f.expiry_date}",
+                _("expires %(date)s") % {"date": f.expiry_date.isoformat()}
+                if f.expiry_date >= today
+                else _("expired %(date)s") % {"date": f.expiry_date.isoformat()},
             )
         )
         limit = today.replace(year=today.year + max_validity_years)
@@ -55,26 +60,31 @@ def document_checks(
             DocumentCheck(
                 "expiry_plausible",
                 f.expiry_date <= limit,
-                "within the longest validity"
+                _("within the longest validity")
                 if f.expiry_date <= limit
-                else f"expiry {f.expiry_date} is more than {max_validity_years} years away",
+                else _("expiry %(date)s is more than %(years)d years away")
+                % {"date": f.expiry_date.isoformat(), "years": max_validity_years},
             )
         )
     if f.birth_date is None:
-        out.append(DocumentCheck("birth_date_plausible", True, "birth date unknown in the MRZ (fillers)"))
+        out.append(DocumentCheck("birth_date_plausible", True, _("birth date unknown in the MRZ (fillers)")))
     else:
         # The century rule already puts every birth date in the past 100 years; what is left to catch is a
         # holder born after the document expires.
         late = f.expiry_date is not None and f.birth_date >= f.expiry_date
-        detail = "born after the document expires" if late else "born before the document expires"
+        detail = _("born after the document expires") if late else _("born before the document expires")
         out.append(DocumentCheck("birth_date_plausible", not late, detail))
     issuer = lookup(f.issuing_state)
     out.append(
         DocumentCheck(
             "issuing_state_known",
             valid_issuer(f.issuing_state),
-            (f"{f.issuing_state}: {issuer.name}" if issuer else f"{f.issuing_state!r} is not an ICAO issuer code")
-            + (" (specimen only)" if issuer and issuer.kind == "specimen" else ""),
+            (
+                f"{f.issuing_state}: {issuer.name}"
+                if issuer
+                else _("%(code)r is not an ICAO issuer code") % {"code": f.issuing_state}
+            )
+            + (" " + _("(specimen only)") if issuer and issuer.kind == "specimen" else ""),
         )
     )
     nat = lookup(f.nationality)
@@ -82,7 +92,9 @@ def document_checks(
         DocumentCheck(
             "nationality_known",
             valid_nationality(f.nationality),
-            f"{f.nationality}: {nat.name}" if nat else f"{f.nationality!r} is not an ICAO nationality code",
+            f"{f.nationality}: {nat.name}"
+            if nat
+            else _("%(code)r is not an ICAO nationality code") % {"code": f.nationality},
         )
     )
     return out

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from checkpoint.i18n import gettext
 from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_checks
 from edge.document.errors import InvalidMRZ, NoMRZFound
 from edge.document.glyph_height import settle_by_height
@@ -77,8 +78,8 @@ class DocumentReading:
         """The MRZ, or InvalidMRZ naming what failed."""
         if not self.valid or self.mrz is None:
             raise InvalidMRZ(
-                f"the MRZ was read but cannot be trusted: {self.repair.reason}",
-                "Rescan the data page flat, without glare, or enter the document by hand",
+                gettext("the MRZ was read but cannot be trusted: %(reason)s") % {"reason": self.repair.reason},
+                gettext("Rescan the data page flat, without glare, or enter the document by hand"),
             )
         return self.mrz
 
@@ -148,8 +149,9 @@ class DocumentReader:
         timings["locate"] = (time.perf_counter() - start) * 1000
         if block is None:
             raise NoMRZFound(
-                f"no machine readable zone found on the image ({len(boxes)} text areas, none MRZ-shaped)",
-                "Place the whole data page in view, MRZ included, flat and in focus",
+                gettext("no machine readable zone found on the image (%(areas)d text areas, none MRZ-shaped)")
+                % {"areas": len(boxes)},
+                gettext("Place the whole data page in view, MRZ included, flat and in focus"),
             )
         start = time.perf_counter()
         first = block.upside_down_votes > 0.5

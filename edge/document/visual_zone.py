@@ -12,6 +12,7 @@ import re
 import cv2
 import numpy as np
 
+from checkpoint.i18n import _
 from edge.document.checks import DocumentCheck
 from edge.document.locate import MrzBlock, block_box, upright_rotation
 from edge.document.mrz_parse import ParsedMrz
@@ -51,12 +52,19 @@ def visual_zone_checks(parsed: ParsedMrz, texts: list[str]) -> list[DocumentChec
             continue
         ok, seen = verdict
         detail = (
-            f"the visual zone shows the MRZ's {name.replace('_', ' ')}"
+            _agrees(name)
             if ok
-            else f"the visual zone shows {seen!r} where the MRZ has {_norm(value)!r}"
+            else _("the visual zone shows %(seen)r where the MRZ has %(mrz)r") % {"seen": seen, "mrz": _norm(value)}
         )
         out.append(DocumentCheck(f"visual_zone_{name}", ok, detail))
     return out
+
+
+def _agrees(field: str) -> str:
+    """What an officer reads when the visual zone shows the MRZ's value of `field`."""
+    if field == "document_number":
+        return _("the visual zone shows the MRZ's document number")
+    return _("the visual zone shows the MRZ's surname")
 
 
 def _norm(text: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from checkpoint.i18n import _
 from edge.errors import NoFaceFound
 from edge.face.align import arcface_chip, arcface_points, dlib_chip
 from edge.face.detect import Detection, Detector, make_detector
@@ -86,7 +87,7 @@ class FaceAnalyzer:
         faces.sort(key=lambda f: f.area, reverse=True)
         return faces
 
-    def primary(self, rgb: np.ndarray, what: str = "the image") -> Face:
+    def primary(self, rgb: np.ndarray, what: str | None = None) -> Face:
         """The face to screen: the largest, most central one; others present are noted on it.
 
         Raises NoFaceFound when there is none.
@@ -94,8 +95,8 @@ class FaceAnalyzer:
         faces = self.get(rgb, embed=False)
         if not faces:
             raise NoFaceFound(
-                f"no face found in {what}",
-                "Make sure one face is fully visible, lit from the front and not too small",
+                _("no face found in %(what)s") % {"what": what or _("the image")},
+                _("Make sure one face is fully visible, lit from the front and not too small"),
             )
         chosen = choose_primary(faces, rgb.shape[:2])
         if len(faces) > 1:

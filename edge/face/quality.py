@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 import cv2
 import numpy as np
 
+from checkpoint.i18n import _
+
 # A generic adult head in millimetres (nose tip at the origin) for the 68-point landmarks used below;
 # the absolute scale does not matter for angles.
 _HEAD_MODEL_3D = np.array(
@@ -74,26 +76,42 @@ class QualityGate:
         out = []
         if q.inter_eye_distance_px < self.min_inter_eye_px:
             out.append(
-                f"face too small: eyes {q.inter_eye_distance_px:.0f} px apart, need {self.min_inter_eye_px:.0f}"
-                " (move closer to the camera)"
+                _("face too small: eyes %(eyes).0f px apart, need %(need).0f (move closer to the camera)")
+                % {"eyes": q.inter_eye_distance_px, "need": self.min_inter_eye_px}
             )
         for name, value, limit in (
-            ("yaw", q.yaw_deg, self.max_yaw_deg),
-            ("pitch", q.pitch_deg, self.max_pitch_deg),
-            ("roll", q.roll_deg, self.max_roll_deg),
+            (_("yaw"), q.yaw_deg, self.max_yaw_deg),
+            (_("pitch"), q.pitch_deg, self.max_pitch_deg),
+            (_("roll"), q.roll_deg, self.max_roll_deg),
         ):
             if abs(value) > limit:
-                out.append(f"head turned: {name} {value:+.0f} deg, limit {limit:.0f} (look straight at the camera)")
+                out.append(
+                    _("head turned: %(axis)s %(value)+.0f deg, limit %(limit).0f (look straight at the camera)")
+                    % {"axis": name, "value": value, "limit": limit}
+                )
         if q.sharpness < self.min_sharpness:
-            out.append(f"image blurred: sharpness {q.sharpness:.0f}, need {self.min_sharpness:.0f} (hold still)")
+            out.append(
+                _("image blurred: sharpness %(value).0f, need %(need).0f (hold still)")
+                % {"value": q.sharpness, "need": self.min_sharpness}
+            )
         if q.brightness < self.min_brightness:
-            out.append(f"face too dark: brightness {q.brightness:.0f}, need {self.min_brightness:.0f}")
+            out.append(
+                _("face too dark: brightness %(value).0f, need %(need).0f")
+                % {"value": q.brightness, "need": self.min_brightness}
+            )
         if q.brightness > self.max_brightness:
-            out.append(f"face over-exposed: brightness {q.brightness:.0f}, limit {self.max_brightness:.0f}")
+            out.append(
+                _("face over-exposed: brightness %(value).0f, limit %(limit).0f")
+                % {"value": q.brightness, "limit": self.max_brightness}
+            )
         if q.contrast < self.min_contrast:
-            out.append(f"low contrast: {q.contrast:.0f}, need {self.min_contrast:.0f}")
+            out.append(
+                _("low contrast: %(value).0f, need %(need).0f") % {"value": q.contrast, "need": self.min_contrast}
+            )
         if q.score < self.min_score:
-            out.append(f"overall quality {q.score:.0f}/100, need {self.min_score:.0f}")
+            out.append(
+                _("overall quality %(value).0f/100, need %(need).0f") % {"value": q.score, "need": self.min_score}
+            )
         return out
 
     def apply(self, q: Quality) -> Quality:
