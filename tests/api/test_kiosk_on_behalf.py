@@ -62,8 +62,8 @@ def test_kiosk_records_the_named_officers_decision_with_itself_as_the_way_in(app
     supervisor = headers[Role.SUPERVISOR]
     [summary] = client.get("/api/transactions", headers=supervisor).json()
     assert summary["officer"] == "officer"
-    page = client.get(f"/ui/transactions/{tx}", headers=supervisor)
-    assert "by officer on kiosk kiosk-1" in page.text
+    page = client.get(f"/ui/transactions/{tx}", headers={**supervisor, "Accept-Language": "en"})
+    assert "by officer · kiosk kiosk-1" in page.text
 
 
 def test_kiosk_may_not_decide_for_another_kiosk_nor_in_a_non_officers_name(app, client, headers):
