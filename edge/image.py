@@ -7,6 +7,7 @@ decoded. EXIF orientation is applied so a phone photo taken sideways is upright.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from checkpoint.i18n import _, format_number
 from edge.errors import ImageTooLarge, ImplausibleImage, UnreadableImage
 
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "BMP", "WEBP", "TIFF"})
@@ -33,10 +35,12 @@ class ImageLimits:
     min_side: int = MIN_SIDE
 
 
-def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) -> np.ndarray:
-    """Decode `source` (path or bytes) into an (H, W, 3) uint8 RGB array, upright per EXIF."""
-    data = _read_bytes(source, limits)
-    name = str(source) if isinstance(source, str | Path) else "the image"
+def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits(), name: str | None = None) -> np.ndarray:
+    """Decode `source` (path or bytes) into an (H, W, 3) uint8 RGB array, upright per EXIF.
+
+    `name` says which file a person sent (e.g. 'frame 2 "b.jpg"'), for the messages; a path names itself."""
+    name = name or (str(source) if isinstance(source, str | Path) else _("the image"))
+    data = _read_bytes(source, limits, name)
     try:
         with warnings.catch_warnings():
             # Pillow warns, then raises, on bombs; we check the size ourselves below with a clearer message.
@@ -44,14 +48,17 @@ def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) 
             pil = Image.open(io.BytesIO(data))
             fmt = pil.format
             width, height = pil.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:  # far past any limit: Pillow refuses even to size it up
+        raise _too_many_pixels(name, _pixels_in(str(exc)), limits) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UnreadableImage(
-            f"{name} is not an image we can read ({exc.__class__.__name__})",
-            "Send a JPEG, PNG, BMP, WebP or TIFF file",
+            _("%(name)s is not an image (or not in a format we read)") % {"name": name},
+            _("Send a JPEG, PNG, BMP, WebP or TIFF file"),
         ) from exc
     if fmt not in ACCEPTED_FORMATS:
         raise UnreadableImage(
-            f"{name} is a {fmt} image, which is not accepted", "Convert it to JPEG or PNG and try again"
+            _("%(name)s is a %(format)s image, which is not accepted") % {"name": name, "format": fmt},
+            _("Convert it to JPEG or PNG and try again"),
         )
     _check_geometry(name, width, height, limits)
     try:
@@ -60,51 +67,85 @@ def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) 
             pil.load()
             pil = ImageOps.exif_transpose(pil)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise UnreadableImage(f"{name} is damaged or truncated ({exc})", "Capture or scan the image again") from exc
+        raise UnreadableImage(
+            _("%(name)s is damaged or truncated (corrupt)") % {"name": name}, _("Capture or scan the image again")
+        ) from exc
     return _to_rgb8(pil)
 
 
-def _read_bytes(source: str | Path | bytes, limits: ImageLimits) -> bytes:
+def _read_bytes(source: str | Path | bytes, limits: ImageLimits, name: str) -> bytes:
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
-        name = "the image"
     else:
         path = Path(source)
-        name = str(path)
         if not path.is_file():
-            raise UnreadableImage(f"{name} does not exist or is not a file", "Check the path")
+            raise UnreadableImage(_("%(name)s does not exist or is not a file") % {"name": name}, _("Check the path"))
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise ImageTooLarge(
-                f"{name} is {size} bytes, over the {limits.max_bytes}-byte limit",
-                "Send a smaller or more compressed image",
-            )
+            raise _too_many_bytes(name, size, limits)
         data = path.read_bytes()
     if not data:
-        raise UnreadableImage(f"{name} is empty (0 bytes)", "Capture or scan the image again")
+        raise UnreadableImage(_("%(name)s is empty (0 bytes)") % {"name": name}, _("Capture or scan the image again"))
     if len(data) > limits.max_bytes:
-        raise ImageTooLarge(
-            f"{name} is {len(data)} bytes, over the {limits.max_bytes}-byte limit",
-            "Send a smaller or more compressed image",
-        )
+        raise _too_many_bytes(name, len(data), limits)
     return data
+
+
+def _megabytes(size: int) -> str:
+    return format_number(round(size / 1_000_000, 1))
+
+
+def _too_many_bytes(name: str, size: int, limits: ImageLimits) -> ImageTooLarge:
+    return ImageTooLarge(
+        _("%(name)s is too large: %(size)s MB (%(bytes)s bytes), over the %(limit)s MB limit")
+        % {"name": name, "size": _megabytes(size), "bytes": format_number(size), "limit": _megabytes(limits.max_bytes)},
+        _("Send a smaller or more compressed image"),
+    )
+
+
+def _pixels_in(pillow_message: str) -> int | None:
+    """The pixel count Pillow's DecompressionBombError states ("Image size (N pixels) exceeds ..."), if any."""
+    found = re.search(r"\((\d+) pixels\)", pillow_message)
+    return int(found.group(1)) if found else None
+
+
+def _too_many_pixels(name: str, pixels: int | None, limits: ImageLimits, size: str = "") -> ImageTooLarge:
+    values = {
+        "name": name,
+        "size": size,
+        "pixels": format_number(pixels),
+        "megapixels": format_number(round((pixels or 0) / 1_000_000, 1)),
+        "limit": format_number(round(limits.max_pixels / 1_000_000, 1)),
+    }
+    if pixels is None:
+        problem = _("%(name)s is too large: over the %(limit)s-megapixel limit")
+    elif size:
+        problem = _(
+            "%(name)s is too large: %(size)s = %(pixels)s pixels (%(megapixels)s megapixels), "
+            "over the %(limit)s-megapixel limit"
+        )
+    else:
+        problem = _(
+            "%(name)s is too large: %(pixels)s pixels (%(megapixels)s megapixels), over the %(limit)s-megapixel limit"
+        )
+    problem = problem % values
+    return ImageTooLarge(problem, _("Resize it below the limit (a face needs far fewer pixels)"))
 
 
 def _check_geometry(name: str, width: int, height: int, limits: ImageLimits) -> None:
     if width * height > limits.max_pixels:
-        raise ImageTooLarge(
-            f"{name} is {width}x{height} = {width * height} pixels, over the {limits.max_pixels}-pixel limit",
-            "Resize it below the limit (a face needs far fewer pixels)",
-        )
+        raise _too_many_pixels(name, width * height, limits, f"{width}x{height}")
     if min(width, height) < limits.min_side:
         raise ImplausibleImage(
-            f"{name} is only {width}x{height} pixels", f"Send an image at least {limits.min_side} pixels a side"
+            _("%(name)s is only %(width)dx%(height)d pixels") % {"name": name, "width": width, "height": height},
+            _("Send an image at least %(side)d pixels a side") % {"side": limits.min_side},
         )
     ratio = max(width, height) / min(width, height)
     if ratio > limits.max_aspect_ratio:
         raise ImplausibleImage(
-            f"{name} has an aspect ratio of {ratio:.1f}:1 ({width}x{height})",
-            f"Send a photo or scan no more elongated than {limits.max_aspect_ratio:.0f}:1",
+            _("%(name)s has an aspect ratio of %(ratio).1f:1 (%(width)dx%(height)d)")
+            % {"name": name, "ratio": ratio, "width": width, "height": height},
+            _("Send a photo or scan no more elongated than %(ratio).0f:1") % {"ratio": limits.max_aspect_ratio},
         )
 
 
