@@ -7,6 +7,7 @@ decoded. EXIF orientation is applied so a phone photo taken sideways is upright.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from checkpoint.i18n import _
+from checkpoint.i18n import _, format_number
 from edge.errors import ImageTooLarge, ImplausibleImage, UnreadableImage
 
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "BMP", "WEBP", "TIFF"})
@@ -34,10 +35,12 @@ class ImageLimits:
     min_side: int = MIN_SIDE
 
 
-def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) -> np.ndarray:
-    """Decode `source` (path or bytes) into an (H, W, 3) uint8 RGB array, upright per EXIF."""
-    data = _read_bytes(source, limits)
-    name = str(source) if isinstance(source, str | Path) else "the image"
+def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits(), name: str | None = None) -> np.ndarray:
+    """Decode `source` (path or bytes) into an (H, W, 3) uint8 RGB array, upright per EXIF.
+
+    `name` says which file a person sent (e.g. 'frame 2 "b.jpg"'), for the messages; a path names itself."""
+    name = name or (str(source) if isinstance(source, str | Path) else _("the image"))
+    data = _read_bytes(source, limits, name)
     try:
         with warnings.catch_warnings():
             # Pillow warns, then raises, on bombs; we check the size ourselves below with a clearer message.
@@ -45,9 +48,11 @@ def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) 
             pil = Image.open(io.BytesIO(data))
             fmt = pil.format
             width, height = pil.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:  # far past any limit: Pillow refuses even to size it up
+        raise _too_many_pixels(name, _pixels_in(str(exc)), limits) from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UnreadableImage(
-            _("%(name)s is not an image we can read (%(error)s)") % {"name": name, "error": exc.__class__.__name__},
+            _("%(name)s is not an image (or not in a format we read)") % {"name": name},
             _("Send a JPEG, PNG, BMP, WebP or TIFF file"),
         ) from exc
     if fmt not in ACCEPTED_FORMATS:
@@ -63,47 +68,73 @@ def load_image(source: str | Path | bytes, limits: ImageLimits = ImageLimits()) 
             pil = ImageOps.exif_transpose(pil)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise UnreadableImage(
-            _("%(name)s is damaged or truncated (%(error)s)") % {"name": name, "error": exc},
-            _("Capture or scan the image again"),
+            _("%(name)s is damaged or truncated (corrupt)") % {"name": name}, _("Capture or scan the image again")
         ) from exc
     return _to_rgb8(pil)
 
 
-def _read_bytes(source: str | Path | bytes, limits: ImageLimits) -> bytes:
+def _read_bytes(source: str | Path | bytes, limits: ImageLimits, name: str) -> bytes:
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
-        name = _("the image")
     else:
         path = Path(source)
-        name = str(path)
         if not path.is_file():
             raise UnreadableImage(_("%(name)s does not exist or is not a file") % {"name": name}, _("Check the path"))
         size = path.stat().st_size
         if size > limits.max_bytes:
-            raise ImageTooLarge(
-                _("%(name)s is %(size)d bytes, over the %(limit)d-byte limit")
-                % {"name": name, "size": size, "limit": limits.max_bytes},
-                _("Send a smaller or more compressed image"),
-            )
+            raise _too_many_bytes(name, size, limits)
         data = path.read_bytes()
     if not data:
         raise UnreadableImage(_("%(name)s is empty (0 bytes)") % {"name": name}, _("Capture or scan the image again"))
     if len(data) > limits.max_bytes:
-        raise ImageTooLarge(
-            _("%(name)s is %(size)d bytes, over the %(limit)d-byte limit")
-            % {"name": name, "size": len(data), "limit": limits.max_bytes},
-            _("Send a smaller or more compressed image"),
-        )
+        raise _too_many_bytes(name, len(data), limits)
     return data
+
+
+def _megabytes(size: int) -> str:
+    return format_number(round(size / 1_000_000, 1))
+
+
+def _too_many_bytes(name: str, size: int, limits: ImageLimits) -> ImageTooLarge:
+    return ImageTooLarge(
+        _("%(name)s is too large: %(size)s MB (%(bytes)s bytes), over the %(limit)s MB limit")
+        % {"name": name, "size": _megabytes(size), "bytes": format_number(size), "limit": _megabytes(limits.max_bytes)},
+        _("Send a smaller or more compressed image"),
+    )
+
+
+def _pixels_in(pillow_message: str) -> int | None:
+    """The pixel count Pillow's DecompressionBombError states ("Image size (N pixels) exceeds ..."), if any."""
+    found = re.search(r"\((\d+) pixels\)", pillow_message)
+    return int(found.group(1)) if found else None
+
+
+def _too_many_pixels(name: str, pixels: int | None, limits: ImageLimits, size: str = "") -> ImageTooLarge:
+    values = {
+        "name": name,
+        "size": size,
+        "pixels": format_number(pixels),
+        "megapixels": format_number(round((pixels or 0) / 1_000_000, 1)),
+        "limit": format_number(round(limits.max_pixels / 1_000_000, 1)),
+    }
+    if pixels is None:
+        problem = _("%(name)s is too large: over the %(limit)s-megapixel limit")
+    elif size:
+        problem = _(
+            "%(name)s is too large: %(size)s = %(pixels)s pixels (%(megapixels)s megapixels), "
+            "over the %(limit)s-megapixel limit"
+        )
+    else:
+        problem = _(
+            "%(name)s is too large: %(pixels)s pixels (%(megapixels)s megapixels), over the %(limit)s-megapixel limit"
+        )
+    problem = problem % values
+    return ImageTooLarge(problem, _("Resize it below the limit (a face needs far fewer pixels)"))
 
 
 def _check_geometry(name: str, width: int, height: int, limits: ImageLimits) -> None:
     if width * height > limits.max_pixels:
-        raise ImageTooLarge(
-            _("%(name)s is %(width)dx%(height)d = %(pixels)d pixels, over the %(limit)d-pixel limit")
-            % {"name": name, "width": width, "height": height, "pixels": width * height, "limit": limits.max_pixels},
-            _("Resize it below the limit (a face needs far fewer pixels)"),
-        )
+        raise _too_many_pixels(name, width * height, limits, f"{width}x{height}")
     if min(width, height) < limits.min_side:
         raise ImplausibleImage(
             _("%(name)s is only %(width)dx%(height)d pixels") % {"name": name, "width": width, "height": height},

@@ -2,8 +2,10 @@
 
 Every screening is committed to the outbox before its page is shown, every disposition before "saved", and
 every opening of a screening by an officer (a read of personal data) before the page is sent. Everything but
-/health, the sign-in page and its stylesheet needs a signed-in officer. The home page lists the screenings still
-awaiting a decision from the outbox, so a restart loses none of them (only their images, which never go to disk).
+/health, the sign-in page, its stylesheet and the FR | EN switch needs a signed-in officer. The home page lists the
+screenings still awaiting a decision from the outbox, so a restart loses none of them (only their images, which never
+go to disk). Every page is in its reader's language: the officer's (from the centre, or switched on the page), else
+the browser's `lang` cookie or Accept-Language, else CHECKPOINT_DEFAULT_LANGUAGE.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import threading
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlsplit
 
 import numpy as np
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
@@ -24,10 +26,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.browser_guard import BrowserGuard
 from api.schemas import DispositionCreate, Outcome, ScreeningViewCreate
-from checkpoint.kiosk.dispositions import OFFICER_REASONS
+from checkpoint.i18n import COOKIE as LANGUAGE_COOKIE
+from checkpoint.i18n import LANGUAGES, LanguageMiddleware, _, install_jinja, lazy_gettext, supported
+from checkpoint.kiosk.dispositions import OFFICER_REASONS, OUTCOME_LABELS
 from checkpoint.kiosk.officer_sessions import OfficerSession, OfficerSessions
 from checkpoint.kiosk.officer_sign_in import OfficerSignIn
 from checkpoint.kiosk.offline_credentials import OfflineCredentials
@@ -46,24 +51,55 @@ from edge.image import ImageLimits, load_image
 from watchlists.snapshot import SnapshotStore
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+install_jinja(templates.env)
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    """A document date as a date, whether the screening holds it as one or as ISO text (None when unread)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+templates.env.filters["as_date"] = _as_date
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "kiosk_session"
-ALREADY_DECIDED = (
+ALREADY_DECIDED = lazy_gettext(
     "This screening is already decided, so a second decision is not recorded: ask a supervisor at the centre to "
     "review the first one."
 )
-NO_IMAGE = (
+NO_IMAGE = lazy_gettext(
     "This kiosk holds no such image: a screening's images stay in memory only until a restart, and watchlist photos "
     "come only with lists that allow them."
 )
-NOT_ON_THIS_KIOSK = "No screening with this id is on this kiosk: open one from the list on the kiosk's home page."
+NOT_ON_THIS_KIOSK = lazy_gettext(
+    "No screening with this id is on this kiosk: open one from the list on the kiosk's home page."
+)
+# What the page says for the screening's own identifiers (they stay as they are on the wire).
+CANDIDATE_KINDS = {"face": lazy_gettext("face"), "document": lazy_gettext("document"), "name": lazy_gettext("name")}
+CHECK_STATUSES = {
+    "passed": lazy_gettext("passed"),
+    "failed": lazy_gettext("failed"),
+    "not_done": lazy_gettext("not done"),
+}
+SIGN_IN_FIRST = lazy_gettext("Sign in as an officer on the kiosk page first.")
+NEEDS_REASON = lazy_gettext(
+    "The decision was not recorded: outcome %(outcome)s needs a reason_code (why it was decided): choose one in the "
+    "list and record the decision again."
+)
+NOT_RECORDED = lazy_gettext(
+    "The decision was not recorded because %(problem)s: correct it and record the decision again."
+)
 
 
 class SignInRequired(Exception):
     """No live officer session: pages redirect to the sign-in page, the JSON API and images answer 401."""
 
     def __init__(self, ended: bool) -> None:
-        super().__init__("sign in as an officer first")
+        super().__init__("sign in as an officer first")  # never shown: the handler answers in the reader's language
         self.ended = ended  # a session cookie came, but its session had ended (idle, too long, restart)
 
 
@@ -121,9 +157,16 @@ def create_kiosk_app(
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    # Outermost: the session cookie is SameSite=Strict; the guard also stops another site signing this browser in
-    # as someone else (login CSRF), and sends the page's security headers.
+    # The session cookie is SameSite=Strict; the guard also stops another site signing this browser in as someone
+    # else (login CSRF), and sends the page's security headers.
     app.add_middleware(BrowserGuard)
+
+    def officer_language(scope: dict) -> str | None:
+        token = Request(scope).cookies.get(SESSION_COOKIE)
+        return sessions.language(token) if token else None
+
+    # Outermost: every answer, the guard's refusals and the error pages included, in the reader's language.
+    app.add_middleware(LanguageMiddleware, default=settings.default_language, preferred=officer_language)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(SignInRequired)
@@ -131,14 +174,10 @@ def create_kiosk_app(
         path = request.url.path
         response: Response
         if path.startswith("/api/") or path.endswith(".jpg"):
-            message = "sign in as an officer on the kiosk page first"
-            response = JSONResponse({"code": "sign_in_required", "message": message}, status_code=401)
+            response = JSONResponse({"code": "sign_in_required", "message": str(SIGN_IN_FIRST)}, status_code=401)
         else:
-            back = path + (f"?{request.url.query}" if request.url.query else "") if request.method == "GET" else "/"
-            if request.method != "GET" and (found := re.match(r"^/screening/[0-9a-f-]+", path)):
-                back = found.group(0)  # a decision posted after the session ended: back to that screening
             ended = "&ended=1" if exc.ended else ""
-            response = RedirectResponse(f"/signin?next={quote(back, safe='')}{ended}", status_code=303)
+            response = RedirectResponse(f"/signin?next={quote(page_of(request), safe='')}{ended}", status_code=303)
         if exc.ended:
             response.delete_cookie(SESSION_COOKIE, path="/")
         return response
@@ -158,8 +197,12 @@ def create_kiosk_app(
     def clear_invalid_request(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"] if part not in ("body", "query", "path"))
-        remedy = "correct it and send it again" if request.url.path.startswith("/api/") else "reload the page and retry"
-        message = f"This request has a missing or wrong {field or 'value'} ({first['msg']}): {remedy}."
+        values = {"field": field or "value", "problem": first["msg"]}
+        if request.url.path.startswith("/api/"):
+            message = _("This request has a missing or wrong %(field)s (%(problem)s): correct it and send it again.")
+        else:
+            message = _("This request has a missing or wrong %(field)s (%(problem)s): reload the page and retry.")
+        message = message % values
         return error_answer(request, "invalid_request", message, 422)
 
     view_lock = threading.Lock()  # the page and its images arrive together: one view record between them
@@ -191,11 +234,38 @@ def create_kiosk_app(
             "idle_refresh_seconds": int(settings.kiosk_session_idle_minutes * 60) + 2,
             "kiosk_id": settings.kiosk_id,
             "backlog": outbox.backlog(),
-            "centre_error": sender.last_error if sender else "not configured",
+            "centre_error": sender.last_error if sender else _("not configured"),
             "snapshot_version": snapshot.version if snapshot else None,
             "policy_sha": screener.policy.sha256[:12],
+            "here": page_of(request),  # where the language switch and the idle sign-out come back to
+            "languages": LANGUAGES,
+            "kinds": CANDIDATE_KINDS,
+            "statuses": CHECK_STATUSES,
             **extra,
         }
+
+    def page_of(request: Request) -> str:
+        """The page this answer is shown as, for coming back to it: a GET's own path, else the page whose form was
+        posted (a decision: its screening; anything else: home), never a route only a POST reaches."""
+        if request.method == "GET":
+            return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        found = re.match(r"^/screening/[0-9a-f-]+", request.url.path)
+        return found.group(0) if found else "/"
+
+    def page_after(target: str) -> str:
+        """`target` if it is a page of this kiosk a browser can open (a local path answered to GET with a page),
+        else the home page: never another site, never a POST-only route, never an image or the JSON API."""
+        parts = urlsplit(target)
+        if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc:
+            return "/"
+        if parts.path.startswith(("/api/", "/static/", "/language/")) or parts.path.endswith(".jpg"):
+            return "/"
+        scope = {"type": "http", "method": "GET", "path": parts.path, "root_path": ""}
+        for route in app.router.routes:
+            match, _child = route.matches(scope)
+            if match == Match.FULL and parts.path not in ("/health", "/signin"):
+                return target
+        return "/"
 
     def run(document_rgb: np.ndarray, frames) -> str:  # type: ignore[no-untyped-def]
         result = screener.screen(document_rgb, frames)
@@ -214,10 +284,12 @@ def create_kiosk_app(
         notice = ""
         if ended:
             minutes = f"{settings.kiosk_session_idle_minutes:g}"
-            notice = f"Your session ended (after {minutes} minutes without activity, or at the end of a shift)."
+            notice = _("Your session ended (after %(minutes)s minutes without activity, or at the end of a shift).") % {
+                "minutes": minutes
+            }
         elif signed_out:
-            notice = "You are signed out."
-        page = context(request, next=_local(next), notice=notice, error="", username="")
+            notice = _("You are signed out.")
+        page = context(request, next=page_after(next), notice=notice, error="", username="")
         return templates.TemplateResponse(request, "kiosk_signin.html", page)
 
     @app.post("/signin")
@@ -230,13 +302,13 @@ def create_kiosk_app(
         result = checker.sign_in(username, password)
         if not result.ok:
             typed = username.strip()[:64]
-            page = context(request, next=_local(next), notice="", error=result.message, username=typed)
+            page = context(request, next=page_after(next), notice="", error=result.message, username=typed)
             return templates.TemplateResponse(request, "kiosk_signin.html", page, status_code=result.status)
         previous = request.cookies.get(SESSION_COOKIE)
         if previous:
             sessions.end(previous)  # whoever was signed in on this browser before is signed out
-        token = sessions.start(username.strip(), result.offline)
-        response = RedirectResponse(_local(next), status_code=303)
+        token = sessions.start(username.strip(), result.offline, result.language)
+        response = RedirectResponse(page_after(next), status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
             token,
@@ -245,6 +317,22 @@ def create_kiosk_app(
             secure=request.url.scheme == "https",
             path="/",
         )
+        return response
+
+    @app.get("/language/{lang}")
+    def choose_language(request: Request, lang: str, next: str = "/") -> Response:
+        """The FR | EN switch: remember the choice in this browser (and the officer's session), back to the page."""
+        chosen = supported(lang)
+        if chosen is None:
+            raise HTTPException(404, _("This kiosk speaks French (fr) and English (en) only."))
+        token = request.cookies.get(SESSION_COOKIE)
+        session = sessions.current(token) if token else None
+        if session is not None:
+            session.language = chosen
+        # The sign-in page comes back as it was (its own `next`); any other page only if a browser can open it.
+        back = next if urlsplit(next).path == "/signin" and next.startswith("/signin") else page_after(next)
+        response = RedirectResponse(back, status_code=303)
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax", path="/")
         return response
 
     @app.post("/signout")
@@ -293,14 +381,18 @@ def create_kiosk_app(
         frame_source: Annotated[str, Form(max_length=4096)] = "",
     ) -> Response:
         try:
-            document_rgb = load_image(await document.read(), limits)
+            name = _('the document "%(file)s"') % {"file": document.filename or "?"}
+            document_rgb = load_image(await document.read(), limits, name)
             if frame_source.strip():
                 frame_iter = captured_frames(frame_source.strip(), settings.capture_folder, limits)
             else:
-                uploads = [await f.read() for f in frames or [] if f.filename]
-                frame_iter = iter([load_image(data, limits) for data in uploads])
+                uploads = [f for f in frames or [] if f.filename]
+                frame_iter = []  # a list, so the screening counts every frame given, examined or not
+                for number, upload in enumerate(uploads, start=1):
+                    name = _('frame %(number)d "%(file)s"') % {"number": number, "file": upload.filename}
+                    frame_iter.append(load_image(await upload.read(), limits, name))
         except (EdgeError, KioskError) as exc:
-            return home_page(request, officer, str(exc), status=400)
+            return home_page(request, officer, _sentence(str(exc)), status=400)
         key = run(document_rgb, frame_iter)
         return RedirectResponse(f"/screening/{key}", status_code=303)
 
@@ -328,6 +420,7 @@ def create_kiosk_app(
             recommendation=queued.body.recommendation.value,
             outcomes=[o.value for o in Outcome],
             officer_reasons=OFFICER_REASONS,
+            outcome_labels=OUTCOME_LABELS,
             decided=decided,
             refusal=outbox.refusal_of(key) if decided else None,
             decide_here=decide_here,
@@ -368,7 +461,7 @@ def create_kiosk_app(
     ) -> Response:
         _, queued = on_this_kiosk(key)
         if outbox.disposition_of(key) is not None:
-            return RedirectResponse(f"/screening/{key}?error={_q(ALREADY_DECIDED)}", status_code=303)
+            return RedirectResponse(f"/screening/{key}?error={_q(str(ALREADY_DECIDED))}", status_code=303)
         if not pending.decidable(queued):
             raise HTTPException(410, pending.too_old_message)
         try:
@@ -380,13 +473,15 @@ def create_kiosk_app(
                 officer=officer.username,
             )
         except ValidationError as exc:
-            problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-            problem = problem[:1].lower() + problem[1:]
-            message = f"The decision was not recorded because {problem}: correct it and record the decision again."
+            if outcome in Outcome.__members__ and outcome != Outcome.CLEAR and not reason_code:
+                message = NEEDS_REASON % {"outcome": outcome}
+            else:
+                problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+                message = NOT_RECORDED % {"problem": problem[:1].lower() + problem[1:]}
             return RedirectResponse(f"/screening/{key}?error={_q(message)}", status_code=303)
         if not outbox.add_disposition(key, body):  # committed before the page says "saved"
             # Another decision for this screening was queued between the check above and now: it stands.
-            return RedirectResponse(f"/screening/{key}?error={_q(ALREADY_DECIDED)}", status_code=303)
+            return RedirectResponse(f"/screening/{key}?error={_q(str(ALREADY_DECIDED))}", status_code=303)
         if sender:
             sender.nudge()
         return RedirectResponse(f"/screening/{key}?saved=1", status_code=303)
@@ -431,6 +526,6 @@ def _q(text: str) -> str:
     return quote_plus(text[:300])
 
 
-def _local(target: str) -> str:
-    """Where to go after signing in: a path on this kiosk only (never another site)."""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+def _sentence(message: str) -> str:
+    """A message starting with a file's description ("the document ...") as a sentence."""
+    return message[:1].upper() + message[1:]

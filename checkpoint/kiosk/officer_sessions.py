@@ -18,6 +18,7 @@ class OfficerSession:
     started: float
     last_seen: float
     viewed: set[str] = field(default_factory=set)  # screenings whose opening is already audited in this session
+    language: str | None = None  # the officer's choice (from the centre, or the page's FR | EN switch)
 
     @property
     def sign_in(self) -> str:
@@ -32,14 +33,23 @@ class OfficerSessions:
         self._sessions: dict[str, OfficerSession] = {}
         self._lock = threading.Lock()
 
-    def start(self, username: str, offline: bool) -> str:
+    def start(self, username: str, offline: bool, language: str | None = None) -> str:
         """A new session for a signed-in officer; returns its token (for the cookie only)."""
         token = secrets.token_urlsafe(32)
         now = time.monotonic()
         with self._lock:
             self._drop_expired(now)
-            self._sessions[token] = OfficerSession(username, offline, now, now)
+            self._sessions[token] = OfficerSession(username, offline, now, now, language=language)
         return token
+
+    def language(self, token: str) -> str | None:
+        """The language of `token`'s live session, without counting as activity (None: no such session or no
+        choice)."""
+        with self._lock:
+            session = self._sessions.get(token)
+            if session is None or self._expired(session, time.monotonic()):
+                return None
+            return session.language
 
     def current(self, token: str) -> OfficerSession | None:
         """The live session of `token`, its idle clock restarted; None when unknown, idle too long or too old."""

@@ -14,22 +14,27 @@ from dataclasses import dataclass
 
 import httpx
 
+from checkpoint.i18n import lazy_gettext, supported
 from checkpoint.kiosk.offline_credentials import OfflineCredentials
 from checkpoint.kiosk.sign_in_throttle import SignInThrottle
 
-REFUSED = (
+REFUSED = lazy_gettext(
     "Sign-in refused: the username or password is wrong, or the account is not an officer's. Check both and try again."
 )
-OFFLINE_REFUSED = (
+OFFLINE_REFUSED = lazy_gettext(
     "The centre cannot be reached, and the offline sign-in failed: offline, only an officer who signed in on "
-    "this kiosk while it was online in the last {hours:g} hours can sign in, with that same password. "
+    "this kiosk while it was online in the last %(hours)s hours can sign in, with that same password. "
     "Check the username and password, or sign in when the centre is reachable again."
 )
-OFFLINE_DISABLED = "The centre cannot be reached, and this kiosk allows no offline sign-in: try again later."
-THROTTLED = "Too many failed sign-ins for this username: wait {seconds} s, then try again."
+OFFLINE_DISABLED = lazy_gettext(
+    "The centre cannot be reached, and this kiosk allows no offline sign-in: try again later."
+)
+THROTTLED = lazy_gettext("Too many failed sign-ins for this username: wait %(seconds)s s, then try again.")
 # The centre limits failures per account and per address (this kiosk's): it does not say which one tripped.
-CENTRE_THROTTLED = "The centre refuses sign-ins from this kiosk for now (too many failed tries): wait {seconds} s."
-MISSING = "Enter your username and password."
+CENTRE_THROTTLED = lazy_gettext(
+    "The centre refuses sign-ins from this kiosk for now (too many failed tries): wait %(seconds)s s."
+)
+MISSING = lazy_gettext("Enter your username and password.")
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class SignInResult:
     offline: bool = False
     message: str = ""
     status: int = 200
+    language: str | None = None  # the officer's language as the centre stores it (None: not chosen)
 
 
 class _Unreachable(Exception):
@@ -61,12 +67,12 @@ class OfficerSignIn:
         """Admit an officer, online when the centre answers, otherwise from the offline credential."""
         username = username.strip()
         if not username or not password:
-            return SignInResult(False, message=MISSING, status=400)
+            return SignInResult(False, message=str(MISSING), status=400)
         if len(username) > 64 or len(password) > 256:  # no account has such a name or password (centre limits)
-            return SignInResult(False, message=REFUSED, status=401)
+            return SignInResult(False, message=str(REFUSED), status=401)
         wait = self.throttle.wait_seconds(username)
         if wait:
-            return SignInResult(False, message=THROTTLED.format(seconds=wait), status=429)
+            return SignInResult(False, message=THROTTLED % {"seconds": wait}, status=429)
         try:
             return self._online(username, password)
         except _Unreachable:
@@ -80,14 +86,15 @@ class OfficerSignIn:
                     raise _Unreachable
                 if response.status_code == 429:  # the centre's own lock-out (account or address)
                     wait = _retry_after(response)
-                    return SignInResult(False, message=CENTRE_THROTTLED.format(seconds=wait), status=429)
+                    return SignInResult(False, message=CENTRE_THROTTLED % {"seconds": wait}, status=429)
                 if response.status_code == 200:
                     body = response.json()
                     _revoke(client, body["access_token"])
                     if body.get("role") == "officer":
-                        self.credentials.remember(username, password)
+                        language = supported(body.get("language"))
+                        self.credentials.remember(username, password, language=language)
                         self.throttle.succeeded(username)
-                        return SignInResult(True)
+                        return SignInResult(True, language=language)
                     self.credentials.forget(username)  # not (or no longer) an officer
         except httpx.TransportError as exc:
             raise _Unreachable from exc
@@ -96,17 +103,17 @@ class OfficerSignIn:
         if self.credentials.matches(username, password):
             self.credentials.forget(username)
         self.throttle.failed(username)
-        return SignInResult(False, message=REFUSED, status=401)
+        return SignInResult(False, message=str(REFUSED), status=401)
 
     def _offline(self, username: str, password: str) -> SignInResult:
         if self.credentials.valid_seconds <= 0:
-            return SignInResult(False, message=OFFLINE_DISABLED, status=503)
+            return SignInResult(False, message=str(OFFLINE_DISABLED), status=503)
         if self.credentials.matches(username, password):
             self.throttle.succeeded(username)
-            return SignInResult(True, offline=True)
+            return SignInResult(True, offline=True, language=self.credentials.language(username))
         self.throttle.failed(username)
         hours = self.credentials.valid_seconds / 3600
-        return SignInResult(False, message=OFFLINE_REFUSED.format(hours=hours), status=401)
+        return SignInResult(False, message=OFFLINE_REFUSED % {"hours": f"{hours:g}"}, status=401)
 
 
 def _revoke(client: httpx.Client, token: str) -> None:

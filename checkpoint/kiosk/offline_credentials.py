@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS officer_credential (
     n INTEGER NOT NULL,
     r INTEGER NOT NULL,
     p INTEGER NOT NULL,
-    verified_at REAL NOT NULL
+    verified_at REAL NOT NULL,
+    language TEXT
 );
 """
 
@@ -54,6 +55,9 @@ class OfflineCredentials:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(officer_credential)")}
+        if "language" not in columns:  # a file from before officers had a language: keep its credentials
+            self._db.execute("ALTER TABLE officer_credential ADD COLUMN language TEXT")
         self.path.chmod(0o600)  # slow hashes still deserve to stay private
         # Checked for unknown names too, so the time taken does not tell which usernames are cached.
         self._dummy = (secrets.token_bytes(16), self.cost.digest(secrets.token_hex(16), b"0" * 16))
@@ -61,8 +65,9 @@ class OfflineCredentials:
     def close(self) -> None:
         self._db.close()
 
-    def remember(self, username: str, password: str, now: float | None = None) -> None:
-        """Keep a fresh salted hash of a password the centre has just accepted for an officer."""
+    def remember(self, username: str, password: str, now: float | None = None, language: str | None = None) -> None:
+        """Keep a fresh salted hash of a password the centre has just accepted for an officer, and the officer's
+        language as the centre stores it (so an offline sign-in keeps it)."""
         if self.valid_seconds <= 0:
             return
         salt = secrets.token_bytes(16)
@@ -72,9 +77,9 @@ class OfflineCredentials:
             # Expired entries are useless and still a target for guessing: drop them.
             self._db.execute("DELETE FROM officer_credential WHERE verified_at <= ?", (now - self.valid_seconds,))
             self._db.execute(
-                "INSERT OR REPLACE INTO officer_credential (username, salt, digest, n, r, p, verified_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (username, salt, digest, self.cost.n, self.cost.r, self.cost.p, now),
+                "INSERT OR REPLACE INTO officer_credential (username, salt, digest, n, r, p, verified_at, language) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (username, salt, digest, self.cost.n, self.cost.r, self.cost.p, now, language),
             )
 
     def matches(self, username: str, password: str, now: float | None = None) -> bool:
@@ -90,6 +95,12 @@ class OfflineCredentials:
         salt, digest, n, r, p, verified_at = row
         same = hmac.compare_digest(ScryptCost(n, r, p).digest(password, salt), digest)
         return same and now - verified_at < self.valid_seconds
+
+    def language(self, username: str) -> str | None:
+        """The language the centre last gave for `username` (None: none chosen, or not cached here)."""
+        with self._lock:
+            row = self._db.execute("SELECT language FROM officer_credential WHERE username = ?", (username,)).fetchone()
+        return row[0] if row else None
 
     def forget(self, username: str) -> None:
         """Drop an officer's cached credential (the centre no longer accepts it)."""

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from checkpoint.i18n import _
 from checkpoint.outbox.store import Outbox, QueuedTransaction
 
 LISTED = 100  # the newest undecided screenings the home page lists
@@ -41,10 +42,10 @@ class PendingDecisions:
 
     @property
     def too_old_message(self) -> str:
-        return (
-            f"This screening was queued more than {self.hours:g} hours ago, too long ago to decide on this kiosk: "
+        return _(
+            "This screening was queued more than %(hours)s hours ago, too long ago to decide on this kiosk: "
             "record the decision at the centre."
-        )
+        ) % {"hours": f"{self.hours:g}"}
 
     def listing(self, in_memory: Callable[[str], bool]) -> PendingList:
         """The undecided screenings young enough to decide here, newest first, and how many are too old."""

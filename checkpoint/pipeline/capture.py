@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,10 +17,13 @@ class LiveCapture:
 
     face: Face | None
     frame: np.ndarray | None
-    frame_index: int | None
-    frames_seen: int
+    frame_index: int | None  # 0-based position among the frames given (frame 1 for a person is index 0)
+    frames_seen: int  # frames the kiosk was given: all the uploads, even those left unexamined after enough good ones
     frames_passed: int
-    rejections: list[str] = field(default_factory=list)  # one line per rejected frame
+    # One line per rejected frame, numbered from 1 as the officer counts; in the source language, as the screening's
+    # other evidence, since the reason built from them goes to the centre's records.
+    rejections: list[str] = field(default_factory=list)
+    frames_examined: int | None = None  # frames looked at (fewer than given when enough passed early)
 
     @property
     def reason(self) -> str:
@@ -29,17 +32,19 @@ class LiveCapture:
             return ""
         if self.frames_seen == 0:
             return "no camera frame was received"
+        examined = self.frames_seen if self.frames_examined is None else self.frames_examined
         last = "; ".join(self.rejections[-3:])
-        return f"none of {self.frames_seen} frames held a face passing the quality gate ({last})"
+        return f"none of {examined} frames held a face passing the quality gate ({last})"
 
 
 def best_live_face(
-    frames: Iterable[np.ndarray], analyzer: FaceAnalyzer, max_frames: int, enough_good: int
+    frames: Iterable[np.ndarray | None], analyzer: FaceAnalyzer, max_frames: int, enough_good: int
 ) -> LiveCapture:
     """Examine up to `max_frames` frames, keep the highest-quality face that passes the gate, embed only it.
 
     Stops early after `enough_good` passing frames: a queue of travellers should not wait for frames that
-    cannot beat the good ones already seen.
+    cannot beat the good ones already seen. A None frame is one the source could not decode: it keeps its place,
+    so the chosen frame's number is the one the officer knows it by.
     """
     best: tuple[Face, np.ndarray, int] | None = None
     seen = passed = 0
@@ -48,24 +53,29 @@ def best_live_face(
         if index >= max_frames:
             break
         seen += 1
+        if rgb is None:
+            rejections.append(f"frame {index + 1}: not a readable image")
+            continue
         faces = analyzer.get(rgb, embed=False)
         if not faces:
-            rejections.append(f"frame {index}: no face")
+            rejections.append(f"frame {index + 1}: no face")
             continue
         face = choose_primary(faces, rgb.shape[:2])
         quality = face.quality
         if quality is None or not quality.passed:
             reasons = ", ".join(quality.reasons) if quality else "quality not measured"
-            rejections.append(f"frame {index}: {reasons}")
+            rejections.append(f"frame {index + 1}: {reasons}")
             continue
         passed += 1
         if best is None or quality.score > best[0].quality.score:  # type: ignore[union-attr]
             best = (face, rgb, index)
         if passed >= enough_good:
             break
+    # An upload or a folder knows how many frames it holds; a camera or a video gave what was read from it.
+    given = max(len(frames), seen) if isinstance(frames, Sized) else seen
     if best is None:
-        return LiveCapture(None, None, None, seen, passed, rejections)
+        return LiveCapture(None, None, None, given, passed, rejections, seen)
     face, rgb, index = best
     face.embedding = analyzer.embedder.embed([face.chip])[0]
     face.model_id = analyzer.model_id
-    return LiveCapture(face, rgb, index, seen, passed, rejections)
+    return LiveCapture(face, rgb, index, given, passed, rejections, seen)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -42,12 +43,12 @@ def captured_file(path: str, folder: Path) -> Path:
     return resolved
 
 
-def captured_frames(source: str, folder: Path, limits: ImageLimits | None = None) -> Iterator[np.ndarray]:
+def captured_frames(source: str, folder: Path, limits: ImageLimits | None = None) -> Iterable[np.ndarray | None]:
     """Frames of a camera ("camera:N") or of a path inside the capture `folder` (see `frames_from`)."""
     return frames_from(source if source.startswith("camera:") else captured_file(source, folder), limits)
 
 
-def frames_from(source: str | Path, limits: ImageLimits | None = None) -> Iterator[np.ndarray]:
+def frames_from(source: str | Path, limits: ImageLimits | None = None) -> Iterable[np.ndarray | None]:
     """Frames of `source`: a folder of images (sorted by name), one image, a video file, or "camera:N"."""
     text = str(source)
     if text.startswith("camera:"):
@@ -64,23 +65,34 @@ def frames_from(source: str | Path, limits: ImageLimits | None = None) -> Iterat
         )
     if path.suffix.lower() in VIDEO_SUFFIXES:
         return video_frames(path)
-    return iter([load_image(path, limits)])
+    return [load_image(path, limits or ImageLimits())]
 
 
-def folder_frames(folder: Path, limits: ImageLimits | None = None) -> Iterator[np.ndarray]:
-    """Every image in `folder` in name order; unreadable files are skipped (a bad frame is not a bad screening)."""
+@dataclass(frozen=True)
+class FolderFrames:
+    """The images of a folder in name order, decoded one at a time; an unreadable file comes as None, so it keeps
+    its place (a bad frame is not a bad screening) and the count and numbering are those of the folder."""
+
+    files: list[Path]
+    limits: ImageLimits | None = None
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __iter__(self) -> Iterator[np.ndarray | None]:
+        for path in self.files:
+            try:
+                yield load_image(path, self.limits or ImageLimits())
+            except EdgeError:
+                yield None
+
+
+def folder_frames(folder: Path, limits: ImageLimits | None = None) -> FolderFrames:
+    """Every image in `folder` in name order (see FolderFrames)."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
         raise FrameSourceError(f"folder {folder} holds no images", "Put the camera frames there as JPEG or PNG")
-
-    def generate() -> Iterator[np.ndarray]:
-        for path in files:
-            try:
-                yield load_image(path, limits)
-            except EdgeError:
-                continue
-
-    return generate()
+    return FolderFrames(files, limits)
 
 
 def video_frames(path: Path) -> Iterator[np.ndarray]:

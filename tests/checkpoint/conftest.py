@@ -51,6 +51,17 @@ def screener(screener_parts):
     screener.snapshot = lambda: None
 
 
+@pytest.fixture(scope="module")
+def centre(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real centre process for a test module, so the officer can sign in on the kiosk page."""
+    from tests.checkpoint.centre import provisioned_centre
+
+    centre = provisioned_centre(tmp_path_factory.mktemp("centre"))
+    centre.start()
+    yield centre
+    centre.stop()
+
+
 @pytest.fixture(scope="session")
 def traveller() -> Traveller:
     """Eileen Collins (scikit-image's astronaut) on a synthetic passport (fictional name), with 5 camera frames."""

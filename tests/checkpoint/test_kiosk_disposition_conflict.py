@@ -34,7 +34,12 @@ def test_a_decision_the_centre_refuses_as_a_conflict_is_shown_on_the_kiosk_audit
 ):
     centre = provisioned_centre(tmp_path / "centre", more_users={"officer2": "officer"})
     settings = Settings(
-        data_dir=tmp_path / "kiosk", kiosk_id=centre.kiosk_id, kiosk_post_id="post-test", centre_url=centre.url
+        data_dir=tmp_path / "kiosk",
+        kiosk_id=centre.kiosk_id,
+        kiosk_post_id="post-test",
+        centre_url=centre.url,
+        kiosk_capture_dir=tmp_path,  # where the traveller's files are written
+        default_language="en",  # this test reads the page's English wording
     )
     centre.start()
     try:

@@ -15,7 +15,7 @@ from checkpoint.settings import Settings
 @pytest.fixture
 def kiosk(screener, tmp_path):  # type: ignore[no-untyped-def]
     """A kiosk whose capture folder is tmp_path/capture, with an officer signed in on its page."""
-    settings = Settings(data_dir=tmp_path / "kiosk", kiosk_capture_dir=tmp_path / "capture")
+    settings = Settings(data_dir=tmp_path / "kiosk", kiosk_capture_dir=tmp_path / "capture", default_language="en")
     outbox = Outbox(settings.outbox_path)
     client = TestClient(create_kiosk_app(settings, screener, None, outbox, None))
     client.cookies.set(SESSION_COOKIE, client.app.state.officer_sessions.start("officer", False))

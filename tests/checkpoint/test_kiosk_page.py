@@ -21,7 +21,9 @@ def centre(tmp_path):  # type: ignore[no-untyped-def]
 
 
 def _client(screener, tmp_path, centre):  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path / "kiosk", centre_url=centre.url, kiosk_capture_dir=tmp_path)
+    settings = Settings(
+        data_dir=tmp_path / "kiosk", centre_url=centre.url, kiosk_capture_dir=tmp_path, default_language="en"
+    )
     outbox = Outbox(settings.outbox_path)
     client = TestClient(create_kiosk_app(settings, screener, None, outbox, None))
     assert sign_in_on_kiosk(client, "officer", centre.passwords["officer"]).status_code == 303

@@ -8,29 +8,21 @@ import datetime as dt
 import sqlite3
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from checkpoint.kiosk.app import create_kiosk_app
 from checkpoint.outbox.store import Outbox
 from checkpoint.settings import Settings
-from tests.checkpoint.centre import provisioned_centre, sign_in_on_kiosk
-
-
-@pytest.fixture(scope="module")
-def centre(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """A real centre process, so the officer can sign in on the kiosk page (nothing is sent to it here)."""
-    centre = provisioned_centre(tmp_path_factory.mktemp("centre"))
-    centre.start()
-    yield centre
-    centre.stop()
+from tests.checkpoint.centre import sign_in_on_kiosk
 
 
 def _start_kiosk(screener, data_dir, centre, **knobs):  # type: ignore[no-untyped-def]
     """Start a kiosk on `data_dir` the way `checkpoint kiosk` does, with an officer signed in on its page."""
     # The travellers are written beside the data directory: that is the capture folder /api/screen reads from.
-    settings = Settings(data_dir=data_dir, centre_url=centre.url, kiosk_capture_dir=data_dir.parent, **knobs)
+    settings = Settings(
+        data_dir=data_dir, centre_url=centre.url, kiosk_capture_dir=data_dir.parent, default_language="en", **knobs
+    )
     outbox = Outbox(settings.outbox_path)
     client = TestClient(create_kiosk_app(settings, screener, None, outbox, None))
     assert sign_in_on_kiosk(client, "officer", centre.passwords["officer"]).status_code == 303

@@ -26,12 +26,15 @@ from checkpoint.settings import Settings
 from tests.api.live_server import serving
 from tests.checkpoint.centre import Centre, provisioned_centre, sign_in_on_kiosk
 
-OPEN = {("GET", "/health"), ("GET", "/signin"), ("POST", "/signin"), ("POST", "/signout")}
+# The FR | EN switch works signed out too: it only sets the page language, nothing personal.
+OPEN = {("GET", "/health"), ("GET", "/signin"), ("POST", "/signin"), ("POST", "/signout"), ("GET", "/language/{lang}")}
 
 
 def _kiosk(screener, tmp_path, centre: Centre | None = None, **knobs):  # type: ignore[no-untyped-def]
     url = centre.url if centre else "http://127.0.0.1:9"  # nothing listens on the discard port
-    settings = Settings(data_dir=tmp_path / "kiosk", centre_url=url, kiosk_sign_in_timeout_seconds=5, **knobs)
+    settings = Settings(
+        data_dir=tmp_path / "kiosk", centre_url=url, kiosk_sign_in_timeout_seconds=5, default_language="en", **knobs
+    )
     outbox = Outbox(settings.outbox_path)
     return TestClient(create_kiosk_app(settings, screener, None, outbox, None)), outbox, settings
 
@@ -102,7 +105,10 @@ def test_online_sign_in_caches_a_slow_hash_then_offline_sign_in_admits_only_cach
     cookie = signed_in.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     home = client.get("/")
-    assert 'id="officer">Officer officer' in home.text and "offline-sign-in" not in home.text
+    assert (
+        'id="officer">Officer <span dir="auto" translate="no">officer<' in home.text
+        and "offline-sign-in" not in home.text
+    )
     # The kiosk keeps a per-entry salted scrypt hash, never the password.
     raw = settings.kiosk_credentials_path.read_bytes()
     assert password.encode() not in raw
@@ -123,7 +129,7 @@ def test_online_sign_in_caches_a_slow_hash_then_offline_sign_in_admits_only_cach
         sign_in_on_kiosk(client, "x" * 300, "longer than any username"),
     ]
     assert [a.status_code for a in answers] == [401, 401, 401, 401]
-    assert {_error(a) for a in answers} == {REFUSED}
+    assert {_error(a) for a in answers} == {str(REFUSED)}
     assert all(SESSION_COOKIE not in a.headers.get("set-cookie", "") for a in answers)
 
     centre.stop()  # the link goes down
@@ -135,7 +141,8 @@ def test_online_sign_in_caches_a_slow_hash_then_offline_sign_in_admits_only_cach
     # An officer who never signed in here online is refused offline, with what to do about it.
     never = sign_in_on_kiosk(client, "newcomer", centre.passwords["newcomer"])
     assert never.status_code == 401
-    assert _error(never) == OFFLINE_REFUSED.format(hours=72) and "sign in when the centre is reachable" in _error(never)
+    assert _error(never) == OFFLINE_REFUSED % {"hours": "72"}
+    assert "sign in when the centre is reachable" in _error(never)
     assert _error(sign_in_on_kiosk(client, "officer", "wrong offline")) == _error(never)  # same words
     # Repeated failures lock the username out on the kiosk, even with the right password next.
     sign_in_on_kiosk(client, "officer", "wrong offline again")
@@ -198,14 +205,16 @@ def test_the_next_officer_signing_in_on_the_same_browser_ends_the_previous_sessi
     assert sign_in_on_kiosk(client, "officer", centre.passwords["officer"]).status_code == 303
     first = client.cookies.get(SESSION_COOKIE)
     assert sign_in_on_kiosk(client, "newcomer", centre.passwords["newcomer"]).status_code == 303
-    assert 'id="officer">Officer newcomer' in client.get("/").text
+    assert 'id="officer">Officer <span dir="auto" translate="no">newcomer<' in client.get("/").text
     client.cookies.set(SESSION_COOKIE, first)
     assert client.get("/api/backlog").status_code == 401
 
 
 @pytest.mark.slow
 def test_an_unattended_page_leaves_for_the_sign_in_page_when_the_session_idles_out(screener, tmp_path, centre, browser):
-    settings = Settings(data_dir=tmp_path / "kiosk", centre_url=centre.url, kiosk_session_idle_minutes=3 / 60)
+    settings = Settings(
+        data_dir=tmp_path / "kiosk", centre_url=centre.url, kiosk_session_idle_minutes=3 / 60, default_language="en"
+    )
     app = create_kiosk_app(settings, screener, None, Outbox(settings.outbox_path), None)
     with serving(app) as base:
         browser.get(base + "/")
