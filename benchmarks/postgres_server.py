@@ -54,6 +54,9 @@ def start_postgres() -> PostgresServer:
         shutil.chown(sock, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
+    # initdb refuses to run under a locale the machine does not have (LC_MESSAGES=en_US.UTF-8 where only C.UTF-8 is
+    # installed, as in the test suite): the server's own locale is always C.UTF-8, whatever the caller's.
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     subprocess.run(
         [
             *as_user,
@@ -70,6 +73,7 @@ def start_postgres() -> PostgresServer:
         ],
         check=True,
         capture_output=True,
+        env=env,
     )
     options = f"-c listen_addresses='' -k {sock} -p {port} -c fsync=off -c max_connections=200"
     result = subprocess.run(
@@ -89,6 +93,7 @@ def start_postgres() -> PostgresServer:
         ],
         capture_output=True,
         text=True,
+        env=env,
     )
     if result.returncode != 0:
         log = (root / "log").read_text() if (root / "log").exists() else ""

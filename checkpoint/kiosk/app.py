@@ -437,7 +437,11 @@ def create_kiosk_app(
                 t=t,
                 queued_at=queued.queued_at,
                 # Today's policy explains the codes only if it is the one the screening ran under.
-                meanings=screener.policy.reasons if t.policy_hash == screener.policy.sha256 else {},
+                meanings=(
+                    {code: screener.policy.meaning(code) for code in screener.policy.reasons}
+                    if t.policy_hash == screener.policy.sha256
+                    else {}
+                ),
                 thumbnails=snapshot.thumbnails if snapshot else {},
                 **decision,
             )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from checkpoint.i18n import _
 from edge.face.analyzer import FaceAnalyzer, choose_primary
 from edge.face.face import Face
 
@@ -31,10 +32,13 @@ class LiveCapture:
         if self.face is not None:
             return ""
         if self.frames_seen == 0:
-            return "no camera frame was received"
+            return _("no camera frame was received")
         examined = self.frames_seen if self.frames_examined is None else self.frames_examined
         last = "; ".join(self.rejections[-3:])
-        return f"none of {examined} frames held a face passing the quality gate ({last})"
+        return _("none of %(count)d frames held a face passing the quality gate (%(last)s)") % {
+            "count": examined,
+            "last": last,
+        }
 
 
 def best_live_face(
@@ -54,17 +58,17 @@ def best_live_face(
             break
         seen += 1
         if rgb is None:
-            rejections.append(f"frame {index + 1}: not a readable image")
+            rejections.append(_("frame %(number)d: not a readable image") % {"number": index + 1})
             continue
         faces = analyzer.get(rgb, embed=False)
         if not faces:
-            rejections.append(f"frame {index + 1}: no face")
+            rejections.append(_("frame %(number)d: no face") % {"number": index + 1})
             continue
         face = choose_primary(faces, rgb.shape[:2])
         quality = face.quality
         if quality is None or not quality.passed:
-            reasons = ", ".join(quality.reasons) if quality else "quality not measured"
-            rejections.append(f"frame {index + 1}: {reasons}")
+            reasons = ", ".join(quality.reasons) if quality else _("quality not measured")
+            rejections.append(_("frame %(number)d: %(reasons)s") % {"number": index + 1, "reasons": reasons})
             continue
         passed += 1
         if best is None or quality.score > best[0].quality.score:  # type: ignore[union-attr]

@@ -80,7 +80,7 @@ def document_checks(
             "issuing_state_known",
             valid_issuer(f.issuing_state),
             (
-                f"{f.issuing_state}: {issuer.name}"
+                f"{f.issuing_state}: {issuer.local_name()}"
                 if issuer
                 else _("%(code)r is not an ICAO issuer code") % {"code": f.issuing_state}
             )
@@ -92,7 +92,7 @@ def document_checks(
         DocumentCheck(
             "nationality_known",
             valid_nationality(f.nationality),
-            f"{f.nationality}: {nat.name}"
+            f"{f.nationality}: {nat.local_name()}"
             if nat
             else _("%(code)r is not an ICAO nationality code") % {"code": f.nationality},
         )

@@ -85,10 +85,11 @@ def test_a_decision_the_centre_refuses_as_a_conflict_is_shown_on_the_kiosk_audit
         assert (conflict["actor"], conflict["object"]) == ("officer", f"transaction:{transaction_id}")
         assert httpx.post(f"{centre.url}/api/audit/tree-heads", headers=auditor).status_code == 201
         assert httpx.get(f"{centre.url}/api/audit/status", headers=auditor).json()["verified"]
-        supervisor = {"Authorization": f"Bearer {centre.token('supervisor')}"}
+        supervisor = {"Authorization": f"Bearer {centre.token('supervisor')}", "Accept-Language": "en"}
         queue = _section(httpx.get(f"{centre.url}/ui/referrals", headers=supervisor).text, "conflicts")
         assert f'href="/ui/transactions/{transaction_id}"' in queue
-        assert "REFUSE_ENTRY by officer2" in queue and f"CLEAR_AFTER_CHECK by officer on {centre.kiosk_id}" in queue
+        assert "(REFUSE_ENTRY) by officer2" in queue
+        assert f"(CLEAR_AFTER_CHECK) by officer · kiosk {centre.kiosk_id}" in queue
 
         # A kiosk restart keeps the refusal and the centre's answer (they are in the outbox on disk).
         outbox.close()

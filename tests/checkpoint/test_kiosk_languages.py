@@ -30,8 +30,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 class VisibleText(HTMLParser):
     """The words a person reads on a page: text and labelling attributes, leaving out what is not for
-    translation — elements marked translate="no" (names, codes, data) and the policy's and the screening's own
-    sentences (.meaning, .detail), which their catalogs translate."""
+    translation — elements marked translate="no" (names, codes, data)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -40,9 +39,8 @@ class VisibleText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
         attributes = dict(attrs)
-        classes = (attributes.get("class") or "").split()
         skip = (self.skipping and self.skipping[-1]) or attributes.get("translate") == "no"
-        skip = skip or "meaning" in classes or "detail" in classes or tag in ("style", "script", "title")
+        skip = skip or tag in ("style", "script", "title")
         if not skip:
             self.words += [v for k, v in attrs if k in VISIBLE_ATTRIBUTES and v]
         if tag not in VOID:
@@ -148,7 +146,7 @@ def test_no_english_left_on_the_french_pages_and_english_still_reads_as_before(
     assert 'À contrôler (<b id="recommendation">REFER</b>)' in screening  # the code stays, its meaning beside it
     assert "WATCHLIST_FACE_HIT" in screening and "Correspondances possibles" in screening
     assert "Décision de l'agent" in screening and "Enregistrer la décision" in screening
-    assert "Admis après contrôle (CLEAR_AFTER_CHECK)" in screening  # outcome codes kept, meanings translated
+    assert "Autorisé après vérification (CLEAR_AFTER_CHECK)" in screening  # outcome codes kept, meanings translated
     assert '<option value="SECONDARY_INSPECTION" selected>' in screening  # a REFER proposes a secondary inspection
     assert 'dir="auto" translate="no">Listed WANTED-1<' in screening  # a listed name keeps its own direction
     assert "exige un code motif" in pages["refused decision"].text
