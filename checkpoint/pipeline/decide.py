@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.schemas import Recommendation
+from checkpoint.i18n import _
 from checkpoint.pipeline.result import CheckOutcome, Reason
 from checkpoint.policy import Policy
 
@@ -18,7 +19,10 @@ def recommend(
         if outcome.status == "passed":
             continue
         if outcome.status == "not_done" and not policy.mandatory(outcome.check):
-            notes.append(f"{outcome.check} not done (optional in this policy): {outcome.detail}")
+            notes.append(
+                _("%(check)s not done (optional in this policy): %(detail)s")
+                % {"check": outcome.check, "detail": outcome.detail}
+            )
             continue
         if code not in reasons:
             reasons[code] = Reason(code, policy.meaning(code), outcome.detail)

@@ -9,6 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from checkpoint.i18n import _
 from checkpoint.policy.errors import KioskError
 from edge.errors import EdgeError
 from edge.image import ImageLimits, load_image
@@ -54,14 +55,18 @@ def frames_from(source: str | Path, limits: ImageLimits | None = None) -> Iterab
     if text.startswith("camera:"):
         device = text.split(":", 1)[1] or "0"
         if not device.isdigit() or len(device) > 3:
-            raise FrameSourceError(f"{text} names no camera", "Write camera:N with N the device number, e.g. camera:0")
+            raise FrameSourceError(
+                _("%(source)s names no camera") % {"source": text},
+                _("Write camera:N with N the device number, e.g. camera:0"),
+            )
         return camera_frames(int(device))
     path = Path(text)
     if path.is_dir():
         return folder_frames(path, limits)
     if not path.is_file():
         raise FrameSourceError(
-            f"frame source {path} does not exist", "Give an image, a folder of images, a video file or camera:N"
+            _("frame source %(path)s does not exist") % {"path": path},
+            _("Give an image, a folder of images, a video file or camera:N"),
         )
     if path.suffix.lower() in VIDEO_SUFFIXES:
         return video_frames(path)
@@ -91,7 +96,9 @@ def folder_frames(folder: Path, limits: ImageLimits | None = None) -> FolderFram
     """Every image in `folder` in name order (see FolderFrames)."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
-        raise FrameSourceError(f"folder {folder} holds no images", "Put the camera frames there as JPEG or PNG")
+        raise FrameSourceError(
+            _("folder %(folder)s holds no images") % {"folder": folder}, _("Put the camera frames there as JPEG or PNG")
+        )
     return FolderFrames(files, limits)
 
 
@@ -99,7 +106,10 @@ def video_frames(path: Path) -> Iterator[np.ndarray]:
     """Frames of a video file, decoded by OpenCV."""
     capture = cv2.VideoCapture(str(path))
     if not capture.isOpened():
-        raise FrameSourceError(f"video {path} cannot be opened", "Use a video OpenCV can decode (MP4/H.264, MJPEG)")
+        raise FrameSourceError(
+            _("video %(path)s cannot be opened") % {"path": path},
+            _("Use a video OpenCV can decode (MP4/H.264, MJPEG)"),
+        )
     return _read_all(capture)
 
 
@@ -107,7 +117,10 @@ def camera_frames(device: int) -> Iterator[np.ndarray]:
     """Live frames of camera `device` (0 = the first), until the caller stops asking."""
     capture = cv2.VideoCapture(device)
     if not capture.isOpened():
-        raise FrameSourceError(f"camera {device} cannot be opened", "Check the camera is connected and not in use")
+        raise FrameSourceError(
+            _("camera %(device)s cannot be opened") % {"device": device},
+            _("Check the camera is connected and not in use"),
+        )
     return _read_all(capture)
 
 
