@@ -70,7 +70,7 @@ def test_the_officer_pages_fit_a_handheld_and_a_desktop_in_french_and_english(
     screener, traveller, astronaut_template, browser, tmp_path
 ):
     centre = provisioned_centre(tmp_path / "centre")
-    bundle, key = build_bundle(tmp_path, {"WANTED-1": astronaut_template})
+    bundle, key = build_bundle(tmp_path, {"WANTED-1": astronaut_template}, documents=[("MLI", "AA0012345")])
     store = SnapshotStore(tmp_path / "kiosk" / "snapshot", key.public_key())
     store.install(bundle)
     screener.snapshot = lambda: store.current
