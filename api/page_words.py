@@ -2,57 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 
-from checkpoint.i18n import _
+from api.schemas import CANDIDATE_KIND_MEANINGS, OUTCOME_MEANINGS
+from checkpoint.i18n import lazy_gettext
 
-# Functions, not strings: each is translated when a page is drawn, in that page's language (and `_("...")` is
-# what `pybabel extract` finds).
-ROLE_NAMES: dict[str, Callable[[], str]] = {
-    "officer": lambda: _("officer"),
-    "supervisor": lambda: _("supervisor"),
-    "auditor": lambda: _("auditor"),
-    "watchlist_admin": lambda: _("watchlist administrator"),
-    "admin": lambda: _("administrator"),
-    "kiosk": lambda: _("kiosk"),
+# Lazy strings: each is translated when a page is drawn, in that page's language.
+ROLE_NAMES = {
+    "officer": lazy_gettext("officer"),
+    "supervisor": lazy_gettext("supervisor"),
+    "auditor": lazy_gettext("auditor"),
+    "watchlist_admin": lazy_gettext("watchlist administrator"),
+    "admin": lazy_gettext("administrator"),
+    "kiosk": lazy_gettext("kiosk"),
 }
 
 # CLEAR and REFER are on the wire and on receipts: a person sees the code with its meaning beside it.
-RECOMMENDATIONS: dict[str, Callable[[], str]] = {
-    "CLEAR": lambda: _("No alert (CLEAR)"),
-    "REFER": lambda: _("To check (REFER)"),
+RECOMMENDATIONS = {
+    "CLEAR": lazy_gettext("No alert (CLEAR)"),
+    "REFER": lazy_gettext("To check (REFER)"),
 }
 
-OUTCOMES: dict[str, Callable[[], str]] = {
-    "CLEAR": lambda: _("Cleared"),
-    "CLEAR_AFTER_CHECK": lambda: _("Cleared after a check"),
-    "SECONDARY_INSPECTION": lambda: _("Sent to secondary inspection"),
-    "REFUSE_ENTRY": lambda: _("Entry refused"),
+VERDICTS = {
+    "UPHELD": lazy_gettext("Upheld"),
+    "OVERTURNED": lazy_gettext("Overturned"),
+    "ESCALATED": lazy_gettext("Escalated"),
 }
 
-VERDICTS: dict[str, Callable[[], str]] = {
-    "UPHELD": lambda: _("Upheld"),
-    "OVERTURNED": lambda: _("Overturned"),
-    "ESCALATED": lambda: _("Escalated"),
-}
-
-CANDIDATE_KINDS: dict[str, Callable[[], str]] = {
-    "face": lambda: _("face"),
-    "name": lambda: _("name"),
-    "document": lambda: _("document"),
-}
-
-CATEGORIES: dict[str, Callable[[], str]] = {
-    "wanted_person": lambda: _("wanted person"),
-    "missing_person": lambda: _("missing person"),
-    "security_alert": lambda: _("security alert"),
-    "lost_stolen_documents": lambda: _("documents reported lost or stolen"),
+CATEGORIES = {
+    "wanted_person": lazy_gettext("wanted person"),
+    "missing_person": lazy_gettext("missing person"),
+    "security_alert": lazy_gettext("security alert"),
+    "lost_stolen_documents": lazy_gettext("documents reported lost or stolen"),
 }
 
 
-def _said(words: dict[str, Callable[[], str]], code: str) -> str | None:
-    say = words.get(code)
-    return say() if say else None
+def _said(words: Mapping, code: str) -> str | None:
+    meaning = words.get(code)
+    return str(meaning) if meaning is not None else None
 
 
 def role_name(role: str) -> str:
@@ -65,14 +52,14 @@ def recommendation(code: str) -> str:
     return _said(RECOMMENDATIONS, code) or code
 
 
-def _with_code(words: dict[str, Callable[[], str]], code: str) -> str:
+def _with_code(words: Mapping, code: str) -> str:
     meaning = _said(words, code)
     return f"{meaning} ({code})" if meaning else code
 
 
 def outcome(code: str) -> str:
     """An officer's decision code with its meaning: "Cleared after a check (CLEAR_AFTER_CHECK)"."""
-    return _with_code(OUTCOMES, code)
+    return _with_code(OUTCOME_MEANINGS, code)
 
 
 def verdict(code: str) -> str:
@@ -81,7 +68,7 @@ def verdict(code: str) -> str:
 
 
 def candidate_kind(kind: str) -> str:
-    return _said(CANDIDATE_KINDS, kind) or kind
+    return _said(CANDIDATE_KIND_MEANINGS, kind) or kind
 
 
 def category(code: str) -> str:

@@ -12,6 +12,8 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from checkpoint.i18n import lazy_gettext
+
 
 class Contract(BaseModel):
     """Base of every wire model: unknown fields are an error, never silently dropped; no infinite or NaN numbers."""
@@ -74,6 +76,21 @@ class Verdict(StrEnum):
     UPHELD = "UPHELD"
     OVERTURNED = "OVERTURNED"
     ESCALATED = "ESCALATED"
+
+
+# What a code means to the person reading it, in their language (both services' pages); the codes themselves are on
+# the wire and in the audit trail and never change.
+OUTCOME_MEANINGS = {
+    Outcome.CLEAR: lazy_gettext("Cleared"),
+    Outcome.CLEAR_AFTER_CHECK: lazy_gettext("Cleared after a check"),
+    Outcome.SECONDARY_INSPECTION: lazy_gettext("Sent to secondary inspection"),
+    Outcome.REFUSE_ENTRY: lazy_gettext("Entry refused"),
+}
+CANDIDATE_KIND_MEANINGS = {
+    "face": lazy_gettext("face"),
+    "name": lazy_gettext("name"),
+    "document": lazy_gettext("document"),
+}
 
 
 # ---- screening transaction (kiosk -> centre) ----

@@ -29,10 +29,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from api.browser_guard import BrowserGuard
-from api.schemas import DispositionCreate, Outcome, ScreeningViewCreate
+from api.schemas import CANDIDATE_KIND_MEANINGS, OUTCOME_MEANINGS, DispositionCreate, Outcome, ScreeningViewCreate
 from checkpoint.i18n import COOKIE as LANGUAGE_COOKIE
 from checkpoint.i18n import LANGUAGES, LanguageMiddleware, _, install_jinja, lazy_gettext, supported
-from checkpoint.kiosk.dispositions import OFFICER_REASONS, OUTCOME_LABELS
+from checkpoint.kiosk.dispositions import OFFICER_REASONS
 from checkpoint.kiosk.officer_sessions import OfficerSession, OfficerSessions
 from checkpoint.kiosk.officer_sign_in import OfficerSignIn
 from checkpoint.kiosk.offline_credentials import OfflineCredentials
@@ -79,7 +79,6 @@ NOT_ON_THIS_KIOSK = lazy_gettext(
     "No screening with this id is on this kiosk: open one from the list on the kiosk's home page."
 )
 # What the page says for the screening's own identifiers (they stay as they are on the wire).
-CANDIDATE_KINDS = {"face": lazy_gettext("face"), "document": lazy_gettext("document"), "name": lazy_gettext("name")}
 CHECK_STATUSES = {
     "passed": lazy_gettext("passed"),
     "failed": lazy_gettext("failed"),
@@ -239,7 +238,7 @@ def create_kiosk_app(
             "policy_sha": screener.policy.sha256[:12],
             "here": page_of(request),  # where the language switch and the idle sign-out come back to
             "languages": LANGUAGES,
-            "kinds": CANDIDATE_KINDS,
+            "kinds": CANDIDATE_KIND_MEANINGS,
             "statuses": CHECK_STATUSES,
             **extra,
         }
@@ -420,7 +419,7 @@ def create_kiosk_app(
             recommendation=queued.body.recommendation.value,
             outcomes=[o.value for o in Outcome],
             officer_reasons=OFFICER_REASONS,
-            outcome_labels=OUTCOME_LABELS,
+            outcome_labels=OUTCOME_MEANINGS,
             decided=decided,
             refusal=outbox.refusal_of(key) if decided else None,
             decide_here=decide_here,

@@ -15,11 +15,3 @@ OFFICER_REASONS = {
     "RECAPTURE_NEEDED": lazy_gettext("Capture failed; traveller sent to a manned desk"),
     "OTHER": lazy_gettext("Other (explain in the note)"),
 }
-
-# What each outcome code means to the officer choosing it; the codes are on the wire and in the audit trail.
-OUTCOME_LABELS = {
-    "CLEAR": lazy_gettext("Cleared"),
-    "CLEAR_AFTER_CHECK": lazy_gettext("Cleared after a check"),
-    "SECONDARY_INSPECTION": lazy_gettext("Sent to secondary inspection"),
-    "REFUSE_ENTRY": lazy_gettext("Entry refused"),
-}
