@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from http.cookies import CookieError, SimpleCookie
 
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.requests import HTTPConnection
 
 from api.deps import TOKEN_COOKIE
 from api.security import stored_language_for_token
@@ -16,12 +16,7 @@ def _page_token(scope: dict) -> str | None:
     # Only pages carry the token in a cookie; JSON routes render no text and get no database round trip here.
     if not scope.get("path", "").startswith("/ui/"):
         return None
-    header = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"cookie"), "")
-    try:
-        morsel = SimpleCookie(header).get(TOKEN_COOKIE)
-    except CookieError:
-        return None
-    return morsel.value if morsel is not None and morsel.value else None
+    return HTTPConnection(scope).cookies.get(TOKEN_COOKIE) or None
 
 
 def stored_language(engine: Engine) -> Callable[[dict], str | None]:

@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
-from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.support import LazyProxy, NullTranslations, Translations
+from starlette.requests import HTTPConnection
 
 LANGUAGES = ("fr", "en")  # French first: the posts this is for read French
 SOURCE_LANGUAGE = "en"
@@ -176,15 +176,7 @@ class LanguageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        chosen = self.preferred(scope) or _cookie(headers.get(b"cookie", ""))
-        with language(negotiate(headers.get(b"accept-language"), chosen, self.default)):
+        request = HTTPConnection(scope)
+        chosen = self.preferred(scope) or request.cookies.get(COOKIE)
+        with language(negotiate(request.headers.get("accept-language"), chosen, self.default)):
             await self.app(scope, receive, send)
-
-
-def _cookie(header: str) -> str | None:
-    try:
-        morsel = SimpleCookie(header).get(COOKIE)
-    except CookieError:
-        return None
-    return morsel.value if morsel is not None else None
