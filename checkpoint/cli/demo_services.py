@@ -22,6 +22,7 @@ class Service:
     name: str
     process: subprocess.Popen
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=TAIL_LINES))
+    relay: threading.Thread | None = None  # copies the output through and keeps the tail
 
     def stopped(self) -> bool:
         return self.process.poll() is not None
@@ -47,7 +48,8 @@ def start(name: str, args: list[str], env: dict[str, str]) -> Service:
         errors="replace",
     )
     service = Service(name, process)
-    threading.Thread(target=_relay, args=(service,), daemon=True).start()
+    service.relay = threading.Thread(target=_relay, args=(service,), daemon=True)
+    service.relay.start()
     return service
 
 
@@ -70,9 +72,8 @@ def first_to_stop(services: list[Service], poll_seconds: float = 0.5) -> Service
 
 def _drain(service: Service, seconds: float = 2) -> None:
     """Give the relay a moment to read what the process wrote before it died."""
-    deadline = time.monotonic() + seconds
-    while not service.process.stdout.closed and time.monotonic() < deadline:  # type: ignore[union-attr]
-        time.sleep(0.05)
+    if service.relay is not None:
+        service.relay.join(seconds)
 
 
 def stop(services: list[Service], seconds: float = 20) -> None:
