@@ -14,6 +14,7 @@ from api.audit.chain import Actor
 from api.errors import Forbidden, InvalidInput
 from api.models import ScreeningTransaction, User
 from api.schemas import Role
+from checkpoint.i18n import _
 
 
 def acting_officer(
@@ -25,23 +26,28 @@ def acting_officer(
     """
     if caller.role == Role.OFFICER.value:
         if named is not None and named != caller.name:
-            raise Forbidden(f"officer {caller.name} may not act in the name of {named}", "leave out the officer field")
+            raise Forbidden(
+                _("officer %(officer)s may not act in the name of %(named)s")
+                % {"officer": caller.name, "named": named},
+                _("leave out the officer field"),
+            )
         return caller, None
     if caller.role != Role.KIOSK.value:
-        raise Forbidden(f"the {caller.role} role may not do this", "ask an officer")
+        raise Forbidden(_("the %(role)s role may not do this") % {"role": caller.role}, _("ask an officer"))
     if not named:
         raise InvalidInput(
-            "a kiosk must name the officer who acted (the officer field)", "send the signed-in officer's username"
+            _("a kiosk must name the officer who acted (the officer field)"), _("send the signed-in officer's username")
         )
     if transaction.kiosk_id != caller.name:
         raise Forbidden(
-            f"kiosk {caller.name} may not act on transaction {transaction.id}, which came from another kiosk",
-            "officers act on a transaction only through the kiosk that screened it",
+            _("kiosk %(kiosk)s may not act on transaction %(id)s, which came from another kiosk")
+            % {"kiosk": caller.name, "id": transaction.id},
+            _("officers act on a transaction only through the kiosk that screened it"),
         )
     user = session.exec(select(User).where(User.username == named)).first()
     if user is None or user.role != Role.OFFICER.value or (require_active and not user.active):
         raise Forbidden(
-            f"{named} is not an active officer account at the centre",
-            "sign in on the kiosk with an officer's own account",
+            _("%(named)s is not an active officer account at the centre") % {"named": named},
+            _("sign in on the kiosk with an officer's own account"),
         )
     return Actor(user.username, Role.OFFICER.value), caller.name

@@ -22,7 +22,7 @@ from api.docs_policy import docs_policy
 from api.http_errors import install_error_handlers
 from api.limits import RequestLimits
 from api.login_throttle import LoginLimits
-from api.page_language import stored_language
+from api.page_language import default_language, stored_language
 from api.retention import RetentionPolicy, run_retention
 from api.routes import audit, auth, kiosks, pages, transactions, users, watchlists
 from api.security import AuthPolicy, make_hasher
@@ -127,7 +127,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         app.state.trail.sign_head_at_start(session)
     install_error_handlers(app)
     require_catalogs()  # a missing compiled catalog fails here, not on the first French page
-    app.add_middleware(LanguageMiddleware, default=settings.default_language, preferred=stored_language(engine))
+    app.add_middleware(
+        LanguageMiddleware, default=default_language(settings.default_language), preferred=stored_language(engine)
+    )
     app.add_middleware(RequestLimits, max_bytes=settings.max_request_bytes)
     # Outermost: a cross-site form post is refused before its body is read.
     documentation = docs_policy(app)

@@ -15,6 +15,7 @@ from api.errors import Conflict, ConflictingDisposition, InvalidInput
 from api.models import Disposition, Review, ScreeningTransaction, as_utc, utcnow
 from api.schemas import DispositionCreate, DispositionPublic, Outcome, ReviewCreate, ReviewPublic, Verdict
 from api.screening import get_transaction
+from checkpoint.i18n import _
 
 # How far a kiosk's clock may differ from the centre's: a decision's time may lie this much before its screening
 # started or after the centre's now (api/README.md).
@@ -40,9 +41,17 @@ def record_disposition(
         record_conflict(session, trail, officer, kiosk_id, existing, body)
         held = disposition_public(existing)
         raise ConflictingDisposition(
-            f"transaction {transaction_id} already has a different disposition: {held.outcome.value} by "
-            f"{held.officer}, decided at {held.decided_at.isoformat()}; this one was not recorded",
-            "the conflict is listed for a supervisor, who reviews both decisions",
+            _(
+                "transaction %(id)s already has a different disposition: %(outcome)s by %(officer)s, decided at "
+                "%(decided_at)s; this one was not recorded"
+            )
+            % {
+                "id": transaction_id,
+                "outcome": held.outcome.value,
+                "officer": held.officer,
+                "decided_at": held.decided_at.isoformat(),
+            },
+            _("the conflict is listed for a supervisor, who reviews both decisions"),
             held.model_dump(mode="json"),
         )
     row = Disposition(
@@ -69,9 +78,17 @@ def _check_decided_at(transaction: ScreeningTransaction, decided_at: datetime) -
     if not started - DECIDED_AT_SKEW <= decided_at <= utcnow() + DECIDED_AT_SKEW:
         minutes = int(DECIDED_AT_SKEW.total_seconds() // 60)
         raise InvalidInput(
-            f"decided_at {decided_at.isoformat()} is outside transaction {transaction.id}'s lifetime (from its start "
-            f"{started.isoformat()} until now, give or take {minutes} minutes of clock difference)",
-            "send the time the officer decided, from a clock within that much of UTC",
+            _(
+                "decided_at %(decided_at)s is outside transaction %(id)s's lifetime (from its start %(started)s "
+                "until now, give or take %(minutes)s minutes of clock difference)"
+            )
+            % {
+                "decided_at": decided_at.isoformat(),
+                "id": transaction.id,
+                "started": started.isoformat(),
+                "minutes": minutes,
+            },
+            _("send the time the officer decided, from a clock within that much of UTC"),
         )
 
 
@@ -87,7 +104,8 @@ def record_review(
     get_transaction(session, transaction_id)
     if disposition_of(session, transaction_id) is None:
         raise Conflict(
-            f"transaction {transaction_id} has no disposition to review yet", "review it once an officer has decided"
+            _("transaction %(id)s has no disposition to review yet") % {"id": transaction_id},
+            _("review it once an officer has decided"),
         )
     row = Review(
         transaction_id=transaction_id,

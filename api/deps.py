@@ -12,6 +12,7 @@ from api.audit.trail import AuditTrail
 from api.errors import NotAuthenticated, RoleNotAllowed
 from api.schemas import Role
 from api.security import AuthPolicy, Principal, principal_for_token
+from checkpoint.i18n import _
 
 TOKEN_COOKIE = "checkpoint_token"
 
@@ -55,7 +56,7 @@ def bearer_token(request: Request) -> str | None:
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             raise NotAuthenticated(
-                "the Authorization header is not 'Bearer <token>'", "send the token from /api/auth/login"
+                _("the Authorization header is not 'Bearer <token>'"), _("send the token from /api/auth/login")
             )
         return value.strip()
     # The cookie only counts on pages: the JSON API never acts on ambient browser credentials.
@@ -66,7 +67,9 @@ def current_principal(request: Request, session: SessionDep) -> Principal:
     """The caller, from its bearer token; 401 when there is none or it is not valid."""
     token = bearer_token(request)
     if not token:
-        raise NotAuthenticated("this needs a login", "log in at /api/auth/login and send the token as a Bearer header")
+        raise NotAuthenticated(
+            _("this needs a login"), _("log in at /api/auth/login and send the token as a Bearer header")
+        )
     return principal_for_token(session, token)
 
 

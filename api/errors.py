@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from checkpoint.i18n import _
+
 
 class ApiError(Exception):
     """Base of every error the service reports to a caller; `str()` is one line: problem, then remedy."""
@@ -48,7 +50,8 @@ class RoleNotAllowed(Forbidden):
 
     def __init__(self, name: str, role: str, allowed: list[str]) -> None:
         super().__init__(
-            f"the {role} role may not do this", "ask someone with one of these roles: " + ", ".join(allowed)
+            _("the %(role)s role may not do this") % {"role": role},
+            _("ask someone with one of these roles: %(roles)s") % {"roles": ", ".join(allowed)},
         )
         self.name = name
         self.role = role

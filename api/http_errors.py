@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import ApiError, RoleNotAllowed
 from api.page_templates import templates
+from api.validation_words import describe_validation
+from checkpoint.i18n import _
 from watchlists.errors import WatchlistError
 
 log = logging.getLogger("api")
@@ -32,34 +34,6 @@ def error_response(
 ) -> JSONResponse:
     """The one error body shape: `{code, message}`, plus the few fields some errors add (`details`)."""
     return JSONResponse({"code": code, "message": message, **(details or {})}, status_code=status, headers=headers)
-
-
-def _where(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
-    return ".".join(parts) or "the request body"
-
-
-def describe_validation(errors: list[dict[str, Any]]) -> tuple[int, str, str]:
-    """Status, code and sentence for pydantic's errors; the first error decides the code."""
-    first = errors[0] if errors else {"type": "value_error", "loc": (), "msg": "invalid"}
-    if first["type"] == "json_invalid":
-        return 400, "malformed_json", "the request body is not valid JSON; send a JSON object (check quotes and commas)"
-    kinds = {
-        "extra_forbidden": "unknown_field",
-        "missing": "missing_field",
-    }
-    code = kinds.get(first["type"], "invalid_value")
-    sentences = []
-    for err in errors[:5]:
-        where = _where(tuple(err.get("loc", ())))
-        if err["type"] == "extra_forbidden":
-            sentences.append(f"{where} is not a known field (remove it)")
-        elif err["type"] == "missing":
-            sentences.append(f"{where} is required")
-        else:
-            sentences.append(f"{where}: {err.get('msg', 'invalid').removeprefix('Value error, ')}")
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    return 422, code, "; ".join(sentences) + more + ". Fix these fields and send the request again"
 
 
 def _wants_page(request: Request) -> bool:
@@ -101,9 +75,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         if exc.status_code == 404 and exc.detail == "Not Found":
-            message = f"there is no endpoint at {request.url.path}; see /docs for the API"
+            message = _("there is no endpoint at %(path)s; see /docs for the API") % {"path": request.url.path}
         elif exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}; see /docs for the methods"
+            message = _("%(method)s is not allowed on %(path)s; see /docs for the methods") % {
+                "method": request.method,
+                "path": request.url.path,
+            }
         else:
             message = str(exc.detail)
         return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
@@ -113,5 +90,7 @@ def install_error_handlers(app: FastAPI) -> None:
         # The traceback goes to the log (no request body: it may hold personal data).
         log.exception("internal error on %s %s", request.method, request.url.path)
         return error_response(
-            500, "internal_error", "the service failed to handle this request; try again, and report it if it persists"
+            500,
+            "internal_error",
+            _("the service failed to handle this request; try again, and report it if it persists"),
         )

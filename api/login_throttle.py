@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from api.db import lock_login_address
 from api.errors import LoginThrottled
 from api.models import LoginFailure, as_utc, utcnow
+from checkpoint.i18n import _
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,13 @@ def check_login_allowed(session: Session, limits: LoginLimits, address: str, dig
     if by_address is not None:
         seconds = _seconds_until(by_address, now)
         raise LoginThrottled(
-            f"too many failed logins from your address ({address}) in the last "
-            f"{int(limits.address_window.total_seconds())} s",
-            f"wait {seconds} s before any login from it, and check the name and password (or the kiosk's "
-            "configured credential) first; logins from other addresses are not affected",
+            _("too many failed logins from your address (%(address)s) in the last %(window)s s")
+            % {"address": address, "window": int(limits.address_window.total_seconds())},
+            _(
+                "wait %(seconds)s s before any login from it, and check the name and password (or the kiosk's "
+                "configured credential) first; logins from other addresses are not affected"
+            )
+            % {"seconds": seconds},
             seconds,
         )
     by_account = _blocked_until(
@@ -93,8 +97,9 @@ def check_login_allowed(session: Session, limits: LoginLimits, address: str, dig
     if by_account is not None:
         seconds = _seconds_until(by_account, now)
         raise LoginThrottled(
-            f"too many failed logins for {shown_name} from your address",
-            f"wait {seconds} s before trying this account again from here, or ask an administrator to check it",
+            _("too many failed logins for %(name)s from your address") % {"name": shown_name},
+            _("wait %(seconds)s s before trying this account again from here, or ask an administrator to check it")
+            % {"seconds": seconds},
             seconds,
         )
 

@@ -1,4 +1,6 @@
-"""Which language a centre page is served in: the signed-in person's stored choice, found from the page cookie."""
+"""Which language the centre answers in: a page's signed-in person's stored choice, else the browser's, else the
+post's default; the JSON API's messages default to English (programs read its `code`), but follow Accept-Language,
+which the kiosks send with the post's language so that an officer reads a refusal in French."""
 
 from __future__ import annotations
 
@@ -30,3 +32,16 @@ def stored_language(engine: Engine) -> Callable[[dict], str | None]:
             return stored_language_for_token(session, token)
 
     return preferred
+
+
+API_PREFIX = "/api/"
+API_DEFAULT_LANGUAGE = "en"
+
+
+def default_language(configured: str) -> Callable[[dict], str]:
+    """For LanguageMiddleware: the post's configured language for pages, English for the JSON API."""
+
+    def default(scope: dict) -> str:
+        return API_DEFAULT_LANGUAGE if scope.get("path", "").startswith(API_PREFIX) else configured
+
+    return default

@@ -15,6 +15,7 @@ from api.audit.chain import Actor
 from api.audit.trail import AuditTrail
 from api.errors import NotFound
 from api.models import AuditEvent
+from checkpoint.i18n import _
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.(json|html|png)$")
 
@@ -59,7 +60,7 @@ def report_path(directory: Path, name: str) -> Path:
     """The report called `name`, refusing anything that is not a plain file name in `directory`."""
     path = directory / name
     if not _SAFE_NAME.match(name) or not path.is_file():
-        raise NotFound(f"there is no report {name}", "pick one from the list at /ui/benchmarks")
+        raise NotFound(_("there is no report %(name)s") % {"name": name}, _("pick one from the list at /ui/benchmarks"))
     return path
 
 

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from checkpoint.i18n import lazy_gettext
+from checkpoint.i18n import _, lazy_gettext
 
 
 class Contract(BaseModel):
@@ -23,11 +23,11 @@ class Contract(BaseModel):
 
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
-        raise ValueError("time must carry a UTC offset, e.g. 2026-05-01T10:00:00Z")
+        raise ValueError(_("time must carry a UTC offset, e.g. 2026-05-01T10:00:00Z"))
     try:
         return value.astimezone(UTC)
     except OverflowError as exc:  # e.g. 0001-01-01T00:00+00:01: before the first UTC instant Python can hold
-        raise ValueError("time is outside the years 1 to 9999 once converted to UTC") from exc
+        raise ValueError(_("time is outside the years 1 to 9999 once converted to UTC")) from exc
 
 
 AwareDatetime = Annotated[datetime, AfterValidator(_utc)]
@@ -166,9 +166,9 @@ class TransactionCreate(Contract):
     @model_validator(mode="after")
     def _consistent(self) -> TransactionCreate:
         if self.completed_at < self.started_at:
-            raise ValueError("completed_at is before started_at")
+            raise ValueError(_("completed_at is before started_at"))
         if self.recommendation == Recommendation.REFER and not self.reason_codes:
-            raise ValueError("a REFER recommendation needs at least one reason code")
+            raise ValueError(_("a REFER recommendation needs at least one reason code"))
         return self
 
 
@@ -230,7 +230,7 @@ class DispositionCreate(Contract):
     @model_validator(mode="after")
     def _reason_unless_clear(self) -> DispositionCreate:
         if self.outcome != Outcome.CLEAR and not self.reason_code:
-            raise ValueError(f"outcome {self.outcome.value} needs a reason_code")
+            raise ValueError(_("outcome %(outcome)s needs a reason_code") % {"outcome": self.outcome.value})
         return self
 
 
@@ -309,7 +309,7 @@ class UserCreate(Contract):
     @model_validator(mode="after")
     def _not_kiosk(self) -> UserCreate:
         if self.role == Role.KIOSK:
-            raise ValueError("kiosks are registered under /kiosks, not as users")
+            raise ValueError(_("kiosks are registered under /kiosks, not as users"))
         return self
 
 

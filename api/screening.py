@@ -27,6 +27,7 @@ from api.schemas import (
     TransactionPublic,
     TransactionSummary,
 )
+from checkpoint.i18n import _
 
 
 class FaceImageTooLarge(PayloadTooLarge):
@@ -37,14 +38,17 @@ def _checked_face_image(encoded: str, max_bytes: int) -> None:
     # base64 inflates by 4/3: refuse before decoding anything absurd.
     if len(encoded) > (max_bytes * 4) // 3 + 4:
         raise FaceImageTooLarge(
-            f"the face image is larger than {max_bytes} bytes", "send a smaller JPEG (crop to the face)"
+            _("the face image is larger than %(limit)s bytes") % {"limit": max_bytes},
+            _("send a smaller JPEG (crop to the face)"),
         )
     try:
         raw = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise InvalidInput("face_image_jpeg_b64 is not valid base64", "send the JPEG bytes base64-encoded") from exc
+        raise InvalidInput(
+            _("face_image_jpeg_b64 is not valid base64"), _("send the JPEG bytes base64-encoded")
+        ) from exc
     if not raw.startswith(b"\xff\xd8"):
-        raise InvalidInput("face_image_jpeg_b64 is not a JPEG", "send the face crop as JPEG")
+        raise InvalidInput(_("face_image_jpeg_b64 is not a JPEG"), _("send the face crop as JPEG"))
 
 
 def ingest(
@@ -60,7 +64,10 @@ def ingest(
     With `keep_cleared_face_data` False (a retention of zero days), cleared travellers' face data is never stored.
     """
     if kiosk.role == Role.KIOSK.value and body.kiosk_id != kiosk.name:
-        raise Forbidden(f"kiosk {kiosk.name} may not send transactions as {body.kiosk_id}", "send its own kiosk_id")
+        raise Forbidden(
+            _("kiosk %(kiosk)s may not send transactions as %(named)s") % {"kiosk": kiosk.name, "named": body.kiosk_id},
+            _("send its own kiosk_id"),
+        )
     if body.face_image_jpeg_b64 is not None:
         _checked_face_image(body.face_image_jpeg_b64, max_face_image_bytes)
     wire = body.model_dump(mode="json")
@@ -141,8 +148,8 @@ def ingest(
 def _same_or_conflict(existing: ScreeningTransaction, content_hash: str) -> ScreeningTransaction:
     if existing.content_hash != content_hash:
         raise Conflict(
-            f"client UUID {existing.client_uuid} was already used for a different transaction",
-            "give every new transaction a fresh UUID; resend retries byte-for-byte",
+            _("client UUID %(uuid)s was already used for a different transaction") % {"uuid": existing.client_uuid},
+            _("give every new transaction a fresh UUID; resend retries byte-for-byte"),
         )
     return existing
 
@@ -166,7 +173,9 @@ def get_transaction(session: Session, transaction_id: int) -> ScreeningTransacti
     """A transaction by id, or 404."""
     row = session.get(ScreeningTransaction, transaction_id)
     if row is None:
-        raise NotFound(f"there is no transaction {transaction_id}", "check the id in the referral queue")
+        raise NotFound(
+            _("there is no transaction %(id)s") % {"id": transaction_id}, _("check the id in the referral queue")
+        )
     return row
 
 

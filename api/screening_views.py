@@ -18,6 +18,7 @@ from api.errors import InvalidInput
 from api.models import AuditEvent
 from api.schemas import ScreeningViewCreate, ScreeningViewRecorded
 from api.screening import get_transaction
+from checkpoint.i18n import _
 
 ACTION = "screening.view"
 
@@ -29,8 +30,9 @@ def record_view(
     transaction = get_transaction(session, transaction_id)
     if transaction.client_uuid != str(body.transaction_uuid):
         raise InvalidInput(
-            f"transaction {transaction_id} does not have client UUID {body.transaction_uuid}",
-            "send the view to the centre id of the transaction it names",
+            _("transaction %(id)s does not have client UUID %(uuid)s")
+            % {"id": transaction_id, "uuid": body.transaction_uuid},
+            _("send the view to the centre id of the transaction it names"),
         )
     # A view is a read that already happened: recorded even if the officer's account was disabled since.
     officer, kiosk_id = acting_officer(session, kiosk, transaction, body.officer, require_active=False)

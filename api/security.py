@@ -25,6 +25,7 @@ from api.login_throttle import (
 )
 from api.models import AccessToken, Kiosk, User, as_utc, utcnow
 from api.schemas import Role
+from checkpoint.i18n import _
 
 # Audit actions of failed logins: their payloads are the names typed and the address, which retention erases.
 USER_LOGIN_FAILED = "auth.login_failed"
@@ -129,7 +130,7 @@ def login_user(
     password_ok = _password_ok(policy.hasher, user.password_hash if user else None, password)
     if user is None or not user.active or not password_ok:
         _record_failure(session, trail, policy, USER_LOGIN_FAILED, "user", {"username": username}, address, digest)
-        raise NotAuthenticated("unknown username or wrong password", "check both and try again")
+        raise NotAuthenticated(_("unknown username or wrong password"), _("check both and try again"))
     token, row = issue_token(session, policy, Role(user.role), user.username, user_id=user.id)
     trail.record(session, Actor(user.username, user.role), "auth.login", f"user:{user.id}", {})
     clear_account_failures(session, address, digest)  # after the event: see _record_failure
@@ -147,7 +148,7 @@ def login_kiosk(
     secret_ok = _password_ok(policy.hasher, kiosk.secret_hash if kiosk else None, secret)
     if kiosk is None or not kiosk.active or not secret_ok:
         _record_failure(session, trail, policy, KIOSK_LOGIN_FAILED, "kiosk", {"kiosk_id": kiosk_id}, address, digest)
-        raise NotAuthenticated("unknown kiosk or wrong secret", "check the kiosk's configured credential")
+        raise NotAuthenticated(_("unknown kiosk or wrong secret"), _("check the kiosk's configured credential"))
     token, row = issue_token(session, policy, Role.KIOSK, kiosk.kiosk_id, kiosk_pk=kiosk.id)
     trail.record(session, Actor(kiosk.kiosk_id, Role.KIOSK.value), "auth.kiosk_login", f"kiosk:{kiosk.id}", {})
     clear_account_failures(session, address, digest)  # after the event: see _record_failure
@@ -193,14 +194,14 @@ def principal_for_token(session: Session, token: str) -> Principal:
     # One query per request: the token with its owner's active flag (user or kiosk).
     row = session.connection().execute(_TOKEN_LOOKUP, {"digest": token_digest(token)}).first()
     if row is None:
-        raise NotAuthenticated("the bearer token is not known", "log in again to get a new token")
+        raise NotAuthenticated(_("the bearer token is not known"), _("log in again to get a new token"))
     token_id, subject, role, expires_at, revoked_at, user_active, kiosk_active = row
     if revoked_at is not None:
-        raise NotAuthenticated("the bearer token was revoked", "log in again to get a new token")
+        raise NotAuthenticated(_("the bearer token was revoked"), _("log in again to get a new token"))
     if as_utc(expires_at) <= utcnow():  # type: ignore[operator]
-        raise NotAuthenticated("the bearer token has expired", "log in again to get a new token")
+        raise NotAuthenticated(_("the bearer token has expired"), _("log in again to get a new token"))
     if not (user_active or kiosk_active):
-        raise NotAuthenticated("the account behind this token is disabled", "ask an administrator")
+        raise NotAuthenticated(_("the account behind this token is disabled"), _("ask an administrator"))
     return Principal(subject, Role(role), token_id)
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from api.audit.chain import Actor
 from api.audit.trail import AuditTrail
 from api.errors import NotFound
+from checkpoint.i18n import _
 from watchlists import snapshot, store
 from watchlists.models import ChangeAction, WatchlistCreate
 from watchlists.signing import load_private_key
@@ -99,7 +100,9 @@ def latest_snapshot(
     is not newer than the version the kiosk already has (a kiosk on a poor link polls without downloading)."""
     bundles = sorted(out_dir.glob("snapshot-v*.bundle"), key=lambda p: int(p.stem.split("-v")[1]))
     if not bundles:
-        raise NotFound("no watchlist snapshot has been published yet", "ask a watchlist administrator to publish one")
+        raise NotFound(
+            _("no watchlist snapshot has been published yet"), _("ask a watchlist administrator to publish one")
+        )
     path = bundles[-1]
     version = int(path.stem.split("-v")[1])
     if version <= newer_than:

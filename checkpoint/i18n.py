@@ -120,6 +120,12 @@ def lazy_gettext(message: str) -> LazyProxy:
     return LazyProxy(gettext, message, enable_cache=False)
 
 
+def lazy_format(message: str, **values: object) -> LazyProxy:
+    """A message made now and read later (e.g. by a page, from a worker thread's state): translated and filled in
+    with `values` each time it is shown, in the language of that moment."""
+    return LazyProxy(lambda: gettext(message) % values if values else gettext(message), enable_cache=False)
+
+
 _ = gettext
 
 
@@ -167,9 +173,15 @@ class LanguageMiddleware:
     """ASGI middleware: serve each request in its reader's language — `preferred(scope)` (a signed-in person's
     stored choice), else the `lang` cookie, else the browser's Accept-Language, else the post's `default`."""
 
-    def __init__(self, app, default: str, preferred: Callable[[dict], str | None] | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self,
+        app,
+        default: str | Callable[[dict], str],
+        preferred: Callable[[dict], str | None] | None = None,
+    ) -> None:
         self.app = app
-        self.default = default
+        # A callable default lets a service answer some routes (e.g. its JSON API) in another default language.
+        self.default = default if callable(default) else (lambda scope: default)
         self.preferred = preferred or (lambda scope: None)
 
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[no-untyped-def]
@@ -178,5 +190,5 @@ class LanguageMiddleware:
             return
         request = HTTPConnection(scope)
         chosen = self.preferred(scope) or request.cookies.get(COOKIE)
-        with language(negotiate(request.headers.get("accept-language"), chosen, self.default)):
+        with language(negotiate(request.headers.get("accept-language"), chosen, self.default(scope))):
             await self.app(scope, receive, send)

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from api.audit.canonical import canonical
 from api.errors import AuditKeyUnavailable
+from checkpoint.i18n import _
 
 TREE_HEAD_FIELDS = ("tree_size", "root_hash", "timestamp", "key_id")
 
@@ -25,10 +26,13 @@ def load_or_create_private_key(path: Path) -> Ed25519PrivateKey:
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         except (ValueError, TypeError) as exc:
             raise AuditKeyUnavailable(
-                f"the audit signing key {path} is not a PEM Ed25519 private key", "restore it from backup"
+                _("the audit signing key %(path)s is not a PEM Ed25519 private key") % {"path": path},
+                _("restore it from backup"),
             ) from exc
         if not isinstance(key, Ed25519PrivateKey):
-            raise AuditKeyUnavailable(f"the audit signing key {path} is not Ed25519", "restore it from backup")
+            raise AuditKeyUnavailable(
+                _("the audit signing key %(path)s is not Ed25519") % {"path": path}, _("restore it from backup")
+            )
         return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
@@ -50,10 +54,13 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
         key = serialization.load_pem_public_key(path.read_bytes())
     except (OSError, ValueError) as exc:
         raise AuditKeyUnavailable(
-            f"cannot read an Ed25519 public key from {path}", "pass the PEM file `checkpoint audit export` wrote"
+            _("cannot read an Ed25519 public key from %(path)s") % {"path": path},
+            _("pass the PEM file `checkpoint audit export` wrote"),
         ) from exc
     if not isinstance(key, Ed25519PublicKey):
-        raise AuditKeyUnavailable(f"{path} is not an Ed25519 public key", "pass the audit public key")
+        raise AuditKeyUnavailable(
+            _("%(path)s is not an Ed25519 public key") % {"path": path}, _("pass the audit public key")
+        )
     return key
 
 

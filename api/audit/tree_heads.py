@@ -12,6 +12,7 @@ from api.audit import merkle
 from api.audit.signing import key_id, sign_tree_head
 from api.errors import InvalidInput, NotFound
 from api.models import AuditEvent, TreeHead
+from checkpoint.i18n import _
 
 
 def event_hashes(session: Session, limit: int | None = None) -> list[bytes]:
@@ -79,9 +80,14 @@ def inclusion(session: Session, sequence: int, tree_size: int) -> tuple[bytes, l
     """The leaf (event hash) for `sequence` and its audit path in the tree of `tree_size` events."""
     leaves = event_hashes(session, tree_size)
     if tree_size < 1 or len(leaves) < tree_size:
-        raise NotFound(f"there is no tree of size {tree_size}", "ask for a size no larger than the chain")
+        raise NotFound(
+            _("there is no tree of size %(size)s") % {"size": tree_size}, _("ask for a size no larger than the chain")
+        )
     if not 1 <= sequence <= tree_size:
-        raise InvalidInput(f"event {sequence} is not in a tree of size {tree_size}", "ask for 1 <= sequence <= size")
+        raise InvalidInput(
+            _("event %(sequence)s is not in a tree of size %(size)s") % {"sequence": sequence, "size": tree_size},
+            _("ask for 1 <= sequence <= size"),
+        )
     return leaves[sequence - 1], merkle.inclusion_proof(sequence - 1, leaves)
 
 
@@ -89,7 +95,12 @@ def consistency(session: Session, first: int, second: int) -> list[bytes]:
     """The proof that the tree of `first` events is a prefix of the tree of `second` events."""
     leaves = event_hashes(session, second)
     if len(leaves) < second:
-        raise NotFound(f"there is no tree of size {second}", "ask for a size no larger than the chain")
+        raise NotFound(
+            _("there is no tree of size %(size)s") % {"size": second}, _("ask for a size no larger than the chain")
+        )
     if not 1 <= first <= second:
-        raise InvalidInput(f"sizes {first} and {second} are not ordered", "ask for 1 <= first <= second")
+        raise InvalidInput(
+            _("sizes %(first)s and %(second)s are not ordered") % {"first": first, "second": second},
+            _("ask for 1 <= first <= second"),
+        )
     return merkle.consistency_proof(first, leaves)

@@ -18,6 +18,7 @@ from api.audit import merkle
 from api.audit.canonical import EVENT_FIELDS, GENESIS_HASH, event_hash
 from api.audit.signing import TREE_HEAD_FIELDS, key_id, tree_head_signature_valid
 from api.errors import AuditExportInvalid
+from checkpoint.i18n import _
 
 EXPORT_FORMAT = "checkpoint-audit-export/1"
 
@@ -144,7 +145,8 @@ def read_export(
         handle = path.open(encoding="utf-8")
     except OSError as exc:
         raise AuditExportInvalid(
-            f"cannot read {path}: {exc.strerror}", "pass the file `checkpoint audit export` wrote"
+            _("cannot read %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror},
+            _("pass the file `checkpoint audit export` wrote"),
         ) from exc
     with handle:
         for number, text in enumerate(handle, start=1):
@@ -153,7 +155,10 @@ def read_export(
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as exc:
-                raise AuditExportInvalid(f"line {number} of {path} is not JSON", "pass an unmodified export") from exc
+                raise AuditExportInvalid(
+                    _("line %(number)s of %(path)s is not JSON") % {"number": number, "path": path},
+                    _("pass an unmodified export"),
+                ) from exc
             kind = record.pop("type", None) if isinstance(record, dict) else None
             if kind == "header" and header is None:
                 header = record
@@ -163,11 +168,14 @@ def read_export(
                 heads.append((number, {k: record.get(k) for k in (*TREE_HEAD_FIELDS, "signature") if k in record}))
             else:
                 raise AuditExportInvalid(
-                    f"line {number} of {path} is not a header, event or tree head", "pass an unmodified export"
+                    _("line %(number)s of %(path)s is not a header, event or tree head")
+                    % {"number": number, "path": path},
+                    _("pass an unmodified export"),
                 )
     if header is None or header.get("format") != EXPORT_FORMAT:
         raise AuditExportInvalid(
-            f"{path} has no {EXPORT_FORMAT} header", "pass a file made by `checkpoint audit export`"
+            _("%(path)s has no %(format)s header") % {"path": path, "format": EXPORT_FORMAT},
+            _("pass a file made by `checkpoint audit export`"),
         )
     return header, events, heads
 

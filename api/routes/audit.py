@@ -21,6 +21,7 @@ from api.schemas import (
     TreeHeadPublic,
 )
 from api.security import Principal
+from checkpoint.i18n import _
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 Auditor = Annotated[Principal, allow(Role.AUDITOR)]
@@ -43,7 +44,7 @@ def latest_tree_head(auditor: Auditor, session: SessionDep) -> TreeHeadPublic:
     """The most recent signed tree head."""
     head = tree_heads.latest_tree_head(session)
     if head is None:
-        raise NotFound("no tree head has been signed yet", "POST /api/audit/tree-heads to sign one now")
+        raise NotFound(_("no tree head has been signed yet"), _("POST /api/audit/tree-heads to sign one now"))
     return TreeHeadPublic(**tree_heads.tree_head_record(head))
 
 

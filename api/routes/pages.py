@@ -56,7 +56,10 @@ def choose_language(
     """The FR | EN switch: stored for the signed-in person, a cookie before sign-in; back to the same page."""
     chosen = language if language in LANGUAGES else None
     if chosen is None:
-        raise InvalidInput(f"{language!r} is not a language of these pages", "choose one of: " + ", ".join(LANGUAGES))
+        raise InvalidInput(
+            _("%(language)r is not a language of these pages") % {"language": language},
+            _("choose one of: %(languages)s") % {"languages": ", ".join(LANGUAGES)},
+        )
     token = request.cookies.get(TOKEN_COOKIE)
     if token:
         try:
@@ -127,7 +130,9 @@ def _day(value: str | None, name: str, end: bool = False) -> datetime | None:
     try:
         day = date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput(f"{name} is not a date", "use the date picker or YYYY-MM-DD") from exc
+        raise InvalidInput(
+            _("%(name)s is not a date") % {"name": name}, _("use the date picker or YYYY-MM-DD")
+        ) from exc
     start = datetime.combine(day, time.min, tzinfo=UTC)
     return start + timedelta(days=1) - timedelta(microseconds=1) if end else start
 

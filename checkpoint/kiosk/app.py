@@ -30,6 +30,7 @@ from starlette.routing import Match
 
 from api.browser_guard import BrowserGuard
 from api.schemas import CANDIDATE_KIND_MEANINGS, OUTCOME_MEANINGS, DispositionCreate, Outcome, ScreeningViewCreate
+from api.validation_words import field_name, problem
 from checkpoint.i18n import COOKIE as LANGUAGE_COOKIE
 from checkpoint.i18n import LANGUAGES, LanguageMiddleware, _, install_jinja, lazy_gettext, supported
 from checkpoint.kiosk.dispositions import OFFICER_REASONS
@@ -195,8 +196,7 @@ def create_kiosk_app(
     @app.exception_handler(RequestValidationError)
     def clear_invalid_request(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"] if part not in ("body", "query", "path"))
-        values = {"field": field or "value", "problem": first["msg"]}
+        values = {"field": field_name(first), "problem": problem(first)}
         if request.url.path.startswith("/api/"):
             message = _("This request has a missing or wrong %(field)s (%(problem)s): correct it and send it again.")
         else:

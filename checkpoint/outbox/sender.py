@@ -11,8 +11,10 @@ import threading
 from dataclasses import dataclass
 
 import httpx
+from babel.support import LazyProxy
 
 from api.schemas import DispositionPublic, ScreeningViewCreate
+from checkpoint.i18n import lazy_format
 from checkpoint.outbox.store import Outbox, OutboxItem
 from checkpoint.settings import Settings
 
@@ -27,11 +29,19 @@ class CentreAccount:
     kiosk_id: str
     kiosk_secret: str
     timeout_seconds: float = 10.0
+    # The post's language: the centre words its refusals in it, and the kiosk shows them to the officer as they are.
+    language: str | None = None
 
 
 def account_from(settings: Settings) -> CentreAccount:
     """The centre account of this kiosk from the settings."""
-    return CentreAccount(settings.centre_url, settings.kiosk_id, settings.kiosk_secret, settings.outbox_timeout_seconds)
+    return CentreAccount(
+        settings.centre_url,
+        settings.kiosk_id,
+        settings.kiosk_secret,
+        settings.outbox_timeout_seconds,
+        settings.default_language,
+    )
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,10 @@ ERASE_EVERY_SECONDS = 600  # how often the delivery loop erases what the centre 
 
 class Unreachable(Exception):
     """The centre did not answer, or answered 5xx: try again later."""
+
+    def __init__(self, message: LazyProxy) -> None:
+        super().__init__(message)
+        self.message = message  # shown on the officer's page in the officer's language (see lazy_format)
 
 
 class CredentialRefused(Unreachable):
@@ -72,11 +86,12 @@ class Sender:
         # Once the centre holds an item, the kiosk keeps its personal data this long (None: forever, for tests
         # and tools that read the outbox afterwards); the kiosk passes its pending-decision window.
         self.keep_delivered_hours = keep_delivered_hours
-        self._client = httpx.Client(base_url=account.base_url, timeout=account.timeout_seconds)
+        languages = {"Accept-Language": account.language} if account.language else {}
+        self._client = httpx.Client(base_url=account.base_url, timeout=account.timeout_seconds, headers=languages)
         self._kiosk_token: str | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self.last_error: str | None = None
+        self.last_error: LazyProxy | None = None  # read by the officer's page, in the officer's language
 
     def deliver_due(self) -> int:
         """Send every due item in order; stop at the first sign the centre is unreachable. Returns how many
@@ -88,7 +103,7 @@ class Sender:
                     delivered += 1
                     self.last_error = None  # the centre answers again
             except Unreachable as exc:
-                self.last_error = str(exc)
+                self.last_error = exc.message
                 self.outbox.mark_retry(item.seq, str(exc), self.backoff.delay(item.attempts))
                 break  # the centre is down or refuses us: do not hammer it with the rest of the queue
         return delivered
@@ -132,14 +147,14 @@ class Sender:
                     path, content=body, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
                 )
             except httpx.TransportError as exc:
-                raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
+                raise Unreachable(lazy_format("centre unreachable (%(error)s)", error=type(exc).__name__)) from exc
             if response.status_code == 401:
                 self._kiosk_token = None  # expired or revoked: log in again once
                 continue
             if response.status_code >= 500 or response.status_code in (408, 429):
-                raise Unreachable(f"centre answered {response.status_code}")
+                raise Unreachable(lazy_format("centre answered %(status)s", status=response.status_code))
             return response
-        raise CredentialRefused("the centre refuses the kiosk credential (401): check the kiosk settings")
+        raise CredentialRefused(lazy_format("the centre refuses the kiosk credential (401): check the kiosk settings"))
 
     def fetch_snapshot(self, newer_than: int) -> tuple[int, bytes] | None:
         """The centre's newest signed snapshot if newer than `newer_than` (None otherwise); unverified bytes."""
@@ -152,16 +167,18 @@ class Sender:
                     headers={"Authorization": f"Bearer {token}"},
                 )
             except httpx.TransportError as exc:
-                raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
+                raise Unreachable(lazy_format("centre unreachable (%(error)s)", error=type(exc).__name__)) from exc
             if response.status_code == 401:
                 self._kiosk_token = None
                 continue
             if response.status_code in (204, 404):  # nothing newer, or nothing published yet
                 return None
             if response.status_code != 200:
-                raise Unreachable(f"centre answered {response.status_code} to the snapshot poll")
+                raise Unreachable(
+                    lazy_format("centre answered %(status)s to the snapshot poll", status=response.status_code)
+                )
             return int(response.headers["X-Snapshot-Version"]), response.content
-        raise CredentialRefused("the centre refuses the kiosk credential (401): check the kiosk settings")
+        raise CredentialRefused(lazy_format("the centre refuses the kiosk credential (401): check the kiosk settings"))
 
     def _token(self) -> str:
         if self._kiosk_token is None:
@@ -170,17 +187,24 @@ class Sender:
             try:
                 response = self._client.post("/api/auth/kiosk-login", json=body)
             except httpx.TransportError as exc:
-                raise Unreachable(f"centre unreachable ({type(exc).__name__})") from exc
+                raise Unreachable(lazy_format("centre unreachable (%(error)s)", error=type(exc).__name__)) from exc
             if response.status_code >= 500:
-                raise Unreachable(f"centre answered {response.status_code}")
+                raise Unreachable(lazy_format("centre answered %(status)s", status=response.status_code))
             if response.status_code == 429:
                 # The centre limits failed logins per address, and officers signing in on this kiosk's page fail
                 # from the same address: a pause, not a wrong kiosk secret.
                 wait = response.headers.get("Retry-After", "?")
-                raise Unreachable(f"the centre is refusing logins from this kiosk's address for {wait} s (429)")
+                raise Unreachable(
+                    lazy_format(
+                        "the centre is refusing logins from this kiosk's address for %(seconds)s s (429)", seconds=wait
+                    )
+                )
             if response.status_code != 200:
                 raise CredentialRefused(
-                    f"kiosk login refused by the centre ({response.status_code}): check the kiosk id and secret"
+                    lazy_format(
+                        "kiosk login refused by the centre (%(status)s): check the kiosk id and secret",
+                        status=response.status_code,
+                    )
                 )
             self._kiosk_token = response.json()["access_token"]
         return self._kiosk_token
@@ -237,8 +261,9 @@ def _held_decision(response: httpx.Response) -> DispositionPublic | None:
 
 
 def _describe(response: httpx.Response) -> str:
+    """The centre's own words for a refusal (in the post's language: see CentreAccount.language), and its code."""
     try:
         body = response.json()
-        return f"refused by the centre ({response.status_code} {body.get('code')}): {body.get('message')}"
+        return f"{body.get('message')} ({response.status_code} {body.get('code')})"
     except ValueError:
-        return f"refused by the centre ({response.status_code})"
+        return f"HTTP {response.status_code}"

@@ -263,7 +263,7 @@ class Outbox:
                 client_uuid,
                 dt.datetime.fromisoformat(created_at),
                 DispositionCreate.model_validate_json(body),
-                reason or "refused by the centre",
+                reason or "",
                 DispositionPublic.model_validate_json(held) if held else None,
             )
             for client_uuid, created_at, body, reason, held in rows

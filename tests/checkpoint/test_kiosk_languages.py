@@ -155,6 +155,6 @@ def test_no_english_left_on_the_french_pages_and_english_still_reads_as_before(
 
     client.headers["Accept-Language"] = "en"
     english = client.get(f"/screening/{key}").text
-    assert lang_of(english) == "en" and 'To be checked (<b id="recommendation">REFER</b>)' in english
+    assert lang_of(english) == "en" and 'To check (<b id="recommendation">REFER</b>)' in english
     assert "Officer decision" in english and "Record decision" in english and "Candidates" in english
     assert "Screen a traveller" in client.get("/").text

@@ -24,7 +24,7 @@ from watchlists.snapshot import SnapshotStore
 
 SIZES = ((360, 740), (1280, 800))
 FRENCH = {"signin": "Connexion de l'agent", "home": "Contrôler un voyageur", "refer": "À contrôler", "error": "Aucun"}
-ENGLISH = {"signin": "Officer sign-in", "home": "Screen a traveller", "refer": "To be checked", "error": "No screening"}
+ENGLISH = {"signin": "Officer sign-in", "home": "Screen a traveller", "refer": "To check", "error": "No screening"}
 
 
 def _size(driver, width: int, height: int) -> None:  # type: ignore[no-untyped-def]

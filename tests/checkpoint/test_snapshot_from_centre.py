@@ -31,7 +31,8 @@ def test_kiosk_installs_the_published_snapshot_from_the_centre(tmp_path) -> None
         body = {"name": "alerts", "category": "security_alert", "owning_authority": "Border Police",
                 "legal_basis": "Decree 12/2026", "reason": "set-up"}  # fmt: skip
         assert httpx.post(f"{centre.url}/api/watchlists", json=body, headers=admin).status_code == 201
-        assert httpx.post(f"{centre.url}/api/snapshots", headers=admin).status_code == 201
+        # Publishing builds and signs a bundle: seconds on a busy 2-core machine, more than httpx's 5 s default.
+        assert httpx.post(f"{centre.url}/api/snapshots", headers=admin, timeout=60).status_code == 201
 
         store = SnapshotStore(tmp_path / "kiosk", load_public_key(settings.snapshot_public_key_path))
         sender = Sender(Outbox(tmp_path / "outbox.sqlite3"), CentreAccount(centre.url, "kiosk-9", secret))
