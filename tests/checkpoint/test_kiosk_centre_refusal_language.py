@@ -8,8 +8,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, update
 
 from api.models import User
+from api.schemas import TransactionCreate
+from benchmarks.ingest_bench import sample_transaction
+from checkpoint.i18n import language
 from checkpoint.kiosk.app import create_kiosk_app
-from checkpoint.outbox.sender import Backoff, Sender, account_from
+from checkpoint.outbox.sender import Backoff, CentreAccount, Sender, account_from
 from checkpoint.outbox.store import Outbox
 from checkpoint.settings import Settings
 from tests.checkpoint.centre import provisioned_centre, sign_in_on_kiosk
@@ -59,3 +62,16 @@ def test_a_refusal_by_the_centre_reads_in_french_on_a_french_post(screener, trav
         assert "n&#39;est pas un compte d&#39;agent actif au centre" in home
     finally:
         centre.stop()
+
+
+def test_the_reason_a_kiosk_works_offline_reads_in_the_language_of_whoever_looks(tmp_path):
+    # The sender notes why the centre is out of reach from its own thread; each officer's page reads it later.
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    outbox.add_transaction(TransactionCreate.model_validate(sample_transaction("kiosk-x")))
+    closed = CentreAccount("http://127.0.0.1:9", "kiosk-x", "secret", timeout_seconds=1)
+    sender = Sender(outbox, closed, Backoff(first_seconds=30))
+    assert sender.deliver_due() == 0
+    with language("fr"):
+        assert str(sender.last_error) == "centre injoignable (ConnectError)"
+    with language("en"):
+        assert str(sender.last_error) == "centre unreachable (ConnectError)"
