@@ -171,7 +171,10 @@ class WatchlistSearch:
             session, ("face", searched, model_id), lambda s, today: self._face_view(s, today, searched, model_id)
         )
         if view.other_models:
-            return _cannot(f"{view.other_models} listed subject(s) have face templates of another model only")
+            return _cannot(
+                f"{view.other_models} listed subject(s) have no face template of model {model_id}: they would never "
+                "be compared"
+            )
         if view.gallery is None:
             return _cannot(f"no face of model {model_id} is listed in the agreed categories")
         try:
