@@ -54,6 +54,7 @@ COMMANDS = [
     ("cli", "kiosk:kiosk"),
     ("bench", "bench_screening:screening"),
     ("cli", "exchange:exchange"),
+    ("bench", "exchange_bench:exchange"),
 ]
 
 
