@@ -240,3 +240,13 @@ class FollowUpPublic(Contract):
     answer_hash: str | None
     created_at: dt.datetime
     decided_at: dt.datetime | None
+
+
+class PartnerAnswerPublic(Contract):
+    """A partner's answer about one screening, with the sentence an officer or supervisor reads."""
+
+    partner_id: str
+    kind: str
+    state: str
+    reference: str | None
+    text: str

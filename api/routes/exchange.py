@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Query, Request
 
 from api.deps import SessionDep, TrailDep, allow
-from api.errors import ApiError
-from api.exchange import answering, asking, followups, partners
+from api.errors import ApiError, Forbidden
+from api.exchange import answering, asking, followups, partners, screenings
 from api.exchange.context import ExchangeContext
 from api.exchange.inbound import record_refusal
 from api.exchange.wire import (
@@ -19,13 +19,15 @@ from api.exchange.wire import (
     FollowUpCreate,
     FollowUpDecision,
     FollowUpPublic,
+    PartnerAnswerPublic,
     PartnerCreate,
     PartnerPublic,
     QueryCreate,
     SentPublic,
 )
-from api.route_params import PathName
+from api.route_params import PathName, RowId
 from api.schemas import Role
+from api.screening import get_transaction
 from api.security import Principal
 
 partner_router = APIRouter(prefix="/exchange/v1", tags=["exchange (partner centres)"])
@@ -163,3 +165,17 @@ def decide_followup(
 ) -> FollowUpPublic:
     """Approve (the agreement's fields, nothing more) or refuse a partner's follow-up."""
     return followups.followup_public(followups.decide_followup(session, trail, supervisor.actor, followup_id, body))
+
+
+@router.get("/screenings/{transaction_id}")
+def screening_answers(
+    transaction_id: RowId,
+    reader: Annotated[Principal, allow(Role.KIOSK, Role.OFFICER, Role.SUPERVISOR)],
+    session: SessionDep,
+) -> list[PartnerAnswerPublic]:
+    """What partners answered about one screening (a kiosk sees only its own screenings'), hits first."""
+    row = get_transaction(session, transaction_id)
+    if reader.role == Role.KIOSK and row.kiosk_id != reader.name:
+        raise Forbidden(f"transaction {transaction_id} is not kiosk {reader.name}'s", "ask about your own screenings")
+    answers = screenings.partner_answers(session, transaction_id)
+    return [PartnerAnswerPublic.model_validate(a, from_attributes=True) for a in answers]
