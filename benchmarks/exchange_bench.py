@@ -33,7 +33,7 @@ def _body(kind: str, number: int, hit: bool, people: int) -> dict[str, Any]:
             "document_number": f"DM{number % people + 1:07d}" if hit else f"DX{number:07d}",
         }
     elif kind == "name":
-        body |= {"name": f"Demo Person {centres._word(number % people)}" if hit else f"Nobody Unlisted {number}"}
+        body |= {"name": centres.demo_name(number % people) if hit else f"Nobody Unlisted {number}"}
     else:
         seed = number % people if hit else 10_000_000 + number
         vector = centres.demo_vector(seed)

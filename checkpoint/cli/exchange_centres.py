@@ -151,7 +151,7 @@ def list_demo_entries(centre: Centre, people: int = 1, documents: int = 1, seed:
                 lists[category],
                 SubjectCreate(
                     external_ref=f"{centre.centre_id}-{number}",
-                    name_latin=f"Demo Person {_word(number)}",
+                    name_latin=demo_name(number),
                     birth_date="1980-01-01",
                     nationality=centre.centre_id,
                     reason="DEMO: wanted (fictional)",
@@ -178,6 +178,11 @@ def list_demo_entries(centre: Centre, people: int = 1, documents: int = 1, seed:
                 "demo set-up",
             )
         session.commit()
+
+
+def demo_name(number: int) -> str:
+    """The made-up name of demo subject `number` (two words, each distinct per number, as real lists mostly are)."""
+    return f"{_word(number * 7919 % 97_000 + 3000)} {_word(number)}"
 
 
 def _word(number: int) -> str:

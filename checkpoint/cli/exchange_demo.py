@@ -91,7 +91,7 @@ def run_exchanges(
     steps.append(
         Step(_("the same signed request sent twice"), _replay(mli_centre, ner_centre), "200 then 409 replayed_request")
     )
-    leaked = [s for s in (face.get("detail", ""), str(face)) if "Demo Person" in s]
+    leaked = [s for s in (face.get("detail", ""), str(face)) if centres.demo_name(0) in s]
     steps.append(Step(_("hit answer carries no personal data"), "no" if not leaked else "yes", "no"))
     followup = mli.post(
         "/api/exchange/followups",

@@ -8,7 +8,15 @@ from tests.cli.run import one_line_error, run_checkpoint
 
 def test_the_two_centre_demo_check_exits_0_with_every_outcome_as_expected(tmp_path):
     result = run_checkpoint(
-        "exchange", "demo", "--check", "--ports", str(free_port()), str(free_port()), data_dir=tmp_path, timeout=240
+        "exchange",
+        "demo",
+        "--check",
+        "--ports",
+        str(free_port()),
+        str(free_port()),
+        data_dir=tmp_path,
+        timeout=240,
+        env={"LC_ALL": "en_US.UTF-8"},  # the summary's words, in English
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "FAIL" not in result.stdout
