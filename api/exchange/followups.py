@@ -137,14 +137,7 @@ def receive_followup(
     if not agreement.followup_fields:
         raise NotAgreed(f"the agreement with {partner.partner_id} allows no follow-up", "agree follow-up fields first")
     hit = _hit(session, partner.partner_id, request.hit_reference)
-    existing = session.exec(
-        select(ExchangeFollowUp).where(
-            ExchangeFollowUp.direction == "incoming",
-            ExchangeFollowUp.partner_id == partner.partner_id,
-            ExchangeFollowUp.followup_id == str(request.followup_id),
-        )
-    ).first()
-    if existing is not None:
+    if _incoming(session, partner.partner_id, str(request.followup_id)) is not None:
         raise Conflict(f"follow-up {request.followup_id} was already received", "ask for its status instead")
     row = ExchangeFollowUp(
         followup_id=str(request.followup_id),
@@ -183,13 +176,7 @@ def followup_status(
     """The signed state of a partner's follow-up: pending, refused with the reason, or approved with the details."""
     envelope, partner = authenticate(session, sealed, window)
     question = body_as(FollowUpStatusBody, envelope)
-    row = session.exec(
-        select(ExchangeFollowUp).where(
-            ExchangeFollowUp.direction == "incoming",
-            ExchangeFollowUp.partner_id == partner.partner_id,
-            ExchangeFollowUp.followup_id == str(question.followup_id),
-        )
-    ).first()
+    row = _incoming(session, partner.partner_id, str(question.followup_id))
     if row is None:
         raise NotFound(f"{partner.partner_id} sent no follow-up {question.followup_id}", "send the follow-up first")
     answer = FollowUpAnswerBody(
@@ -295,6 +282,17 @@ def _followup(session: Session, direction: str, followup_id: str) -> ExchangeFol
     if row is None:
         raise NotFound(f"there is no {direction} follow-up {followup_id}", "list them at GET /api/exchange/followups")
     return row
+
+
+def _incoming(session: Session, partner_id: str, followup_id: str) -> ExchangeFollowUp | None:
+    """The follow-up `partner_id` sent us under `followup_id`, if any (ids are the sender's: unique per partner)."""
+    return session.exec(
+        select(ExchangeFollowUp).where(
+            ExchangeFollowUp.direction == "incoming",
+            ExchangeFollowUp.partner_id == partner_id,
+            ExchangeFollowUp.followup_id == followup_id,
+        )
+    ).first()
 
 
 def _hit(session: Session, partner_id: str, reference: str) -> ExchangeHitReference:

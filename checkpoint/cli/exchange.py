@@ -184,7 +184,7 @@ def query(partner_id: str, document: str | None, name: str | None, birth_date: s
     from api.exchange.client import PartnerClient
     from api.exchange.identity import exchange_identity, require
     from api.exchange.wire import QueryTerms
-    from checkpoint.cli.errors import EXIT_UNAVAILABLE
+    from checkpoint.cli.errors import Unavailable
     from checkpoint.settings import get_settings
 
     if sum(x is not None for x in (document, name, template)) != 1:
@@ -206,10 +206,10 @@ def query(partner_id: str, document: str | None, name: str | None, birth_date: s
         row = deliver(
             session, trail, identity, client, queue_query(session, partner_id, terms), Actor("cli", "supervisor")
         )
+    if row.status == "unreachable":
+        raise Unavailable(f"{row.detail}; query {row.query_id} stays queued and the centre's outbox retries it")
     answer = (row.query_id, row.status, row.outcome, row.hit_reference, row.band, row.detail)
     click.echo(" ".join(part for part in answer if part))
-    if row.status == "unreachable":
-        raise SystemExit(EXIT_UNAVAILABLE)
 
 
 @exchange.command("demo")

@@ -52,3 +52,20 @@ def test_an_agreement_for_an_unknown_partner_is_refused(tmp_path):
                             "2030-01-01", data_dir=tmp_path)  # fmt: skip
     assert result.returncode == 3
     assert "not an active partner" in one_line_error(result)
+
+
+def test_a_query_to_a_partner_that_is_down_exits_4_and_stays_queued(tmp_path):
+    env = {"CHECKPOINT_EXCHANGE_CENTRE_ID": "MLI"}
+    key = run_checkpoint("exchange", "key", data_dir=tmp_path / "bfa", env={"CHECKPOINT_EXCHANGE_CENTRE_ID": "BFA"})
+    pem = tmp_path / "bfa.pub.pem"
+    pem.write_text(key.stdout.split("\n", 1)[1])
+    url = f"http://127.0.0.1:{free_port()}"  # nobody listens there
+    added = run_checkpoint("exchange", "partner", "add", "BFA", "--url", url, "--key-file", str(pem),
+                           data_dir=tmp_path / "mli", env=env)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    result = run_checkpoint(
+        "exchange", "query", "BFA", "--document", "BFA:AB1234567", data_dir=tmp_path / "mli", env=env
+    )
+    assert result.returncode == 4
+    line = one_line_error(result)
+    assert "BFA did not answer" in line and "outbox retries it" in line

@@ -33,7 +33,9 @@ def _kiosk_client(centre: centres.Centre) -> httpx.Client:
         secret = register_kiosk(
             session, trail, auth_policy(settings), Actor("test", "admin"), KioskCreate(kiosk_id="kiosk-x", post_id="p")
         ).secret
-    client = httpx.Client(base_url=centre.url, timeout=60)
+    client = httpx.Client(
+        base_url=centre.url, timeout=60, headers={"Accept-Language": "en"}
+    )  # the sentences in English
     token = client.post("/api/auth/kiosk-login", json={"kiosk_id": "kiosk-x", "secret": secret}).json()["access_token"]
     client.headers["authorization"] = f"Bearer {token}"
     return client

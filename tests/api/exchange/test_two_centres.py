@@ -150,7 +150,8 @@ def test_an_unregistered_sender_is_refused(pair, tmp_path):
     assert (refused.status_code, refused.json()["code"]) == (403, "unknown_partner")
 
 
-def test_a_refused_followup_carries_no_details(pair):
+def _decided_followup(pair, approve: bool, reason: str) -> dict:  # type: ignore[no-untyped-def]
+    """MLI follows up a document hit at NER, NER's supervisor decides, MLI asks what became of it."""
     mli, ner = pair["MLI"], pair["NER"]
     hit = _query(mli, kind="document", issuing_state="NER", document_number="DM0000001")
     asked = mli.http.post(
@@ -159,28 +160,24 @@ def test_a_refused_followup_carries_no_details(pair):
     )
     assert asked.status_code == 201, asked.text
     followup_id = asked.json()["followup_id"]
-    decided = ner.http.post(
-        f"/api/exchange/followups/{followup_id}/decision", json={"approve": False, "reason": "no basis"}
-    )
+    decision = {"approve": approve, "reason": reason}
+    decided = ner.http.post(f"/api/exchange/followups/{followup_id}/decision", json=decision)
     assert decided.status_code == 200, decided.text
-    answer = mli.http.post(f"/api/exchange/followups/{followup_id}/refresh").json()
+    return mli.http.post(f"/api/exchange/followups/{followup_id}/refresh").json()
+
+
+def test_a_refused_followup_carries_no_details(pair):
+    answer = _decided_followup(pair, False, "no basis")
     assert (answer["status"], answer["details"], answer["decision_reason"]) == ("refused", None, "no basis")
 
 
 def test_an_approved_followup_carries_only_the_agreed_fields(pair):
-    mli, ner = pair["MLI"], pair["NER"]
-    hit = _query(mli, kind="document", issuing_state="NER", document_number="DM0000001")
-    asked = mli.http.post(
-        "/api/exchange/followups",
-        json={"query_id": hit["query_id"], "legal_basis": "art. 12", "purpose": "check a traveller"},
-    ).json()
-    ner.http.post(f"/api/exchange/followups/{asked['followup_id']}/decision", json={"approve": True, "reason": "ok"})
-    answer = mli.http.post(f"/api/exchange/followups/{asked['followup_id']}/refresh").json()
+    answer = _decided_followup(pair, True, "ok")
     # The agreement allows category, reason, name_latin, birth_date, nationality: a document has category and reason.
     assert answer["status"] == "approved"
     assert answer["details"] == {"category": "lost_stolen_documents", "reason": "reported lost or stolen"}
-    received = _events(mli.centre, "exchange.followup.answer_received")
-    sent = _events(ner.centre, "exchange.followup.answer_sent")
+    received = _events(pair["MLI"].centre, "exchange.followup.answer_received")
+    sent = _events(pair["NER"].centre, "exchange.followup.answer_sent")
     assert any(r["answer_hash"] == s["answer_hash"] for r in received for s in sent)
 
 
