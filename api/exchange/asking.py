@@ -19,7 +19,7 @@ from api.audit.trail import AuditTrail
 from api.errors import NotFound
 from api.exchange.client import PartnerClient
 from api.exchange.envelope import message_hash, seal
-from api.exchange.errors import PartnerUnreachable
+from api.exchange.errors import PartnerUnreachable, UnknownPartner
 from api.exchange.identity import ExchangeIdentity
 from api.exchange.models import ExchangeSent
 from api.exchange.partners import active_partner
@@ -60,7 +60,15 @@ def deliver(
     actor: Actor,
 ) -> ExchangeSent:
     """Send the queued query once and record the outcome: answered, refused by the partner, or unreachable."""
-    partner = active_partner(session, row.partner_id)
+    try:
+        partner = active_partner(session, row.partner_id)
+    except UnknownPartner as exc:  # revoked while the query waited: it is never sent
+        row.status, row.detail, row.query, row.next_attempt_at = "refused", exc.problem[:500], None, None
+        payload = {"partner_id": row.partner_id, "problem": exc.problem}
+        trail.record(session, actor, "exchange.query.dropped", f"exchange:{row.query_id}", payload)
+        session.add(row)
+        session.commit()
+        return row
     query = row.query or {}
     sealed = seal(identity.key, identity.centre_id, query)
     row.request_hash = message_hash(sealed)

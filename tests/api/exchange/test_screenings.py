@@ -83,3 +83,28 @@ def test_a_cleared_screening_is_not_queried_when_the_agreement_asks_for_referral
     assert stored.status_code == 201, stored.text
     answers = kiosk.get(f"/api/exchange/screenings/{stored.json()['id']}").json()
     assert [a for a in answers if a["partner_id"] == "NER"] == []
+
+
+def test_a_partner_that_comes_back_gets_the_queued_query_and_answers_it(pair, tmp_path):
+    mli = pair["MLI"].centre
+    late = centres.Centre("SEN", tmp_path / "SEN", free_port())
+    centres.link(late, mli, centres.demo_terms())
+    centres.link(mli, late, centres.demo_terms(kiosk_queries="every", query_kinds=["document"]))
+    kiosk = _kiosk_client_once(mli)
+    stored = kiosk.post("/api/transactions", json=transaction_body(kiosk_id="kiosk-x"))
+    assert stored.status_code == 201, stored.text
+
+    def sen_state(until: set[str]) -> str:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            answers = kiosk.get(f"/api/exchange/screenings/{stored.json()['id']}").json()
+            state = next((a["state"] for a in answers if a["partner_id"] == "SEN"), "none")
+            if state in until:
+                return state
+            time.sleep(0.5)
+        return state
+
+    assert sen_state({"unreachable"}) == "unreachable"
+    with centres.running([late]):
+        # SEN lists nothing: its answer is "cannot search", never "no hit", and no longer "unreachable".
+        assert sen_state({"cannot_search", "no_hit", "hit"}) == "cannot_search"
