@@ -92,6 +92,8 @@ def deliver(
         row.status, row.detail = "unreachable", exc.problem[:500]
         delay = min(RETRY_FIRST * 2 ** (row.attempts - 1), RETRY_MAX)
         row.next_attempt_at = now + delay if row.attempts < MAX_ATTEMPTS else None
+        if row.next_attempt_at is None:  # given up: the query's data is not kept for a query never to be sent
+            row.query, row.detail = None, f"given up after {row.attempts} attempts: {row.detail}"[:500]
         payload = {"request_hash": row.request_hash, "problem": row.detail, "retry_at": _iso(row.next_attempt_at)}
         trail.record(session, actor, "exchange.query.unreachable", f"exchange:{row.query_id}", payload)
         session.add(row)

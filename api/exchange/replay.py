@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from api.exchange.envelope import signed_at
@@ -28,5 +29,8 @@ def accept_once(session: Session, envelope: dict[str, Any], window: dt.timedelta
     seen = session.exec(select(ExchangeNonce).where(ExchangeNonce.sender == sender, ExchangeNonce.nonce == nonce))
     if seen.first() is not None:
         raise ReplayedRequest(f"nonce {nonce} from {sender} was already used", "sign a fresh request")
-    session.add(ExchangeNonce(sender=sender, nonce=nonce, seen_at=now))
-    session.flush()
+    try:
+        with session.begin_nested():  # the same request racing itself: the loser is a replay, not a 500
+            session.add(ExchangeNonce(sender=sender, nonce=nonce, seen_at=now))
+    except IntegrityError as exc:
+        raise ReplayedRequest(f"nonce {nonce} from {sender} was already used", "sign a fresh request") from exc
