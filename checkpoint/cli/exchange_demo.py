@@ -38,7 +38,8 @@ class Supervisor:
     def __init__(self, centre: centres.Centre, password: str) -> None:
         import httpx
 
-        self.http = httpx.Client(base_url=centre.url, timeout=30)
+        self.centre = centre
+        self.http = httpx.Client(base_url=centre.url, timeout=60)
         r = self.http.post("/api/auth/login", json={"username": "exchange-supervisor", "password": password})
         r.raise_for_status()
         self.http.headers["authorization"] = f"Bearer {r.json()['access_token']}"

@@ -7,10 +7,10 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from checkpoint.cli import exchange_centres as centres
+from checkpoint.cli.exchange_demo import Supervisor
 
 
 def free_port() -> int:
@@ -20,19 +20,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class SignedIn:
-    """A supervisor's API client at one centre."""
-
-    def __init__(self, centre: centres.Centre, password: str) -> None:
-        self.centre = centre
-        self.http = httpx.Client(base_url=centre.url, timeout=60)
-        token = self.http.post("/api/auth/login", json={"username": "exchange-supervisor", "password": password})
-        token.raise_for_status()
-        self.http.headers["authorization"] = f"Bearer {token.json()['access_token']}"
-
-
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, SignedIn]]:
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Supervisor]]:
     base: Path = tmp_path_factory.mktemp("exchange")
     mli = centres.Centre("MLI", base / "MLI", free_port())
     ner = centres.Centre("NER", base / "NER", free_port())
@@ -41,4 +30,4 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, SignedI
     centres.list_demo_entries(ner)
     passwords = {c.centre_id: centres.add_supervisor(c) for c in (mli, ner)}
     with centres.running([mli, ner]):
-        yield {"MLI": SignedIn(mli, passwords["MLI"]), "NER": SignedIn(ner, passwords["NER"])}
+        yield {"MLI": Supervisor(mli, passwords["MLI"]), "NER": Supervisor(ner, passwords["NER"])}

@@ -19,10 +19,10 @@ from api.exchange.identity import exchange_identity
 from api.exchange.models import ExchangeHitReference
 from api.models import AuditEvent, AuditPayload
 from checkpoint.cli import exchange_centres as centres
-from tests.api.exchange.conftest import SignedIn
+from checkpoint.cli.exchange_demo import Supervisor
 
 
-def _query(mli: SignedIn, **terms) -> dict:  # type: ignore[no-untyped-def]
+def _query(mli: Supervisor, **terms) -> dict:  # type: ignore[no-untyped-def]
     response = mli.http.post("/api/exchange/queries", json={"partner_id": "NER", **terms})
     assert response.status_code == 201, response.text
     return response.json()
