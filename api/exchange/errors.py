@@ -13,10 +13,11 @@ class ExchangeRefused(ApiError):
 
 
 class ExchangeOff(ExchangeRefused):
-    """This centre has no exchange identity (CHECKPOINT_EXCHANGE_CENTRE_ID is empty)."""
+    """This centre has no exchange identity (CHECKPOINT_EXCHANGE_CENTRE_ID is empty): for a partner, there is no
+    exchange here (404), which it records as a refusal, not as a centre that is down."""
 
     code = "exchange_off"
-    status = 503
+    status = 404
 
 
 class UnknownPartner(ExchangeRefused):

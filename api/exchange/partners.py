@@ -21,7 +21,13 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 def check_partner_url(url: str) -> str:
     """HTTPS, or plain HTTP on the loopback interface only (tests and the demo); returns it without a trailing /."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError as exc:
+        raise InvalidInput(
+            f"{url!r} is not a URL ({exc})", "give scheme, host and port, e.g. https://centre.example"
+        ) from exc
     if not parts.hostname or parts.query or parts.fragment:
         raise InvalidInput(f"{url!r} is not a base URL", "give scheme, host and port, e.g. https://centre.example:443")
     if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
