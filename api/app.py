@@ -19,15 +19,18 @@ from api.audit.trail import AuditTrail
 from api.browser_guard import BrowserGuard
 from api.db import create_schema, is_sqlite, make_engine
 from api.docs_policy import docs_policy
+from api.exchange.context import exchange_context
+from api.exchange.outbox import exchange_outbox_loop
 from api.http_errors import install_error_handlers
 from api.limits import RequestLimits
 from api.login_throttle import LoginLimits
 from api.page_language import default_language, stored_language
 from api.retention import RetentionPolicy, run_retention
-from api.routes import audit, auth, kiosks, pages, transactions, users, watchlists
+from api.routes import audit, auth, exchange, kiosks, pages, transactions, users, watchlists
 from api.security import AuthPolicy, make_hasher
 from checkpoint.i18n import LanguageMiddleware, require_catalogs
 from checkpoint.settings import Settings
+from watchlists.db import make_engine as make_watchlist_engine
 from watchlists.db import watchlist_tables
 
 log = logging.getLogger("api")
@@ -67,6 +70,8 @@ async def _background_tasks(app: FastAPI) -> AsyncIterator[None]:
         tasks.append(asyncio.create_task(retention_loop(app, settings.retention_interval_minutes * 60)))
     if settings.tree_head_interval_minutes > 0:
         tasks.append(asyncio.create_task(tree_head_loop(app, settings.tree_head_interval_minutes * 60)))
+    if app.state.exchange.identity is not None:
+        tasks.append(asyncio.create_task(exchange_outbox_loop(app, _every)))
     try:
         yield
     finally:
@@ -122,6 +127,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.trail = AuditTrail(load_or_create_private_key(settings.audit_key_path), settings.tree_head_every_events)
     app.state.auth_policy = auth_policy(settings)
+    watchlist_engine = make_watchlist_engine(settings.watchlists_url) if settings.watchlists_db_url else None
+    app.state.exchange = exchange_context(settings, watchlist_engine)
     with Session(engine, expire_on_commit=False) as session:
         # Events written while no head was due (a stop before the Nth event) are covered from the start.
         app.state.trail.sign_head_at_start(session)
@@ -135,8 +142,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     documentation = docs_policy(app)
     app.add_middleware(BrowserGuard, policies=[("/docs", documentation), ("/redoc", documentation)])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, users, kiosks, transactions, watchlists, audit, pages):
+    for module in (auth, users, kiosks, transactions, watchlists, audit, pages, exchange):
         app.include_router(module.router)
+    app.include_router(exchange.partner_router)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, str]:

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, Table, Text
 from sqlmodel import Field, SQLModel
 
+from api.exchange.models import EXCHANGE_TABLE_MODELS
+
 
 def utcnow() -> datetime:
     """Now, timezone-aware UTC."""
@@ -237,6 +239,7 @@ API_TABLE_MODELS = (
     AuditEvent,
     AuditPayload,
     TreeHead,
+    *EXCHANGE_TABLE_MODELS,
 )
 
 

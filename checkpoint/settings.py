@@ -187,6 +187,15 @@ class Settings(BaseSettings):
         24.0, gt=0, description="screenings older than this are not offered for a decision at the kiosk"
     )
 
+    # --- cross-border exchange (issue 19): hit/no-hit queries between partner centres, follow-ups by people ---
+    exchange_centre_id: str = Field(
+        "", max_length=16, description="this centre's id as partners know it (e.g. MLI); empty: exchange is off"
+    )
+    exchange_clock_skew_seconds: int = Field(
+        300, gt=0, description="a signed exchange request older or newer than this is refused (replay window)"
+    )
+    exchange_timeout_seconds: float = Field(5.0, gt=0, description="HTTP timeout per request to a partner centre")
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -243,6 +252,11 @@ class Settings(BaseSettings):
     @property
     def audit_key_path(self) -> Path:
         return self.data_dir / "keys" / "audit-ed25519.pem"
+
+    @property
+    def exchange_key_path(self) -> Path:
+        """The centre's Ed25519 key for signing exchange requests and answers (not the audit key)."""
+        return self.data_dir / "keys" / "exchange-ed25519.pem"
 
     @property
     def models_dir(self) -> Path:

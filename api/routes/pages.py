@@ -14,6 +14,7 @@ from api.browser_guard import SERVED_FILE_POLICY
 from api.candidate_cards import candidate_cards
 from api.deps import ANY_ROLE, TOKEN_COOKIE, AuthPolicyDep, ClientAddressDep, SessionDep, TrailDep, allow
 from api.errors import ApiError, InvalidInput, LoginThrottled, NotAuthenticated
+from api.exchange.screenings import partner_answers
 from api.page_templates import templates
 from api.route_params import NameFilter, PathName, Position, RowId
 from api.schemas import Recommendation, ReviewCreate, Role, Verdict
@@ -207,6 +208,7 @@ def transaction_page(
         disposition=decisions.disposition_public(disposition) if disposition else None,
         conflicts=disposition_conflicts.conflicts_of(session, transaction_id),
         reviews=[decisions.review_public(r) for r in decisions.reviews_of(session, transaction_id)],
+        partner_answers=partner_answers(session, transaction_id),
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api import decisions, screening, screening_views
 from api.deps import SessionDep, TrailDep, allow
+from api.exchange.screenings import queue_for_screening
 from api.route_params import NameFilter, Position, RowId
 from api.schemas import (
     DispositionCreate,
@@ -42,6 +43,8 @@ def ingest(
     public, created = screening.ingest(
         session, trail, kiosk.actor, body, settings.max_face_image_bytes, keep_cleared_face
     )
+    if created and request.app.state.exchange.identity is not None:
+        queue_for_screening(session, public.id, body)  # sent by the exchange outbox: never waits for a partner
     # Serialised once here: the hot path skips FastAPI's dump-validate-dump of the response model.
     return Response(public.model_dump_json(), status_code=201 if created else 200, media_type="application/json")
 

@@ -53,6 +53,8 @@ COMMANDS = [
     ("cli", "screen:screen"),
     ("cli", "kiosk:kiosk"),
     ("bench", "bench_screening:screening"),
+    ("cli", "exchange:exchange"),
+    ("bench", "exchange_bench:exchange"),
 ]
 
 

@@ -21,6 +21,10 @@ PUBLIC = {
     ("GET", "/ui/login"),
     ("POST", "/ui/login"),
     ("POST", "/ui/language"),
+    # Partner centres: no token, each request is signed with the partner's registered Ed25519 key instead.
+    ("POST", "/exchange/v1/queries"),
+    ("POST", "/exchange/v1/followups"),
+    ("POST", "/exchange/v1/followups/status"),
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
