@@ -20,6 +20,7 @@ from api.exchange.models import ExchangeAgreement, ExchangeHitReference, Exchang
 from api.exchange.partners import agreement_in_force
 from api.exchange.search import WatchlistSearch
 from api.exchange.wire import AnswerBody, Outcome, QueryBody, template_bytes
+from checkpoint.i18n import _
 from watchlists.models import Category
 
 
@@ -92,8 +93,9 @@ def agreed_categories(agreement: ExchangeAgreement, query: QueryBody) -> frozens
     """The categories to search: those the query names (all must be agreed), else every agreed one."""
     if query.kind.value not in agreement.query_kinds:
         raise NotAgreed(
-            f"the agreement with {agreement.partner_id} does not cover {query.kind.value} queries",
-            f"it covers: {', '.join(agreement.query_kinds)}",
+            _("the agreement with %(partner_id)s does not cover %(value)s queries")
+            % {"partner_id": agreement.partner_id, "value": query.kind.value},
+            _("it covers: %(join)s") % {"join": ", ".join(agreement.query_kinds)},
         )
     agreed = frozenset(Category(c) for c in agreement.categories)
     if query.categories is None:
@@ -101,8 +103,9 @@ def agreed_categories(agreement: ExchangeAgreement, query: QueryBody) -> frozens
     outside = sorted(set(query.categories) - agreed)
     if outside:
         raise NotAgreed(
-            f"category {', '.join(outside)} is outside the agreement with {agreement.partner_id}",
-            f"ask only for: {', '.join(sorted(agreed))}",
+            _("category %(join)s is outside the agreement with %(partner_id)s")
+            % {"join": ", ".join(outside), "partner_id": agreement.partner_id},
+            _("ask only for: %(join)s") % {"join": ", ".join(sorted(agreed))},
         )
     return frozenset(query.categories)
 
@@ -117,6 +120,7 @@ def check_quota(session: Session, agreement: ExchangeAgreement) -> None:
     ).one()
     if answered >= agreement.daily_quota:
         raise QuotaExceeded(
-            f"{agreement.partner_id} used its quota of {agreement.daily_quota} queries today (UTC)",
-            "query again after midnight UTC, or agree a larger quota",
+            _("%(partner_id)s used its quota of %(daily_quota)s queries today (UTC)")
+            % {"partner_id": agreement.partner_id, "daily_quota": agreement.daily_quota},
+            _("query again after midnight UTC, or agree a larger quota"),
         )

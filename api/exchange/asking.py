@@ -24,6 +24,7 @@ from api.exchange.identity import ExchangeIdentity
 from api.exchange.models import ExchangeSent
 from api.exchange.partners import active_partner
 from api.exchange.wire import AnswerBody, QueryBody, QueryTerms, SentPublic
+from checkpoint.i18n import _
 
 RETRY_FIRST = dt.timedelta(seconds=5)
 RETRY_MAX = dt.timedelta(minutes=10)
@@ -131,11 +132,14 @@ def _answer(body: dict[str, Any] | None, row: ExchangeSent) -> AnswerBody:
         answer = AnswerBody.model_validate(body)
     except ValidationError as exc:
         raise PartnerUnreachable(
-            f"{row.partner_id}'s signed answer is not an answer ({exc.error_count()} errors)",
-            "report it to the partner",
+            _("%(partner_id)s's signed answer is not an answer (%(error_count)s errors)")
+            % {"partner_id": row.partner_id, "error_count": exc.error_count()},
+            _("report it to the partner"),
         ) from exc
     if str(answer.query_id) != row.query_id:
-        raise PartnerUnreachable(f"{row.partner_id} answered another query", "report it to the partner")
+        raise PartnerUnreachable(
+            _("%(partner_id)s answered another query") % {"partner_id": row.partner_id}, _("report it to the partner")
+        )
     return answer
 
 
@@ -154,7 +158,9 @@ def due_queries(session: Session, now: dt.datetime, limit: int = 50) -> list[Exc
 def sent_query(session: Session, query_id: str) -> ExchangeSent:
     row = session.exec(select(ExchangeSent).where(ExchangeSent.query_id == query_id)).first()
     if row is None:
-        raise NotFound(f"there is no query {query_id}", "list them at GET /api/exchange/queries")
+        raise NotFound(
+            _("there is no query %(query_id)s") % {"query_id": query_id}, _("list them at GET /api/exchange/queries")
+        )
     return row
 
 

@@ -14,6 +14,7 @@ import httpx
 from api.exchange.envelope import envelope_of, message_hash, public_key_from_pem, verify_sealed
 from api.exchange.errors import BadSignature, PartnerUnreachable
 from api.exchange.models import ExchangePartner
+from checkpoint.i18n import _
 
 
 @dataclass(frozen=True)
@@ -39,27 +40,36 @@ class PartnerClient:
             response = self._http.post(url, json=sealed)
         except httpx.HTTPError as exc:
             raise PartnerUnreachable(
-                f"{partner.partner_id} did not answer at {url} ({type(exc).__name__})", "it is retried later"
+                _("%(partner_id)s did not answer at %(url)s (%(type)s)")
+                % {"partner_id": partner.partner_id, "url": url, "type": type(exc).__name__},
+                _("it is retried later"),
             ) from exc
         try:
             reply = response.json()
         except ValueError as exc:
             raise PartnerUnreachable(
-                f"{partner.partner_id} answered {response.status_code} without JSON", "it is retried later"
+                _("%(partner_id)s answered %(status_code)s without JSON")
+                % {"partner_id": partner.partner_id, "status_code": response.status_code},
+                _("it is retried later"),
             ) from exc
         if 400 <= response.status_code < 500 and isinstance(reply, dict) and isinstance(reply.get("code"), str):
             return PartnerReply(refusal_code=reply["code"][:64], refusal_message=str(reply.get("message", ""))[:400])
         if response.status_code != 200:
-            raise PartnerUnreachable(f"{partner.partner_id} answered {response.status_code}", "it is retried later")
+            raise PartnerUnreachable(
+                _("%(partner_id)s answered %(status_code)s")
+                % {"partner_id": partner.partner_id, "status_code": response.status_code},
+                _("it is retried later"),
+            )
         try:
             envelope = envelope_of(reply)
             if envelope["sender"] != partner.partner_id or envelope.get("in_reply_to") != message_hash(sealed):
-                raise BadSignature("the reply is not the partner's reply to this request", "")
+                raise BadSignature(_("the reply is not the partner's reply to this request"), _(""))
             verify_sealed(reply, public_key_from_pem(partner.public_key_pem))
         except BadSignature as exc:
             raise PartnerUnreachable(
-                f"{partner.partner_id}'s reply is not signed by its registered key for this request ({exc.problem})",
-                "check the partner's key; the request is retried later",
+                _("%(partner_id)s's reply is not signed by its registered key for this request (%(problem)s)")
+                % {"partner_id": partner.partner_id, "problem": exc.problem},
+                _("check the partner's key; the request is retried later"),
             ) from exc
         return PartnerReply(body=envelope["body"], answer_hash=message_hash(reply))
 

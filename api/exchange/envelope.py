@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from api.audit.canonical import canonical, sha256_hex
 from api.exchange.errors import BadSignature
+from checkpoint.i18n import _
 
 PROTOCOL = "checkpoint-exchange/1"
 
@@ -40,16 +41,23 @@ def message_hash(sealed: dict[str, Any]) -> str:
 def envelope_of(sealed: Any) -> dict[str, Any]:
     """The envelope of a sealed message, or BadSignature when it has not the shape of one (nothing verified yet)."""
     if not isinstance(sealed, dict) or set(sealed) != {"envelope", "signature"}:
-        raise BadSignature("the request is not a sealed exchange message", "send {envelope, signature}")
+        raise BadSignature(_("the request is not a sealed exchange message"), _("send {envelope, signature}"))
     envelope = sealed["envelope"]
     fields = {"protocol", "sender", "timestamp", "nonce", "body"}
     if not isinstance(envelope, dict) or not fields <= set(envelope) or not set(envelope) <= fields | {"in_reply_to"}:
-        raise BadSignature("the envelope lacks protocol, sender, timestamp, nonce or body", "seal it as documented")
+        raise BadSignature(
+            _("the envelope lacks protocol, sender, timestamp, nonce or body"), _("seal it as documented")
+        )
     if envelope["protocol"] != PROTOCOL or not isinstance(envelope["body"], dict):
-        raise BadSignature(f"the envelope is not {PROTOCOL}", f"send {PROTOCOL} messages")
+        raise BadSignature(
+            _("the envelope is not %(protocol)s") % {"protocol": PROTOCOL},
+            _("send %(protocol)s messages") % {"protocol": PROTOCOL},
+        )
     for name in ("sender", "timestamp", "nonce"):
         if not isinstance(envelope[name], str) or not 0 < len(envelope[name]) <= 64:
-            raise BadSignature(f"the envelope's {name} is not a short string", "seal it as documented")
+            raise BadSignature(
+                _("the envelope's %(name)s is not a short string") % {"name": name}, _("seal it as documented")
+            )
     return envelope
 
 
@@ -59,7 +67,8 @@ def verify_sealed(sealed: dict[str, Any], public_key: Ed25519PublicKey) -> None:
         public_key.verify(base64.b64decode(sealed["signature"], validate=True), canonical(sealed["envelope"]))
     except (InvalidSignature, ValueError, TypeError) as exc:
         raise BadSignature(
-            "the signature does not verify with the key registered for this sender", "sign with the registered key"
+            _("the signature does not verify with the key registered for this sender"),
+            _("sign with the registered key"),
         ) from exc
 
 
@@ -69,10 +78,12 @@ def signed_at(envelope: dict[str, Any]) -> dt.datetime:
         when = dt.datetime.fromisoformat(envelope["timestamp"])
     except ValueError as exc:
         raise BadSignature(
-            "the envelope's timestamp is not an ISO 8601 time", "send UTC, e.g. 2026-05-01T10:00:00+00:00"
+            _("the envelope's timestamp is not an ISO 8601 time"), _("send UTC, e.g. 2026-05-01T10:00:00+00:00")
         ) from exc
     if when.tzinfo is None:
-        raise BadSignature("the envelope's timestamp has no UTC offset", "send UTC, e.g. 2026-05-01T10:00:00+00:00")
+        raise BadSignature(
+            _("the envelope's timestamp has no UTC offset"), _("send UTC, e.g. 2026-05-01T10:00:00+00:00")
+        )
     return when.astimezone(dt.UTC)
 
 

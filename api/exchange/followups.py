@@ -32,6 +32,7 @@ from api.exchange.wire import (
     FollowUpPublic,
     FollowUpStatusBody,
 )
+from checkpoint.i18n import _
 from watchlists.models import Document, Subject, Watchlist
 
 FOLLOWUP_PATH = "/exchange/v1/followups"
@@ -48,7 +49,10 @@ def send_followup(
     """Ask the partner that answered `body.query_id` with a hit for its details; the partner's people decide."""
     sent = sent_query(session, str(body.query_id))
     if sent.outcome != "hit" or not sent.hit_reference:
-        raise Conflict(f"query {sent.query_id} was not answered with a hit", "a follow-up needs a hit reference")
+        raise Conflict(
+            _("query %(query_id)s was not answered with a hit") % {"query_id": sent.query_id},
+            _("a follow-up needs a hit reference"),
+        )
     partner = active_partner(session, sent.partner_id)
     request = FollowUpBody(
         followup_id=uuid.uuid4(),
@@ -61,8 +65,13 @@ def send_followup(
     reply = client.send(partner, FOLLOWUP_PATH, sealed)
     if reply.refusal_code is not None:
         raise PartnerRefusal(
-            f"{partner.partner_id} refused the follow-up ({reply.refusal_code}: {reply.refusal_message})",
-            "check the legal basis and the agreement",
+            _("%(partner_id)s refused the follow-up (%(refusal_code)s: %(refusal_message)s)")
+            % {
+                "partner_id": partner.partner_id,
+                "refusal_code": reply.refusal_code,
+                "refusal_message": reply.refusal_message,
+            },
+            _("check the legal basis and the agreement"),
         )
     row = ExchangeFollowUp(
         followup_id=str(request.followup_id),
@@ -104,7 +113,11 @@ def refresh_followup(
     )
     reply = client.send(partner, STATUS_PATH, sealed)
     if reply.refusal_code is not None:
-        raise PartnerRefusal(f"{partner.partner_id} refused to say ({reply.refusal_code})", "ask its supervisor")
+        raise PartnerRefusal(
+            _("%(partner_id)s refused to say (%(refusal_code)s)")
+            % {"partner_id": partner.partner_id, "refusal_code": reply.refusal_code},
+            _("ask its supervisor"),
+        )
     answer = FollowUpAnswerBody.model_validate(reply.body)
     if answer.status == "pending":
         return row
@@ -135,10 +148,16 @@ def receive_followup(
     request = body_as(FollowUpBody, envelope)
     agreement = agreement_in_force(session, partner.partner_id)
     if not agreement.followup_fields:
-        raise NotAgreed(f"the agreement with {partner.partner_id} allows no follow-up", "agree follow-up fields first")
+        raise NotAgreed(
+            _("the agreement with %(partner_id)s allows no follow-up") % {"partner_id": partner.partner_id},
+            _("agree follow-up fields first"),
+        )
     hit = _hit(session, partner.partner_id, request.hit_reference)
     if _incoming(session, partner.partner_id, str(request.followup_id)) is not None:
-        raise Conflict(f"follow-up {request.followup_id} was already received", "ask for its status instead")
+        raise Conflict(
+            _("follow-up %(followup_id)s was already received") % {"followup_id": request.followup_id},
+            _("ask for its status instead"),
+        )
     row = ExchangeFollowUp(
         followup_id=str(request.followup_id),
         direction="incoming",
@@ -178,7 +197,11 @@ def followup_status(
     question = body_as(FollowUpStatusBody, envelope)
     row = _incoming(session, partner.partner_id, str(question.followup_id))
     if row is None:
-        raise NotFound(f"{partner.partner_id} sent no follow-up {question.followup_id}", "send the follow-up first")
+        raise NotFound(
+            _("%(partner_id)s sent no follow-up %(followup_id)s")
+            % {"partner_id": partner.partner_id, "followup_id": question.followup_id},
+            _("send the follow-up first"),
+        )
     answer = FollowUpAnswerBody(
         followup_id=question.followup_id,
         status=row.status,  # type: ignore[arg-type]
@@ -214,7 +237,10 @@ def decide_followup(
     """A supervisor approves (the agreement's fields of the hit entry, nothing more) or refuses a follow-up."""
     row = _followup(session, "incoming", followup_id)
     if row.status != "pending":
-        raise Conflict(f"follow-up {followup_id} was already {row.status}", "a decision is final")
+        raise Conflict(
+            _("follow-up %(followup_id)s was already %(status)s") % {"followup_id": followup_id, "status": row.status},
+            _("a decision is final"),
+        )
     if decision.approve:
         agreement = agreement_in_force(session, row.partner_id)
         hit = _hit(session, row.partner_id, row.hit_reference)
@@ -238,7 +264,10 @@ def minimum_details(session: Session, entry_key: str, fields: list[str]) -> dict
     kind, number = entry_key[0], int(entry_key[1:])
     entry = session.get(Subject if kind == "s" else Document, number)
     if entry is None:
-        raise NotFound(f"the entry behind this hit ({entry_key}) no longer exists", "refuse the follow-up")
+        raise NotFound(
+            _("the entry behind this hit (%(entry_key)s) no longer exists") % {"entry_key": entry_key},
+            _("refuse the follow-up"),
+        )
     watchlist = session.get(Watchlist, entry.watchlist_id)
     available: dict[str, str | None] = {
         "category": watchlist.category.value if watchlist else None,
@@ -280,7 +309,11 @@ def _followup(session: Session, direction: str, followup_id: str) -> ExchangeFol
         )
     ).first()
     if row is None:
-        raise NotFound(f"there is no {direction} follow-up {followup_id}", "list them at GET /api/exchange/followups")
+        raise NotFound(
+            _("there is no %(direction)s follow-up %(followup_id)s")
+            % {"direction": direction, "followup_id": followup_id},
+            _("list them at GET /api/exchange/followups"),
+        )
     return row
 
 
@@ -302,5 +335,9 @@ def _hit(session: Session, partner_id: str, reference: str) -> ExchangeHitRefere
         )
     ).first()
     if hit is None:
-        raise NotAgreed(f"hit reference {reference} was not given to {partner_id}", "follow up only on your own hits")
+        raise NotAgreed(
+            _("hit reference %(reference)s was not given to %(partner_id)s")
+            % {"reference": reference, "partner_id": partner_id},
+            _("follow up only on your own hits"),
+        )
     return hit

@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from api.audit.signing import load_or_create_private_key, public_key_pem
 from api.exchange.errors import ExchangeOff
+from checkpoint.i18n import _
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ def require(identity: ExchangeIdentity | None) -> ExchangeIdentity:
     """The identity, or ExchangeOff."""
     if identity is None:
         raise ExchangeOff(
-            "this centre takes no part in the exchange", "set CHECKPOINT_EXCHANGE_CENTRE_ID (e.g. MLI) and restart"
+            _("this centre takes no part in the exchange"),
+            _("set CHECKPOINT_EXCHANGE_CENTRE_ID (e.g. MLI) and restart"),
         )
     return identity

@@ -16,6 +16,7 @@ from api.exchange.envelope import envelope_of, message_hash, public_key_from_pem
 from api.exchange.models import ExchangePartner
 from api.exchange.partners import active_partner
 from api.exchange.replay import accept_once
+from checkpoint.i18n import _
 
 
 def partner_actor(partner_id: str) -> Actor:
@@ -43,7 +44,9 @@ def body_as(model: type[Body], envelope: dict[str, Any]) -> Body:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
         raise InvalidInput(
-            f"the signed body is not a valid {model.__name__} ({where}: {first['msg']})", "fix the body"
+            _("the signed body is not a valid %(name)s (%(where)s: %(first)s)")
+            % {"name": model.__name__, "where": where, "first": first["msg"]},
+            _("fix the body"),
         ) from exc
 
 

@@ -15,6 +15,7 @@ from api.exchange.envelope import public_key_from_pem
 from api.exchange.errors import NotAgreed, UnknownPartner
 from api.exchange.models import ExchangeAgreement, ExchangePartner
 from api.exchange.wire import AgreementPublic, AgreementSet, PartnerCreate, PartnerPublic
+from checkpoint.i18n import _
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -26,13 +27,18 @@ def check_partner_url(url: str) -> str:
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError as exc:
         raise InvalidInput(
-            f"{url!r} is not a URL ({exc})", "give scheme, host and port, e.g. https://centre.example"
+            _("%(url)r is not a URL (%(exc)s)") % {"url": url, "exc": exc},
+            _("give scheme, host and port, e.g. https://centre.example"),
         ) from exc
     if not parts.hostname or parts.query or parts.fragment:
-        raise InvalidInput(f"{url!r} is not a base URL", "give scheme, host and port, e.g. https://centre.example:443")
+        raise InvalidInput(
+            _("%(url)r is not a base URL") % {"url": url},
+            _("give scheme, host and port, e.g. https://centre.example:443"),
+        )
     if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
         raise InvalidInput(
-            f"{url!r} is neither HTTPS nor plain HTTP on 127.0.0.1", "partners are reached over HTTPS in production"
+            _("%(url)r is neither HTTPS nor plain HTTP on 127.0.0.1") % {"url": url},
+            _("partners are reached over HTTPS in production"),
         )
     return url.rstrip("/")
 
@@ -55,10 +61,15 @@ def add_partner(session: Session, trail: AuditTrail, actor: Actor, body: Partner
     try:
         public = public_key_from_pem(body.public_key_pem)
     except ValueError as exc:
-        raise InvalidInput("public_key_pem is not an Ed25519 public key in PEM", "ask the partner for its key") from exc
+        raise InvalidInput(
+            _("public_key_pem is not an Ed25519 public key in PEM"), _("ask the partner for its key")
+        ) from exc
     partner = session.exec(select(ExchangePartner).where(ExchangePartner.partner_id == body.partner_id)).first()
     if partner is not None and partner.active:
-        raise Conflict(f"partner {body.partner_id} is already registered", "revoke it first to change its key or URL")
+        raise Conflict(
+            _("partner %(partner_id)s is already registered") % {"partner_id": body.partner_id},
+            _("revoke it first to change its key or URL"),
+        )
     partner = partner or ExchangePartner(partner_id=body.partner_id, base_url=url, public_key_pem="")
     partner.base_url, partner.public_key_pem, partner.active, partner.revoked_at = url, body.public_key_pem, True, None
     session.add(partner)
@@ -78,7 +89,10 @@ def active_partner(session: Session, partner_id: str) -> ExchangePartner:
     """The partner, or UnknownPartner when it is not registered or was revoked."""
     partner = session.exec(select(ExchangePartner).where(ExchangePartner.partner_id == partner_id)).first()
     if partner is None or not partner.active:
-        raise UnknownPartner(f"{partner_id!r} is not an active partner of this centre", "ask its administrator")
+        raise UnknownPartner(
+            _("%(partner_id)r is not an active partner of this centre") % {"partner_id": partner_id},
+            _("ask its administrator"),
+        )
     return partner
 
 
@@ -86,7 +100,10 @@ def revoke_partner(session: Session, trail: AuditTrail, actor: Actor, partner_id
     """Stop accepting and sending anything for a partner; its history stays."""
     partner = session.exec(select(ExchangePartner).where(ExchangePartner.partner_id == partner_id)).first()
     if partner is None:
-        raise NotFound(f"there is no partner {partner_id}", "list them with `checkpoint exchange partner list`")
+        raise NotFound(
+            _("there is no partner %(partner_id)s") % {"partner_id": partner_id},
+            _("list them with `checkpoint exchange partner list`"),
+        )
     if partner.active:
         partner.active, partner.revoked_at = False, dt.datetime.now(dt.UTC)
         session.add(partner)
@@ -124,7 +141,14 @@ def agreement_in_force(session: Session, partner_id: str, today: dt.date | None 
     """The partner's agreement, or NotAgreed when there is none or it has expired."""
     agreement = session.exec(select(ExchangeAgreement).where(ExchangeAgreement.partner_id == partner_id)).first()
     if agreement is None:
-        raise NotAgreed(f"there is no agreement with {partner_id}", "agree terms with this centre first")
+        raise NotAgreed(
+            _("there is no agreement with %(partner_id)s") % {"partner_id": partner_id},
+            _("agree terms with this centre first"),
+        )
     if agreement.expires_on < (today or dt.datetime.now(dt.UTC).date()):
-        raise NotAgreed(f"the agreement with {partner_id} expired on {agreement.expires_on}", "renew the agreement")
+        raise NotAgreed(
+            _("the agreement with %(partner_id)s expired on %(expires_on)s")
+            % {"partner_id": partner_id, "expires_on": agreement.expires_on},
+            _("renew the agreement"),
+        )
     return agreement

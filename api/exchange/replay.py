@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 from api.exchange.envelope import signed_at
 from api.exchange.errors import ReplayedRequest, StaleRequest
 from api.exchange.models import ExchangeNonce
+from checkpoint.i18n import _
 
 
 def accept_once(session: Session, envelope: dict[str, Any], window: dt.timedelta, now: dt.datetime) -> None:
@@ -21,16 +22,23 @@ def accept_once(session: Session, envelope: dict[str, Any], window: dt.timedelta
     when = signed_at(envelope)
     if abs(now - when) > window:
         raise StaleRequest(
-            f"the request was signed at {when.isoformat()}, more than {int(window.total_seconds())} s from now",
-            "check both centres' clocks and sign a fresh request",
+            _("the request was signed at %(isoformat)s, more than %(int)s s from now")
+            % {"isoformat": when.isoformat(), "int": int(window.total_seconds())},
+            _("check both centres' clocks and sign a fresh request"),
         )
     session.exec(delete(ExchangeNonce).where(col(ExchangeNonce.seen_at) < now - 2 * window))  # type: ignore[call-overload]
     sender, nonce = envelope["sender"], envelope["nonce"]
     seen = session.exec(select(ExchangeNonce).where(ExchangeNonce.sender == sender, ExchangeNonce.nonce == nonce))
     if seen.first() is not None:
-        raise ReplayedRequest(f"nonce {nonce} from {sender} was already used", "sign a fresh request")
+        raise ReplayedRequest(
+            _("nonce %(nonce)s from %(sender)s was already used") % {"nonce": nonce, "sender": sender},
+            _("sign a fresh request"),
+        )
     try:
         with session.begin_nested():  # the same request racing itself: the loser is a replay, not a 500
             session.add(ExchangeNonce(sender=sender, nonce=nonce, seen_at=now))
     except IntegrityError as exc:
-        raise ReplayedRequest(f"nonce {nonce} from {sender} was already used", "sign a fresh request") from exc
+        raise ReplayedRequest(
+            _("nonce %(nonce)s from %(sender)s was already used") % {"nonce": nonce, "sender": sender},
+            _("sign a fresh request"),
+        ) from exc

@@ -29,6 +29,7 @@ from api.route_params import PathName, RowId
 from api.schemas import Role
 from api.screening import get_transaction
 from api.security import Principal
+from checkpoint.i18n import _
 
 partner_router = APIRouter(prefix="/exchange/v1", tags=["exchange (partner centres)"])
 router = APIRouter(prefix="/api/exchange", tags=["exchange"])
@@ -176,6 +177,10 @@ def screening_answers(
     """What partners answered about one screening (a kiosk sees only its own screenings'), hits first."""
     row = get_transaction(session, transaction_id)
     if reader.role == Role.KIOSK and row.kiosk_id != reader.name:
-        raise Forbidden(f"transaction {transaction_id} is not kiosk {reader.name}'s", "ask about your own screenings")
+        raise Forbidden(
+            _("transaction %(transaction_id)s is not kiosk %(name)s's")
+            % {"transaction_id": transaction_id, "name": reader.name},
+            _("ask about your own screenings"),
+        )
     answers = screenings.partner_answers(session, transaction_id)
     return [PartnerAnswerPublic.model_validate(a, from_attributes=True) for a in answers]
