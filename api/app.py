@@ -24,7 +24,7 @@ from api.limits import RequestLimits
 from api.login_throttle import LoginLimits
 from api.page_language import stored_language
 from api.retention import RetentionPolicy, run_retention
-from api.routes import audit, auth, kiosks, pages, transactions, users, watchlists
+from api.routes import audit, auth, complaint_pages, kiosks, pages, public, transactions, users, watchlists
 from api.security import AuthPolicy, make_hasher
 from checkpoint.i18n import LanguageMiddleware, require_catalogs
 from checkpoint.settings import Settings
@@ -133,7 +133,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     documentation = docs_policy(app)
     app.add_middleware(BrowserGuard, policies=[("/docs", documentation), ("/redoc", documentation)])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, users, kiosks, transactions, watchlists, audit, pages):
+    for module in (auth, users, kiosks, transactions, watchlists, audit, pages, complaint_pages, public):
         app.include_router(module.router)
 
     @app.get("/health", tags=["health"])

@@ -153,6 +153,12 @@ class Settings(BaseSettings):
         default=REPO_ROOT / "benchmarks" / "results", description="reports the auditor pages list"
     )
     retention_interval_minutes: int = Field(60, ge=0, description="how often `checkpoint serve` purges; 0 = never")
+    # --- public side (issue 18): transparency, receipts, complaints under /public/ ---
+    complaint_deadline_days: int = Field(30, gt=0, description="days a supervisor has to decide a complaint")
+    public_requests_per_minute: int = Field(
+        120, gt=0, description="requests one address may make to /public/ per minute (each process counts its own)"
+    )
+    complaints_per_hour: int = Field(5, gt=0, description="complaints one address may file per hour")
 
     # --- kiosk (issue 8): screening policy, identity at the centre, outbox, snapshot inbox, officer page ---
     kiosk_policy: Path | None = Field(None, description="policy TOML; empty: checkpoint/policy/default_policy.toml")
