@@ -166,6 +166,9 @@ class Settings(BaseSettings):
     kiosk_post_id: str = "post-1"
     kiosk_secret: str = Field("", description="the secret the centre returned when this kiosk was registered")
     centre_url: str = Field("http://127.0.0.1:8000", description="base URL of `checkpoint serve`")
+    receipt_check_url: str = Field(
+        "", description="where travellers check a receipt, printed on it; empty: <centre_url>/public/receipt"
+    )
     kiosk_host: str = "127.0.0.1"
     kiosk_port: int = Field(8100, ge=1, le=65535)
     # Folder the snapshot sync polls for newer signed bundles (*.snapshot); empty: <data_dir>/snapshot-inbox.

@@ -1,0 +1,74 @@
+"""The traveller's receipt: printed on the kiosk after the officer's decision with the centre unreachable, it holds
+no personal data; once the centre has the decision, the receipt's inclusion proof verifies offline."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from fastapi.testclient import TestClient
+
+from api.public.offline_check import receipt_problem
+from checkpoint.kiosk.app import create_kiosk_app
+from checkpoint.kiosk.receipts import receipt_json
+from checkpoint.outbox.sender import Backoff, CentreAccount, Sender
+from checkpoint.outbox.store import Outbox
+from checkpoint.settings import Settings
+from tests.checkpoint.centre import provisioned_centre, sign_in_on_kiosk
+
+
+def test_a_receipt_printed_offline_is_proved_in_the_centres_log_once_it_arrives(screener, traveller, tmp_path):
+    centre = provisioned_centre(tmp_path / "centre")
+    settings = Settings(
+        data_dir=tmp_path / "kiosk",
+        kiosk_id=centre.kiosk_id,
+        kiosk_post_id="post-test",
+        centre_url=centre.url,
+        kiosk_capture_dir=tmp_path,
+        default_language="en",
+    )
+    outbox = Outbox(settings.outbox_path)
+    sender = Sender(outbox, CentreAccount(centre.url, centre.kiosk_id, centre.kiosk_secret, 5), Backoff(0.1, 0.2))
+    client = TestClient(create_kiosk_app(settings, screener, None, outbox, sender))
+    centre.start()
+    try:
+        assert sign_in_on_kiosk(client, "officer", centre.passwords["officer"]).status_code == 303
+        centre.stop()  # the link goes down: the kiosk screens, decides and prints on its own
+        document, frames = traveller.write(settings.capture_folder / "traveller")
+        screened = client.post("/api/screen", json={"document": str(document), "frames": str(frames)})
+        assert screened.status_code == 200, screened.text
+        key = screened.json()["client_uuid"]
+        decided = client.post(f"/screening/{key}/disposition", data={"outcome": "CLEAR"}, follow_redirects=True)
+        assert 'id="print-receipt"' in decided.text
+        page = client.get(f"/screening/{key}/receipt")
+        assert page.status_code == 200
+        assert "<svg" in page.text and "<script" not in page.text  # the QR code is inline SVG
+        printed = outbox.receipt_of(key)
+        assert printed is not None
+        assert printed.fields.reference in page.text and printed.salt in page.text
+        identity = traveller.identity
+        for personal in (identity.surname, identity.given_names, identity.document_number, "data:image"):
+            assert personal not in page.text
+        # The disposition the kiosk queued carries the commitment, never the salt.
+        queued = outbox.disposition_of(key)
+        assert queued is not None and queued.receipt is not None
+        assert printed.salt not in queued.model_dump_json()
+        assert queued.receipt.commitment == printed.fields.commitment(printed.salt)
+
+        centre.start()
+        while outbox.backlog().pending_transactions or outbox.backlog().pending_dispositions:
+            sender.deliver_due()
+        waiting = httpx.get(f"{centre.url}/public/receipts/{printed.fields.reference}")
+        assert waiting.status_code == 202  # recorded; the next signed tree head will cover it
+        auditor = {"Authorization": f"Bearer {centre.token('auditor')}"}
+        assert httpx.post(f"{centre.url}/api/audit/tree-heads", headers=auditor).status_code == 201
+        proof = httpx.get(f"{centre.url}/public/receipts/{printed.fields.reference}")
+        assert proof.status_code == 200, proof.text
+        key_pem = httpx.get(f"{centre.url}/public/public-key").text
+        qr_text = json.loads(receipt_json(printed))  # what the traveller's phone reads from the QR code
+        assert receipt_problem(qr_text, proof.json(), load_pem_public_key(key_pem.encode())) is None
+        assert not re.search(r"transaction", json.dumps(proof.json()))  # no centre id in the public answer
+    finally:
+        centre.stop()
