@@ -11,11 +11,15 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from fastapi.testclient import TestClient
 
 from api.public.offline_check import receipt_problem
-from checkpoint.kiosk.app import create_kiosk_app
+from selenium.webdriver.common.by import By
+
+from checkpoint.kiosk.app import SESSION_COOKIE, create_kiosk_app
 from checkpoint.kiosk.receipts import receipt_json
 from checkpoint.outbox.sender import Backoff, CentreAccount, Sender
 from checkpoint.outbox.store import Outbox
 from checkpoint.settings import Settings
+from tests.api.browser_pages import chromium, screenshot, wait_loaded
+from tests.api.live_server import serving
 from tests.checkpoint.centre import provisioned_centre, sign_in_on_kiosk
 
 
@@ -40,6 +44,9 @@ def test_a_receipt_printed_offline_is_proved_in_the_centres_log_once_it_arrives(
         screened = client.post("/api/screen", json={"document": str(document), "frames": str(frames)})
         assert screened.status_code == 200, screened.text
         key = screened.json()["client_uuid"]
+        # The receipt states the officer's outcome, so it exists only once the officer has decided.
+        assert 'id="print-receipt"' not in client.get(f"/screening/{key}").text
+        assert client.get(f"/screening/{key}/receipt").status_code == 404
         decided = client.post(f"/screening/{key}/disposition", data={"outcome": "CLEAR"}, follow_redirects=True)
         assert 'id="print-receipt"' in decided.text
         page = client.get(f"/screening/{key}/receipt")
@@ -70,5 +77,27 @@ def test_a_receipt_printed_offline_is_proved_in_the_centres_log_once_it_arrives(
         qr_text = json.loads(receipt_json(printed))  # what the traveller's phone reads from the QR code
         assert receipt_problem(qr_text, proof.json(), load_pem_public_key(key_pem.encode())) is None
         assert not re.search(r"transaction", json.dumps(proof.json()))  # no centre id in the public answer
+        _screenshots(client, key, tmp_path)
     finally:
         centre.stop()
+
+
+def _screenshots(client: TestClient, key: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The receipt page in Chromium, in French and English, 80 mm wide (302 px at 96 dpi) and on a phone."""
+    session = client.cookies.get(SESSION_COOKIE)
+    with serving(client.app) as base:  # type: ignore[arg-type]
+        for lang in ("fr", "en"):
+            for width in (302, 360):
+                with chromium(lang=lang, width=width, height=900) as browser:
+                    browser.get(f"{base}/health")
+                    browser.add_cookie({"name": SESSION_COOKIE, "value": session, "path": "/"})
+                    browser.get(f"{base}/screening/{key}/receipt")
+                    wait_loaded(browser)
+                    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+                    title = {"fr": "Reçu de contrôle frontalier", "en": "Border screening receipt"}[lang]
+                    assert title in browser.find_element(By.TAG_NAME, "h1").text
+                    qr = browser.find_element(By.CSS_SELECTOR, "#receipt-qr svg").rect
+                    assert qr["width"] >= 120  # 40 mm: large enough for a phone to read
+                    sideways = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+                    assert sideways <= 0, f"the receipt scrolls sideways at {width} px in {lang}"
+                    screenshot(browser, tmp_path / f"kiosk-receipt-{lang}-{width}.png")
