@@ -103,7 +103,7 @@ def test_a_wrong_code_and_an_unknown_reference_get_the_same_answer(client, heade
     unknown = _file(client, {**receipt, "reference": "B" * 22})
     assert wrong_salt.status_code == unknown.status_code == 404
     assert wrong_salt.json() == unknown.json()
-    bad_token = client.get(f"/public/complaints/R-XXXXXXXXXX?token=nope")
+    bad_token = client.get("/public/complaints/R-XXXXXXXXXX?token=nope")
     assert bad_token.status_code == 404
 
 

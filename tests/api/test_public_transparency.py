@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import date
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 from api.public.suppression import SUPPRESSED, group, share
 from api.schemas import Role
 from tests.api.public_flow import screened_with_receipt
+from watchlists.models import Category, SubjectCreate, WatchlistCreate
+from watchlists.store import add_subject, create_watchlist
 
 SQLITE = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 
@@ -127,3 +131,25 @@ def test_public_routes_are_rate_limited_per_address(app, client):
     app.state.settings.public_requests_per_minute = 3
     codes = [client.get("/public/public-key").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+@SQLITE
+def test_watchlist_entries_are_counted_per_category_and_legal_basis_with_small_counts_hidden(app, client):
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        for name, basis, count in (("wl-big", "Loi 2021-015", 12), ("wl-small", "Décision 2026/7", 2)):
+            watchlist = create_watchlist(
+                session,
+                WatchlistCreate(name=name, category=Category.wanted_person, owning_authority="DGPN", legal_basis=basis),
+                "admin",
+                "test set-up",
+            )
+            for n in range(count):
+                subject = SubjectCreate(
+                    external_ref=f"{name}-{n}", name_latin="NOM PRENOM", reason="test", review_by=date(2031, 1, 1)
+                )
+                add_subject(session, watchlist, subject, "admin", "test set-up")
+        session.commit()
+    entries = client.get("/public/transparency.json").json()["statistics"]["watchlist_entries"]
+    by_basis = {e["legal_basis"]: e["entries"] for e in entries}
+    assert by_basis == {"Loi 2021-015": 12, "Décision 2026/7": SUPPRESSED}
+    assert "NOM PRENOM" not in client.get("/public/transparency.json").text

@@ -9,10 +9,9 @@ import re
 import httpx
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from fastapi.testclient import TestClient
-
-from api.public.offline_check import receipt_problem
 from selenium.webdriver.common.by import By
 
+from api.public.offline_check import receipt_problem
 from checkpoint.kiosk.app import SESSION_COOKIE, create_kiosk_app
 from checkpoint.kiosk.receipts import receipt_json
 from checkpoint.outbox.sender import Backoff, CentreAccount, Sender
