@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import ValidationError
 
@@ -29,6 +29,9 @@ from api.route_params import Position, SequenceNumber
 from checkpoint.i18n import _
 
 router = APIRouter(prefix="/public", tags=["public"])
+# As long as the stored values (a reference is 22 characters, a complaint number 12), with room for a typo's answer.
+ReferenceInPath = Annotated[str, Path(min_length=1, max_length=64)]
+ComplaintNumber = Annotated[str, Path(min_length=1, max_length=16)]
 
 CACHE_SHORT = "public, max-age=60"
 CACHE_FOREVER = "public, max-age=31536000, immutable"  # a proof between two signed heads never changes
@@ -152,10 +155,10 @@ def consistency_proof(session: SessionDep, first: SequenceNumber, second: Sequen
 
 
 @router.get("/receipts/{reference}")
-def receipt_proof(request: Request, session: SessionDep, reference: str) -> JSONResponse:
+def receipt_proof(request: Request, session: SessionDep, reference: ReferenceInPath) -> JSONResponse:
     """The inclusion proof of a receipt's commitment against the latest signed tree head (202 until one covers it,
     saying when the next is due)."""
-    answer, complete = receipts.receipt_proof(session, reference[:64], _next_head(request, session))
+    answer, complete = receipts.receipt_proof(session, reference, _next_head(request, session))
     return _json(answer, CACHE_SHORT, 200 if complete else 202)
 
 
@@ -259,11 +262,11 @@ def file_complaint_form(
 
 @router.get("/complaints/{number}", response_model=None)
 def complaint_status(
-    request: Request, session: SessionDep, number: str, token: Annotated[str, Query(max_length=64)] = ""
+    request: Request, session: SessionDep, number: ComplaintNumber, token: Annotated[str, Query(max_length=64)] = ""
 ) -> Response:
     """The traveller's status page (HTML for a browser, JSON otherwise): deadline, and the decision once made."""
     try:
-        row = complaints.complaint_for_holder(session, number[:16], token)
+        row = complaints.complaint_for_holder(session, number, token)
     except NotFound:
         if "text/html" not in request.headers.get("accept", ""):
             raise

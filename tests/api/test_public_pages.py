@@ -10,10 +10,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from api.schemas import Role
-from tests.api.browser_pages import chromium, log_in, screenshot, staleness_of, wait_loaded
+from tests.api.browser_pages import chromium, log_in, staleness_of, wait_loaded
 from tests.api.live_server import serving
 from tests.api.public_flow import screened_with_receipt
-from tests.api.test_pages_small_screens import SMALL_TARGETS, TARGETS
+from tests.api.test_pages_small_screens import TARGETS, fits
 
 SAYS = {
     "transparency": {"fr": "Transparence du journal d'audit", "en": "Transparency of the checkpoint audit log"},
@@ -35,16 +35,8 @@ def _submit(browser, selector: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _check(browser, page: str, lang: str, width: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    wait_loaded(browser)
-    where = f"{page} in {lang} at {width} px"
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang, where
-    assert SAYS[page][lang] in browser.find_element(By.TAG_NAME, "body").text, where
-    overflow = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
-    assert overflow[0] <= overflow[1], f"{where}: the page scrolls sideways ({overflow[0]} > {overflow[1]} px)"
-    assert browser.find_element(By.TAG_NAME, "header").rect["height"] <= 60, f"{where}: header on two lines"
-    small = browser.execute_script(SMALL_TARGETS, TARGETS + ", .public-nav a")
-    assert not small, f"{where}: touch targets under 44 px: {small}"
-    screenshot(browser, tmp_path / f"public-{page}-{lang}-{width}.png")
+    shot = tmp_path / f"public-{page}-{lang}-{width}.png"
+    fits(browser, page, SAYS[page][lang], lang, width, shot, TARGETS + ", .public-nav a")
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -78,7 +79,9 @@ def test_checkpoint_receipt_verify_checks_a_receipt_offline(client, headers, tmp
 
     def run(path):  # type: ignore[no-untyped-def]
         command = [sys.executable, "-m", "checkpoint", "receipt", "verify", str(path), "--public-key", str(key_file)]
-        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=120, env={**os.environ, "LC_ALL": "en_GB.UTF-8"}
+        )
 
     ok = run(good)
     assert ok.returncode == 0, ok.stderr
@@ -116,3 +119,36 @@ def test_a_consistency_proof_needs_two_signed_heads(client, headers):
     response = client.get(f"/public/proofs/consistency?first=1&second={head['tree_size'] + 5}")
     assert response.status_code == 404
     assert "/public/tree-heads" in response.json()["message"]
+
+
+def test_checkpoint_receipt_consistency_checks_two_heads_offline(client, headers, tmp_path):
+    first = _sign_head(client, headers)
+    screened_with_receipt(client, headers[Role.KIOSK])
+    second = _sign_head(client, headers)
+    key_file = tmp_path / "centre.pub.pem"
+    key_file.write_text(client.get("/public/public-key").text)
+    answer = client.get(f"/public/proofs/consistency?first={first['tree_size']}&second={second['tree_size']}").json()
+    good, rewritten = tmp_path / "proof.json", tmp_path / "rewritten.json"
+    good.write_text(json.dumps(answer))
+    rewritten.write_text(json.dumps({**answer, "first": {**answer["first"], "root_hash": "ab" * 32}}))
+
+    def run(path):  # type: ignore[no-untyped-def]
+        command = [
+            sys.executable,
+            "-m",
+            "checkpoint",
+            "receipt",
+            "consistency",
+            str(path),
+            "--public-key",
+            str(key_file),
+        ]
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=120, env={**os.environ, "LC_ALL": "en_GB.UTF-8"}
+        )
+
+    ok = run(good)
+    assert ok.returncode == 0, ok.stderr
+    assert f"of {second['tree_size']} events extends the log of {first['tree_size']} events" in ok.stdout
+    bad = run(rewritten)
+    assert bad.returncode == 3 and len(bad.stderr.strip().splitlines()) == 1

@@ -3,6 +3,7 @@ no personal data; once the centre has the decision, the receipt's inclusion proo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -12,8 +13,10 @@ from fastapi.testclient import TestClient
 from selenium.webdriver.common.by import By
 
 from api.public.offline_check import receipt_problem
+from api.schemas import DispositionCreate, Outcome, TransactionCreate
+from benchmarks.ingest_bench import sample_transaction
 from checkpoint.kiosk.app import SESSION_COOKIE, create_kiosk_app
-from checkpoint.kiosk.receipts import receipt_json
+from checkpoint.kiosk.receipts import new_receipt, receipt_json
 from checkpoint.outbox.sender import Backoff, CentreAccount, Sender
 from checkpoint.outbox.store import Outbox
 from checkpoint.settings import Settings
@@ -100,3 +103,19 @@ def _screenshots(client: TestClient, key: str, tmp_path) -> None:  # type: ignor
                     sideways = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
                     assert sideways <= 0, f"the receipt scrolls sideways at {width} px in {lang}"
                     screenshot(browser, tmp_path / f"kiosk-receipt-{lang}-{width}.png")
+
+
+def test_the_receipts_salt_is_erased_with_its_delivered_decision(tmp_path):
+    outbox = Outbox(tmp_path / "outbox.sqlite3")
+    transaction = TransactionCreate.model_validate(sample_transaction("kiosk-1"))
+    outbox.add_transaction(transaction)
+    receipt = new_receipt(transaction, Outcome.CLEAR)
+    decision = DispositionCreate(outcome=Outcome.CLEAR, decided_at=dt.datetime.now(dt.UTC), officer="officer")
+    assert outbox.add_disposition(transaction.client_uuid, decision, receipt)
+    assert outbox.receipt_of(str(transaction.client_uuid)) == receipt
+    assert not outbox.add_disposition(transaction.client_uuid, decision, new_receipt(transaction, Outcome.CLEAR))
+    assert outbox.receipt_of(str(transaction.client_uuid)) == receipt  # the first decision and its receipt stand
+    for item in outbox.due():
+        outbox.mark_delivered(item.seq, 1)
+    assert outbox.erase_delivered(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)) == 2
+    assert outbox.receipt_of(str(transaction.client_uuid)) is None
