@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from api.audit import tree_heads
 from api.audit.chain import SYSTEM, event_record
 from api.audit.trail import AuditTrail
-from api.errors import NotFound
+from api.errors import Conflict, NotFound
 from api.models import AuditEvent, Receipt, ScreeningTransaction, as_utc
 from api.public.offline_check import RECEIPT_ACTION
 from api.schemas import Outcome, ReceiptCommitment, ReceiptFields, Recommendation
@@ -38,6 +38,12 @@ def record_receipt(
     held = session.exec(select(Receipt).where(Receipt.transaction_id == transaction.id)).first()
     if held is not None:
         return held
+    if session.exec(select(Receipt.id).where(Receipt.reference == sent.reference)).first() is not None:
+        # 128 random bits never collide by chance: this kiosk reused a reference, and the decision is not recorded.
+        raise Conflict(
+            f"receipt reference {sent.reference} is already used by another screening",
+            "make a new receipt (a fresh random reference) and send the decision again",
+        )
     completed = as_utc(transaction.completed_at)
     event = trail.record(
         session, SYSTEM, RECEIPT_ACTION, RECEIPT_OBJECT, receipt_payload(sent.reference, sent.commitment)

@@ -51,3 +51,10 @@ def head_history(session: Session, after: int, limit: int) -> list[dict[str, Any
         history.append(entry)
         previous = head
     return history
+
+
+def recent_head_history(session: Session, count: int) -> list[dict[str, Any]]:
+    """The `count` latest signed tree heads with their consistency proofs (the page shows these)."""
+    sizes = session.exec(select(TreeHead.tree_size).order_by(col(TreeHead.tree_size).desc()).limit(count + 1)).all()
+    after = sizes[count] if len(sizes) > count else 0
+    return head_history(session, after, count)

@@ -28,7 +28,6 @@ from api.public.wire import ComplaintCreate, ComplaintFiled, ComplaintStatus
 from api.route_params import Position, SequenceNumber
 from checkpoint.i18n import _
 
-router = APIRouter(prefix="/public", tags=["public"])
 # As long as the stored values (a reference is 22 characters, a complaint number 12), with room for a typo's answer.
 ReferenceInPath = Annotated[str, Path(min_length=1, max_length=64)]
 ComplaintNumber = Annotated[str, Path(min_length=1, max_length=16)]
@@ -51,7 +50,7 @@ def public_rate(request: Request, address: ClientAddressDep) -> None:
     _window(request, "public_window", limit, 60).admit(address, "requests")
 
 
-router.dependencies.append(Depends(public_rate))
+router = APIRouter(prefix="/public", tags=["public"], dependencies=[Depends(public_rate)])
 
 
 def _complaint_rate(request: Request, address: str) -> None:
@@ -119,7 +118,7 @@ def transparency_json(request: Request, session: SessionDep) -> JSONResponse:
 def transparency_page(request: Request, session: SessionDep) -> HTMLResponse:
     """The same, as a page anyone can read, with what to compare and how to check it."""
     report = transparency_report(request, session)
-    history = transparency.head_history(session, 0, 1000)[-10:]
+    history = transparency.recent_head_history(session, 10)
     return _page(request, "public_transparency.html", CACHE_SHORT, report=report, history=history)
 
 
@@ -132,9 +131,10 @@ def public_key(request: Request) -> PlainTextResponse:
 
 @router.get("/tree-heads")
 def tree_head_history(
-    session: SessionDep, after: Position = 0, limit: Annotated[int, Query(ge=1, le=100)] = 100
+    session: SessionDep, after: Position = 0, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> JSONResponse:
-    """Signed tree heads larger than `after`, smallest first, each with the consistency proof from the one before."""
+    """Signed tree heads larger than `after`, smallest first, each with the consistency proof from the one before
+    (page on with `after` = the last size seen: each proof reads the whole tree, so pages are short)."""
     return _json(transparency.head_history(session, after, limit), CACHE_SHORT)
 
 

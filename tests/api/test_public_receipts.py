@@ -6,12 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from api.public.offline_check import consistency_problem, receipt_problem
 from api.schemas import Role
+from tests.api.conftest import transaction_body
 from tests.api.public_flow import printed, screened_with_receipt
 
 pytestmark = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -152,3 +154,19 @@ def test_checkpoint_receipt_consistency_checks_two_heads_offline(client, headers
     assert f"of {second['tree_size']} events extends the log of {first['tree_size']} events" in ok.stdout
     bad = run(rewritten)
     assert bad.returncode == 3 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_reused_receipt_reference_is_refused_with_the_decision(client, headers):
+    first = screened_with_receipt(client, headers[Role.KIOSK])
+    sent = client.post("/api/transactions", json=transaction_body(), headers=headers[Role.KIOSK]).json()
+    decision = {
+        "outcome": "CLEAR",
+        "decided_at": datetime.now(UTC).isoformat(),
+        "officer": "officer",
+        "receipt": {"reference": first["reference"], "commitment": "0" * 64},
+    }
+    refused = client.post(f"/api/transactions/{sent['id']}/disposition", json=decision, headers=headers[Role.KIOSK])
+    assert refused.status_code == 409 and "already used" in refused.json()["message"]
+    assert client.get(f"/api/transactions/{sent['id']}", headers=headers[Role.SUPERVISOR]).status_code == 200
+    queue = client.get("/api/transactions?recommendation=REFER", headers=headers[Role.SUPERVISOR]).json()
+    assert next(t for t in queue if t["id"] == sent["id"])["outcome"] is None  # the decision was not recorded
