@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from api.models import Disposition, ScreeningTransaction, as_utc
-from api.public.suppression import cell, group, share
+from api.public.suppression import SUPPRESSED, cell, group, share
 from api.reports import list_reports
 from api.retention import CLEARING_OUTCOMES
 from api.schemas import Outcome
@@ -48,6 +48,11 @@ class _Tally:
             self.hits_decided,
             {"confirmed": self.hits_confirmed, "not_confirmed": self.hits_decided - self.hits_confirmed},
         )
+        if SUPPRESSED in outcomes.values():
+            # Both pairs add up outcome cells over subsets of the decided screenings: either could give a hidden
+            # outcome away by subtraction, so they are hidden with it (rule 3 across tables).
+            referral_outcomes = dict.fromkeys(referral_outcomes, SUPPRESSED)
+            hits = dict.fromkeys(hits, SUPPRESSED)
         return {
             "screenings": screenings,
             "recommendations": by_recommendation,

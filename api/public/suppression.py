@@ -6,6 +6,8 @@ The rule (api/README.md, "Small-count suppression"):
 3. complementary suppression: where parts add up to a published total (CLEAR + REFER = screenings; officer outcomes =
    decided; confirmed + not confirmed = hits), one suppressed part could be found by subtraction, so when exactly one
    part is suppressed the next smallest part is suppressed too; when the total itself is suppressed, every part is;
+   the officer-outcome breakdown and the pairs built from it (referrals cleared / not cleared, watchlist hits
+   confirmed / not confirmed) are sums over the same screenings, so a hidden outcome hides both pairs too;
 4. nothing is added up across posts or months (no row or column totals), so no cell can be derived from others.
 Counts of zero are published as 0: "nobody" identifies no one.
 """

@@ -153,3 +153,17 @@ def test_watchlist_entries_are_counted_per_category_and_legal_basis_with_small_c
     by_basis = {e["legal_basis"]: e["entries"] for e in entries}
     assert by_basis == {"Loi 2021-015": 12, "Décision 2026/7": SUPPRESSED}
     assert "NOM PRENOM" not in client.get("/public/transparency.json").text
+
+
+@SQLITE
+def test_a_hidden_officer_outcome_cannot_be_recovered_from_the_referral_and_hit_pairs(client, headers):
+    kiosk = headers[Role.KIOSK]
+    for outcome, count in (("CLEAR", 3), ("CLEAR_AFTER_CHECK", 20), ("SECONDARY_INSPECTION", 12)):
+        for _ in range(count):
+            screened_with_receipt(client, kiosk, post_id="post-c", outcome=outcome)
+    row = client.get("/public/transparency.json").json()["statistics"]["monthly_by_post"][0]
+    assert row["officer_outcomes"]["CLEAR"] == SUPPRESSED
+    assert row["officer_outcomes"]["CLEAR_AFTER_CHECK"] == 20  # complementary: SECONDARY_INSPECTION hidden instead
+    # Every screening here is a referral with a watchlist hit: "cleared" (23) - CLEAR_AFTER_CHECK (20) would give the
+    # hidden CLEAR (3) away, so the pairs built from outcomes are hidden with it.
+    assert row["referrals_cleared_false_alarms"] == row["watchlist_hits_not_confirmed"] == SUPPRESSED
