@@ -26,7 +26,7 @@ from api.limits import RequestLimits
 from api.login_throttle import LoginLimits
 from api.page_language import default_language, stored_language
 from api.retention import RetentionPolicy, run_retention
-from api.routes import audit, auth, exchange, kiosks, pages, transactions, users, watchlists
+from api.routes import audit, auth, complaint_pages, exchange, kiosks, pages, public, transactions, users, watchlists
 from api.security import AuthPolicy, make_hasher
 from checkpoint.i18n import LanguageMiddleware, require_catalogs
 from checkpoint.settings import Settings
@@ -142,7 +142,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     documentation = docs_policy(app)
     app.add_middleware(BrowserGuard, policies=[("/docs", documentation), ("/redoc", documentation)])
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, users, kiosks, transactions, watchlists, audit, pages, exchange):
+    for module in (auth, users, kiosks, transactions, watchlists, audit, pages, complaint_pages, public, exchange):
         app.include_router(module.router)
     app.include_router(exchange.partner_router)
 

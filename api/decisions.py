@@ -13,6 +13,7 @@ from api.db import lock_chain
 from api.disposition_conflicts import mark_reviewed, record_conflict, same_decision
 from api.errors import Conflict, ConflictingDisposition, InvalidInput
 from api.models import Disposition, Review, ScreeningTransaction, as_utc, utcnow
+from api.public.receipts import record_receipt
 from api.schemas import DispositionCreate, DispositionPublic, Outcome, ReviewCreate, ReviewPublic, Verdict
 from api.screening import get_transaction
 from checkpoint.i18n import _
@@ -38,6 +39,8 @@ def record_disposition(
     if existing is not None:
         if same_decision(existing, officer.name, kiosk_id, body):
             return existing, False  # a kiosk outbox retrying after a lost response
+        if body.receipt is not None:  # the traveller holds this receipt whatever the centre holds: keep its proof
+            record_receipt(session, trail, transaction, body.outcome, body.receipt)
         record_conflict(session, trail, officer, kiosk_id, existing, body)
         held = disposition_public(existing)
         raise ConflictingDisposition(
@@ -68,6 +71,8 @@ def record_disposition(
     session.flush()
     payload = {**body.model_dump(mode="json"), "officer": officer.name, "kiosk_id": kiosk_id}
     trail.record(session, officer, "disposition.record", f"transaction:{transaction_id}", payload)
+    if body.receipt is not None:
+        record_receipt(session, trail, transaction, body.outcome, body.receipt)
     session.commit()
     return row, True
 

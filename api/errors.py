@@ -58,10 +58,10 @@ class RoleNotAllowed(Forbidden):
         self.allowed = allowed
 
 
-class LoginThrottled(ApiError):
-    """Too many failed logins from this address, or for this account from this address, recently."""
+class RateLimited(ApiError):
+    """Too many requests from this address recently; `Retry-After` says when to come back."""
 
-    code = "login_throttled"
+    code = "rate_limited"
     status = 429
 
     def __init__(self, problem: str, remedy: str, retry_after_seconds: int) -> None:
@@ -71,6 +71,12 @@ class LoginThrottled(ApiError):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after_seconds)}
+
+
+class LoginThrottled(RateLimited):
+    """Too many failed logins from this address, or for this account from this address, recently."""
+
+    code = "login_throttled"
 
 
 class NotFound(ApiError):

@@ -185,6 +185,44 @@ class Review(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
+# ---- traveller receipts and complaints (the public side) ----
+
+
+class Receipt(SQLModel, table=True):
+    """A receipt a kiosk printed: its public reference, the salted commitment in the chain, and the fields the centre
+    itself holds for it (to check a complaint's salt without ever storing the salt)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=22, unique=True, index=True)
+    transaction_id: int = Field(foreign_key="screening_transaction.id", unique=True)
+    commitment: str = Field(max_length=64)
+    post_id: str = Field(max_length=64)
+    screening_date: str = Field(max_length=10)
+    recommendation: str = Field(max_length=8)
+    outcome: str = Field(max_length=32)
+    audit_sequence: int = Field(description="the receipt.commit event: the leaf the public inclusion proof is for")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class Complaint(SQLModel, table=True):
+    """A traveller's complaint about a screening they hold the receipt of; followed with a secret status token."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=16, unique=True, index=True)
+    token_hash: str = Field(max_length=64, description="SHA-256 of the status-page token; the token is never kept")
+    receipt_id: int = Field(foreign_key="receipt.id", index=True)
+    statement: str = Field(sa_column=Column(Text, nullable=False))
+    filed_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    deadline: datetime = Field(sa_type=DateTime(timezone=True), index=True)
+    evidence_attached_by: str | None = Field(default=None, max_length=64)
+    evidence_attached_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    decision: str | None = Field(default=None, max_length=32, index=True)
+    decision_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    flagged_entries: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
 # ---- audit ----
 
 
@@ -236,6 +274,8 @@ API_TABLE_MODELS = (
     Disposition,
     DispositionConflict,
     Review,
+    Receipt,
+    Complaint,
     AuditEvent,
     AuditPayload,
     TreeHead,

@@ -29,6 +29,12 @@ VERDICTS = {
     "ESCALATED": lazy_gettext("Escalated"),
 }
 
+COMPLAINT_DECISIONS = {
+    "UPHELD": lazy_gettext("Complaint upheld"),
+    "NOT_UPHELD": lazy_gettext("Complaint not upheld"),
+    "WATCHLIST_REVIEW": lazy_gettext("Upheld: the watchlist entry goes to its owning authority for review"),
+}
+
 CATEGORIES = {
     "wanted_person": lazy_gettext("wanted person"),
     "missing_person": lazy_gettext("missing person"),
@@ -67,6 +73,11 @@ def verdict(code: str) -> str:
     return _with_code(VERDICTS, code)
 
 
+def complaint_decision(code: str) -> str:
+    """A complaint decision code with its meaning: "Complaint upheld (UPHELD)"."""
+    return _with_code(COMPLAINT_DECISIONS, code)
+
+
 def candidate_kind(kind: str) -> str:
     return _said(CANDIDATE_KIND_MEANINGS, kind) or kind
 
@@ -83,6 +94,7 @@ def install(env) -> None:  # type: ignore[no-untyped-def]
         "recommendation": recommendation,
         "outcome": outcome,
         "verdict": verdict,
+        "complaint_decision": complaint_decision,
         "candidate_kind": candidate_kind,
         "category": category,
     }

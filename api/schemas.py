@@ -1,6 +1,7 @@
 """The wire contract between kiosks, people and the central service (pydantic models, unknown fields refused).
 
-Kiosks (`checkpoint/`) import this module; it imports nothing else from the project so that stays cheap.
+Kiosks (`checkpoint/`) import this module; it imports nothing else from the project but the canonical encoding
+(a leaf module) so that stays cheap.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from api.audit.canonical import canonical, sha256_hex
 from checkpoint.i18n import _, lazy_gettext
 
 
@@ -211,6 +213,34 @@ class TransactionSummary(Contract):
     officer: str | None
 
 
+# ---- traveller receipt (kiosk -> centre: the reference and the commitment; the salt stays on the paper) ----
+
+ReceiptReference = Annotated[str, Field(min_length=22, max_length=22, pattern=r"^[A-Za-z0-9_-]{22}$")]
+ReceiptSalt = Annotated[str, Field(min_length=32, max_length=32, pattern=r"^[0-9a-f]{32}$")]
+Sha256Hex = Annotated[str, Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$")]
+
+
+class ReceiptFields(Contract):
+    """What a traveller's receipt states (no name, no document number, no biometric data)."""
+
+    reference: ReceiptReference = Field(description="random (secrets.token_urlsafe(16)), never a database id")
+    post_id: str = Field(min_length=1, max_length=64)
+    screening_date: date = Field(description="the day of the screening (UTC)")
+    recommendation: Recommendation
+    outcome: Outcome
+
+    def commitment(self, salt: str) -> str:
+        """SHA-256(salt || canonical fields): what the centre's chain holds; without the salt it reveals nothing."""
+        return sha256_hex(salt.encode() + canonical(self.model_dump(mode="json")))
+
+
+class ReceiptCommitment(Contract):
+    """What a kiosk sends of a receipt it printed: the public reference and the salted commitment."""
+
+    reference: ReceiptReference
+    commitment: Sha256Hex
+
+
 # ---- officer disposition and supervisor review ----
 
 
@@ -226,6 +256,7 @@ class DispositionCreate(Contract):
     note: str | None = Field(None, max_length=1000)
     decided_at: AwareDatetime
     officer: Username | None = None
+    receipt: ReceiptCommitment | None = Field(None, description="the traveller's receipt printed for this decision")
 
     @model_validator(mode="after")
     def _reason_unless_clear(self) -> DispositionCreate:

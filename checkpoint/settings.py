@@ -153,6 +153,12 @@ class Settings(BaseSettings):
         default=REPO_ROOT / "benchmarks" / "results", description="reports the auditor pages list"
     )
     retention_interval_minutes: int = Field(60, ge=0, description="how often `checkpoint serve` purges; 0 = never")
+    # --- public side (issue 18): transparency, receipts, complaints under /public/ ---
+    complaint_deadline_days: int = Field(30, gt=0, description="days a supervisor has to decide a complaint")
+    public_requests_per_minute: int = Field(
+        120, gt=0, description="requests one address may make to /public/ per minute (each process counts its own)"
+    )
+    complaints_per_hour: int = Field(5, gt=0, description="complaints one address may file per hour")
 
     # --- kiosk (issue 8): screening policy, identity at the centre, outbox, snapshot inbox, officer page ---
     kiosk_policy: Path | None = Field(None, description="policy TOML; empty: checkpoint/policy/default_policy.toml")
@@ -160,6 +166,9 @@ class Settings(BaseSettings):
     kiosk_post_id: str = "post-1"
     kiosk_secret: str = Field("", description="the secret the centre returned when this kiosk was registered")
     centre_url: str = Field("http://127.0.0.1:8000", description="base URL of `checkpoint serve`")
+    receipt_check_url: str = Field(
+        "", description="where travellers check a receipt, printed on it; empty: <centre_url>/public/receipt"
+    )
     kiosk_host: str = "127.0.0.1"
     kiosk_port: int = Field(8100, ge=1, le=65535)
     # Folder the snapshot sync polls for newer signed bundles (*.snapshot); empty: <data_dir>/snapshot-inbox.

@@ -84,3 +84,8 @@ def tree_head_signature_valid(public: Ed25519PublicKey, head: dict[str, Any]) ->
     except (InvalidSignature, KeyError, ValueError, TypeError):
         return False
     return True
+
+
+def signed_by(public: Ed25519PublicKey, head: dict[str, Any]) -> bool:
+    """Whether `head` is signed by `public` and names its key id (a head of another key is not accepted)."""
+    return tree_head_signature_valid(public, head) and head.get("key_id") == key_id(public)

@@ -29,6 +29,11 @@ def list_events(session: Session, after: int, limit: int, action: str | None) ->
     return [AuditEventPublic(**event_record(e), payload_erased=p is None) for e, p in rows]
 
 
+def events_total(session: Session) -> int:
+    """How many events the chain holds (sequences start at 1 and have no gaps)."""
+    return session.exec(select(AuditEvent.sequence).order_by(col(AuditEvent.sequence).desc()).limit(1)).first() or 0
+
+
 def chain_status(session: Session, public_key: Ed25519PublicKey) -> dict[str, Any]:
     """Verify every stored event and tree head up to the latest signed size; events after it are 'unsigned'."""
     latest = latest_tree_head(session)
@@ -37,7 +42,7 @@ def chain_status(session: Session, public_key: Ed25519PublicKey) -> dict[str, An
         select(AuditEvent).where(AuditEvent.sequence <= signed).order_by(col(AuditEvent.sequence))
     ).all()
     heads = [(0, tree_head_record(h)) for h in all_tree_heads(session)]
-    total = session.exec(select(AuditEvent.sequence).order_by(col(AuditEvent.sequence).desc()).limit(1)).first() or 0
+    total = events_total(session)
     report = verify_records(((0, event_record(e)) for e in events), heads, public_key) if latest else None
     return {
         "verified": bool(report and report.ok),

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from api.audit import merkle
 from api.audit.canonical import EVENT_FIELDS, GENESIS_HASH, event_hash
-from api.audit.signing import TREE_HEAD_FIELDS, key_id, tree_head_signature_valid
+from api.audit.signing import TREE_HEAD_FIELDS, signed_by
 from api.errors import AuditExportInvalid
 from checkpoint.i18n import _
 
@@ -90,10 +90,9 @@ def verify_records(
     count = len(leaves)
     if not tree_heads:
         return _fail(count, 0, "the export has no signed tree head, so nothing proves the events are complete")
-    expected_key = key_id(public_key)
     for line, head in tree_heads:
         size = head.get("tree_size")
-        if not tree_head_signature_valid(public_key, head) or head.get("key_id") != expected_key:
+        if not signed_by(public_key, head):
             return _fail(
                 count,
                 len(tree_heads),

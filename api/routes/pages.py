@@ -70,7 +70,8 @@ def choose_language(
         if principal is not None and principal.role != Role.KIOSK:
             accounts.set_language(session, trail, principal.actor, principal.name, chosen)
     # Only a path on this site: the switch must not become a way to send people elsewhere.
-    target = back if back.startswith("/ui/") and "//" not in back and "\\" not in back else "/ui/"
+    on_site = back.startswith(("/ui/", "/public/")) and "//" not in back and "\\" not in back
+    target = back if on_site else "/ui/"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=_year_seconds(), samesite="strict", path="/")
     return response

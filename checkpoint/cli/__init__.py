@@ -55,6 +55,7 @@ COMMANDS = [
     ("bench", "bench_screening:screening"),
     ("cli", "exchange:exchange"),
     ("bench", "exchange_bench:exchange"),
+    ("cli", "receipt:receipt"),
 ]
 
 

@@ -38,6 +38,7 @@ from checkpoint.kiosk.officer_sessions import OfficerSession, OfficerSessions
 from checkpoint.kiosk.officer_sign_in import OfficerSignIn
 from checkpoint.kiosk.offline_credentials import OfflineCredentials
 from checkpoint.kiosk.pending import PendingDecisions
+from checkpoint.kiosk.receipts import commitment_of, new_receipt, qr_svg, receipt_json
 from checkpoint.kiosk.sessions import RecentScreenings, jpeg
 from checkpoint.kiosk.sign_in_throttle import SignInThrottle
 from checkpoint.outbox.sender import Sender
@@ -75,6 +76,10 @@ ALREADY_DECIDED = lazy_gettext(
 NO_IMAGE = lazy_gettext(
     "This kiosk holds no such image: a screening's images stay in memory only until a restart, and watchlist photos "
     "come only with lists that allow them."
+)
+NO_RECEIPT = lazy_gettext(
+    "This kiosk holds no receipt for this screening: a receipt is made when the officer records a decision here, "
+    "and erased with the decision once the centre has it."
 )
 NOT_ON_THIS_KIOSK = lazy_gettext(
     "No screening with this id is on this kiosk: open one from the list on the kiosk's home page."
@@ -468,12 +473,14 @@ def create_kiosk_app(
         if not pending.decidable(queued):
             raise HTTPException(410, pending.too_old_message)
         try:
+            receipt = new_receipt(queued.body, Outcome(outcome)) if outcome in Outcome.__members__ else None
             body = DispositionCreate(
                 outcome=outcome,
                 reason_code=reason_code or None,
                 note=note or None,
                 decided_at=dt.datetime.now(dt.UTC),
                 officer=officer.username,
+                receipt=commitment_of(receipt) if receipt else None,
             )
         except ValidationError as exc:
             if outcome in Outcome.__members__ and outcome != Outcome.CLEAR and not reason_code:
@@ -482,12 +489,28 @@ def create_kiosk_app(
                 problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
                 message = NOT_RECORDED % {"problem": problem[:1].lower() + problem[1:]}
             return RedirectResponse(f"/screening/{key}?error={_q(message)}", status_code=303)
-        if not outbox.add_disposition(key, body):  # committed before the page says "saved"
+        if not outbox.add_disposition(key, body, receipt):  # committed before the page says "saved"
             # Another decision for this screening was queued between the check above and now: it stands.
             return RedirectResponse(f"/screening/{key}?error={_q(str(ALREADY_DECIDED))}", status_code=303)
         if sender:
             sender.nudge()
         return RedirectResponse(f"/screening/{key}?saved=1", status_code=303)
+
+    @app.get("/screening/{key}/receipt", response_class=HTMLResponse)
+    def receipt_page(request: Request, key: str, officer: Officer) -> HTMLResponse:
+        """The traveller's receipt for the decision on this screening, to print (80 mm) and hand over."""
+        printed = outbox.receipt_of(key)
+        if printed is None:
+            raise HTTPException(404, NO_RECEIPT)
+        page = context(
+            request,
+            officer,
+            receipt=printed,
+            qr=qr_svg(receipt_json(printed)),
+            outcome_labels=OUTCOME_MEANINGS,
+            check_url=(settings.receipt_check_url or settings.centre_url.rstrip("/") + "/public/receipt"),
+        )
+        return templates.TemplateResponse(request, "kiosk_receipt.html", page)
 
     @app.get("/screening/{key}/frame.jpg")
     def frame(key: str, officer: Officer) -> Response:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
-from api.schemas import DispositionCreate, DispositionPublic, ScreeningViewCreate, TransactionCreate
+from api.schemas import DispositionCreate, DispositionPublic, ReceiptFields, ScreeningViewCreate, TransactionCreate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS item (
@@ -34,7 +34,15 @@ CREATE TABLE IF NOT EXISTS item (
     centre_decision TEXT,
     UNIQUE (kind, client_uuid)
 );
+CREATE TABLE IF NOT EXISTS receipt (
+    client_uuid TEXT PRIMARY KEY,
+    fields TEXT NOT NULL,
+    salt TEXT NOT NULL
+);
 """
+# receipt: what the traveller's receipt printed for a decided transaction; the salt never leaves the kiosk (the
+# disposition carries only the reference and the commitment). Added in a table of its own: older outboxes get it
+# from CREATE TABLE IF NOT EXISTS, and no kiosk without it needs it.
 # For a view, client_uuid is the view's own UUID; the transaction it is about is in its body.
 # centre_decision: for a disposition the centre refused because it holds a different one, that one (JSON).
 ERASED = ""  # the body of a delivered transaction once its retention on the kiosk is over (erase_delivered)
@@ -60,6 +68,14 @@ class QueuedTransaction:
     queued_at: dt.datetime
     refused: bool
     body: TransactionCreate
+
+
+@dataclass(frozen=True)
+class PrintedReceipt:
+    """A traveller's receipt: its fields and the salt its commitment was made with (printed, never sent)."""
+
+    fields: ReceiptFields
+    salt: str
 
 
 @dataclass(frozen=True)
@@ -129,10 +145,35 @@ class Outbox:
         """Queue a transaction; returns once it is on disk. Adding the same client UUID twice keeps the first."""
         self._insert("transaction", str(body.client_uuid), body.model_dump_json())
 
-    def add_disposition(self, client_uuid: UUID | str, body: DispositionCreate) -> bool:
-        """Queue the officer's disposition of transaction `client_uuid` (sent after the transaction); False when
-        the transaction already had one, which is kept."""
-        return self._insert("disposition", str(client_uuid), body.model_dump_json())
+    def add_disposition(
+        self, client_uuid: UUID | str, body: DispositionCreate, receipt: PrintedReceipt | None = None
+    ) -> bool:
+        """Queue the officer's disposition of transaction `client_uuid` (sent after the transaction), with the
+        receipt it commits to, in one commit; False when the transaction already had one, which is kept."""
+        now = dt.datetime.now(dt.UTC).isoformat()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cursor = self._db.execute(
+                    "INSERT OR IGNORE INTO item (kind, client_uuid, body, created_at) VALUES (?, ?, ?, ?)",
+                    ("disposition", str(client_uuid), body.model_dump_json(), now),
+                )
+                if cursor.rowcount == 1 and receipt is not None:
+                    self._db.execute(
+                        "INSERT INTO receipt (client_uuid, fields, salt) VALUES (?, ?, ?)",
+                        (str(client_uuid), receipt.fields.model_dump_json(), receipt.salt),
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return cursor.rowcount == 1
+
+    def receipt_of(self, client_uuid: str) -> PrintedReceipt | None:
+        """The receipt printed for transaction `client_uuid`'s decision, if any (and not yet erased)."""
+        with self._lock:
+            row = self._db.execute("SELECT fields, salt FROM receipt WHERE client_uuid = ?", (client_uuid,)).fetchone()
+        return PrintedReceipt(ReceiptFields.model_validate_json(row[0]), row[1]) if row else None
 
     def add_view(self, body: ScreeningViewCreate) -> None:
         """Queue the audit record of an officer opening a screening (sent after its transaction)."""
@@ -161,6 +202,10 @@ class Outbox:
                     "AND julianday(created_at) < julianday(?)",
                     (cutoff,),
                 ).rowcount
+                self._db.execute(
+                    "DELETE FROM receipt WHERE NOT EXISTS (SELECT 1 FROM item WHERE item.kind = 'disposition' "
+                    "AND item.client_uuid = receipt.client_uuid)"
+                )
                 emptied = self._db.execute(
                     f"UPDATE item SET body = '{ERASED}' WHERE kind = 'transaction' AND delivered_at IS NOT NULL "
                     f"AND body != '{ERASED}' AND julianday(created_at) < julianday(?)",

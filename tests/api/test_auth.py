@@ -25,6 +25,19 @@ PUBLIC = {
     ("POST", "/exchange/v1/queries"),
     ("POST", "/exchange/v1/followups"),
     ("POST", "/exchange/v1/followups/status"),
+    # The public side (issue 18): no account by design, rate-limited, no personal data (test_public_transparency).
+    ("GET", "/public/transparency.json"),
+    ("GET", "/public/transparency"),
+    ("GET", "/public/public-key"),
+    ("GET", "/public/tree-heads"),
+    ("GET", "/public/proofs/consistency"),
+    ("GET", "/public/receipts/{reference}"),
+    ("GET", "/public/receipt"),
+    ("POST", "/public/receipt"),
+    ("POST", "/public/complaints"),
+    ("GET", "/public/complaint"),
+    ("POST", "/public/complaint"),
+    ("GET", "/public/complaints/{number}"),
 }
 DOCS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
@@ -39,7 +52,12 @@ def _routes(app) -> list[tuple[str, str, frozenset[Role] | None]]:  # type: igno
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{transaction_id}", "1").replace("{username}", "officer").replace("{name}", "none.json")
+    return (
+        path.replace("{transaction_id}", "1")
+        .replace("{complaint_id}", "1")
+        .replace("{username}", "officer")
+        .replace("{name}", "none.json")
+    )
 
 
 def test_every_route_declares_its_roles(app):

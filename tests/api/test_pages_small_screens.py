@@ -36,17 +36,22 @@ return Array.from(document.querySelectorAll(arguments[0]))
 
 
 def _check(browser: webdriver.Chrome, page: str, lang: str, width: int, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fits(browser, page, SAYS[page][lang], lang, width, tmp_path / f"centre-{page}-{lang}-{width}.png")
+
+
+def fits(browser: webdriver.Chrome, page: str, says: str, lang: str, width: int, shot, targets: str = TARGETS) -> None:  # type: ignore[no-untyped-def]
+    """The page is in `lang`, says `says`, fits `width` with a one-line header and 44 px targets; shot at `shot`."""
     wait_loaded(browser)
     where = f"{page} in {lang} at {width} px"
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang, where
-    assert SAYS[page][lang] in browser.find_element(By.TAG_NAME, "body").text, where
+    assert says in browser.find_element(By.TAG_NAME, "body").text, where
     overflow = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
     assert overflow[0] <= overflow[1], f"{where}: the page scrolls sideways ({overflow[0]} > {overflow[1]} px)"
     header = browser.find_element(By.TAG_NAME, "header").rect["height"]
     assert header <= 60, f"{where}: the header takes more than one line ({header} px)"
-    small = browser.execute_script(SMALL_TARGETS, TARGETS)
+    small = browser.execute_script(SMALL_TARGETS, targets)
     assert not small, f"{where}: touch targets under 44 px: {small}"
-    screenshot(browser, tmp_path / f"centre-{page}-{lang}-{width}.png")
+    screenshot(browser, shot)
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
