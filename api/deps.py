@@ -53,7 +53,7 @@ def bearer_token(request: Request) -> str | None:
     """The token from `Authorization: Bearer ...`; on pages (/ui/) also from their same-site cookie."""
     header = request.headers.get("authorization")
     if header:
-        scheme, _, value = header.partition(" ")
+        scheme, _space, value = header.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             raise NotAuthenticated(
                 _("the Authorization header is not 'Bearer <token>'"), _("send the token from /api/auth/login")

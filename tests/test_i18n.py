@@ -3,6 +3,7 @@ translated, not fuzzy, and the compiled catalog the services load says the same.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,25 @@ def test_each_request_is_served_in_its_readers_language():
     assert client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).text == "en"
     assert client.get("/", headers={"Accept-Language": "en", "Cookie": "lang=fr"}).text == "fr"  # a person's choice
     assert i18n.current() == i18n.SOURCE_LANGUAGE  # nothing leaks out of a request
+
+
+def test_no_module_that_translates_with_underscore_also_uses_it_as_a_throwaway_name():
+    # `scheme, _, value = header.partition(" ")` in a function that raises `_("...")` made every malformed
+    # Authorization header a 500: the throwaway string shadowed the translation function.
+    root = Path(__file__).resolve().parent.parent
+    shadowing = []
+    for package in ("api", "benchmarks", "checkpoint", "edge", "matcher", "watchlists"):
+        for path in (root / package).rglob("*.py"):
+            tree = ast.parse(path.read_text())
+            translates = any(
+                isinstance(node, ast.ImportFrom)
+                and node.module == "checkpoint.i18n"
+                and any(alias.name == "_" and alias.asname is None for alias in node.names)
+                for node in ast.walk(tree)
+            )
+            shadowing += [
+                f"{path.relative_to(root)}:{node.lineno}"
+                for node in ast.walk(tree)
+                if translates and isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+            ]
+    assert not shadowing, "`_` assigned where it is the translation function:\n" + "\n".join(shadowing)

@@ -108,7 +108,9 @@ def verify_records(
                 None,
                 line,
             )
-    roots = merkle.roots_at_sizes([merkle.leaf_hash(leaf) for leaf in leaves], [h["tree_size"] for _, h in tree_heads])
+    roots = merkle.roots_at_sizes(
+        [merkle.leaf_hash(leaf) for leaf in leaves], [h["tree_size"] for _line, h in tree_heads]
+    )
     for line, head in tree_heads:
         size = head["tree_size"]
         if roots[size].hex() != head["root_hash"]:
@@ -121,7 +123,7 @@ def verify_records(
                 None,
                 line,
             )
-    latest = max(h["tree_size"] for _, h in tree_heads)
+    latest = max(h["tree_size"] for _line, h in tree_heads)
     if latest != count:
         return _fail(
             count,

@@ -47,7 +47,7 @@ def file_complaint(
     token = secrets.token_urlsafe(24)
     now = utcnow()
     row = Complaint(
-        number="R-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(10)),
+        number="R-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _position in range(10)),
         token_hash=_token_hash(token),
         receipt_id=receipt.id or 0,
         statement=statement,

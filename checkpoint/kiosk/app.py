@@ -467,7 +467,7 @@ def create_kiosk_app(
         reason_code: Annotated[str, Form()] = "",
         note: Annotated[str, Form(max_length=1000)] = "",
     ) -> Response:
-        _, queued = on_this_kiosk(key)
+        _screening, queued = on_this_kiosk(key)
         if outbox.disposition_of(key) is not None:
             return RedirectResponse(f"/screening/{key}?error={_q(str(ALREADY_DECIDED))}", status_code=303)
         if not pending.decidable(queued):

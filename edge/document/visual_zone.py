@@ -23,7 +23,7 @@ MIN_BOX_HEIGHT = 8  # pixels: smaller text cannot be read
 
 def visual_zone_crops(rgb: np.ndarray, boxes: list[np.ndarray], block: MrzBlock, flip: bool) -> list[np.ndarray]:
     """The text boxes outside the MRZ, each cut out upright (the MRZ's rotation turns the whole page upright)."""
-    rot, _ = upright_rotation(rgb.shape, block, flip)
+    rot, _size = upright_rotation(rgb.shape, block, flip)
     x0, y0, x1, y1 = block_box(block, rot)
     crops = []
     for box in boxes:

@@ -127,10 +127,10 @@ def head_pose(landmarks68: np.ndarray, image_size: tuple[int, int]) -> tuple[flo
     image_points = landmarks68[_HEAD_MODEL_INDICES].astype(np.float64)
     # Flip the model's y axis: image rows grow downwards.
     model = _HEAD_MODEL_3D * np.array([1.0, -1.0, 1.0])
-    ok, rvec, _ = cv2.solvePnP(model, image_points, camera, None, flags=cv2.SOLVEPNP_ITERATIVE)
+    ok, rvec, _tvec = cv2.solvePnP(model, image_points, camera, None, flags=cv2.SOLVEPNP_ITERATIVE)
     if not ok:
         return (float("nan"),) * 3
-    rotation, _ = cv2.Rodrigues(rvec)
+    rotation, _jacobian = cv2.Rodrigues(rvec)
     # Euler angles of R = Rz(roll) @ Ry(yaw) @ Rx(pitch).
     yaw = math.degrees(math.asin(float(np.clip(-rotation[2, 0], -1.0, 1.0))))
     pitch = math.degrees(math.atan2(rotation[2, 1], rotation[2, 2]))
@@ -153,7 +153,7 @@ def measure(
     right_eye = kps5[0:2].mean(axis=0)
     left_eye = kps5[2:4].mean(axis=0)
     ied = float(np.linalg.norm(right_eye - left_eye))
-    yaw, pitch, _ = head_pose(landmarks68, rgb.shape[:2])
+    yaw, pitch, _roll = head_pose(landmarks68, rgb.shape[:2])
     # Roll is read straight off the eye line: steadier than the PnP estimate.
     dx, dy = left_eye - right_eye
     roll = math.degrees(math.atan2(dy, dx))
@@ -200,6 +200,6 @@ def unified_score(
         "contrast": (1.0, _ramp(contrast, 8, 40)),
         "exposure": (0.5, 1.0 - _ramp(clipped, 0.02, 0.3)),
     }
-    total = sum(w for w, _ in utilities.values())
+    total = sum(w for w, _utility in utilities.values())
     log_mean = sum(w * math.log(max(u, 0.01)) for w, u in utilities.values()) / total
     return 100.0 * math.exp(log_mean)

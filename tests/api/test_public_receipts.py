@@ -40,7 +40,7 @@ def test_a_receipt_not_yet_under_a_signed_head_says_when_it_will_be(client, head
 
 
 def test_an_unknown_reference_says_it_has_not_reached_the_centre_and_what_to_do(client):
-    response = client.get("/public/receipts/AAAAAAAAAAAAAAAAAAAAAA")
+    response = client.get("/public/receipts/AAAAAAAAAAAAAAAAAAAAAA", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert "try again" in response.json()["message"]
 
