@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from tqdm import tqdm
@@ -24,10 +25,13 @@ from tqdm import tqdm
 from edge.errors import EdgeError
 from edge.image import load_image
 
+if TYPE_CHECKING:  # the analyzer loads dlib: imported only where one is made
+    from edge.face.analyzer import FaceAnalyzer
+
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """What determines a template: the embedder backend, the detector and its upsampling."""
+    """What determines a template: the embedder backend, the detectors, the upsampling and the alignment."""
 
     embedder: str = "onnx"
     detector: str = "hog"
@@ -36,6 +40,20 @@ class PipelineConfig:
     alignment: str = "dlib5"
     # make_embedder keyword arguments (models_dir, threads, ...): where a backend's files are, not what it computes.
     embedder_options: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def make_analyzer(self) -> FaceAnalyzer:
+        """The analyzer this configuration describes, with no quality gate (benchmarks keep every face)."""
+        from edge.face.factory import make_analyzer
+
+        return make_analyzer(
+            self.embedder,
+            self.detector,
+            self.upsample,
+            None,
+            self.fallback_detector,
+            self.alignment,
+            **self.embedder_options,
+        )
 
     def key(self, model_id: str) -> str:
         # The backend is part of the key even when two backends share a model id (dlib and its ONNX
@@ -105,17 +123,7 @@ _WORKER: dict = {}
 
 
 def _init_worker(config: PipelineConfig, reference: bool) -> None:
-    from edge.face.factory import make_analyzer
-
-    _WORKER["analyzer"] = make_analyzer(
-        config.embedder,
-        config.detector,
-        config.upsample,
-        None,
-        config.fallback_detector,
-        config.alignment,
-        **config.embedder_options,
-    )
+    _WORKER["analyzer"] = config.make_analyzer()
     if reference:
         import dlib
 

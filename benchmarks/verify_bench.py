@@ -110,18 +110,9 @@ def calibrate(
 def stage_timing(paths: list[Path], config: PipelineConfig, faces: int) -> dict:
     """Median seconds per stage over `faces` detected faces, measured one at a time in this process."""
     from edge.errors import EdgeError
-    from edge.face.factory import make_analyzer
     from edge.image import load_image
 
-    analyzer = make_analyzer(
-        config.embedder,
-        config.detector,
-        config.upsample,
-        None,
-        config.fallback_detector,
-        config.alignment,
-        **config.embedder_options,
-    )
+    analyzer = config.make_analyzer()
     samples: dict[str, list[float]] = {"detect": [], "landmarks": [], "quality": [], "embed": [], "total": []}
     analyzer.primary(load_image(paths[0]))  # warm-up
     for path in paths:

@@ -54,9 +54,16 @@ class YuNetDetector:
                 "Restore edge/face/models/ from the release, or choose CHECKPOINT_FACE_DETECTOR=hog",
             )
         self.score_threshold = score_threshold
-        self._net = cv2.FaceDetectorYN.create(
-            str(path), "", (MODEL_INPUT_SIDE, MODEL_INPUT_SIDE), score_threshold, NMS_THRESHOLD, TOP_K
-        )
+        # OpenCV 5 warns on stderr that its new graph engine ignores the (default CPU) target: noise on a CLI whose
+        # errors are one line, so its log is quietened while the network loads.
+        level = cv2.utils.logging.getLogLevel()
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+        try:
+            self._net = cv2.FaceDetectorYN.create(
+                str(path), "", (MODEL_INPUT_SIDE, MODEL_INPUT_SIDE), score_threshold, NMS_THRESHOLD, TOP_K
+            )
+        finally:
+            cv2.utils.logging.setLogLevel(level)
         # setInputSize then detect is one stateful call: two threads interleaving them would mix frame sizes.
         self._lock = threading.Lock()
 
