@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from benchmarks.result_file import save_result
+from checkpoint.i18n import _
 from edge.face.analyzer import choose_primary
 from edge.face.detect import Detection, make_detector
 from edge.face.face import Face
@@ -326,7 +327,9 @@ def refresh_verification(results_dir: Path, cross_pipeline: Callable[[], dict]) 
     longer to run, and may be re-run apart) and `cross_pipeline()` (cross_pipeline_verification), written back."""
     path = results_dir / "detector-compare.json"
     if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist: run `checkpoint bench detectors` without --verify-only first")
+        raise FileNotFoundError(
+            _("%(path)s does not exist: run `checkpoint bench detectors` without --verify-only first") % {"path": path}
+        )
     results = json.loads(path.read_text())
     # The machine and command stay those of the frame measurements.
     results["lfw_dev_verification"] = verification_figures(results_dir)

@@ -25,6 +25,7 @@ def detectors(frames: int, seed: int, out: Path | None, verify_only: bool) -> No
     from benchmarks.detector_bench import cross_pipeline_verification, format_table, refresh_verification, run
     from benchmarks.lfw import DatasetError
     from benchmarks.result_file import RESULTS_DIR
+    from checkpoint.i18n import _
     from checkpoint.settings import get_settings
 
     settings = get_settings()
@@ -39,7 +40,10 @@ def detectors(frames: int, seed: int, out: Path | None, verify_only: bool) -> No
         click.echo(format_table(refresh_verification(out or RESULTS_DIR, cross)))
         return
     if not images.is_dir():
-        raise DatasetError(f"LFW-dev images not found at {images}", "Set CHECKPOINT_SHARED_DATA to the evaluation data")
+        raise DatasetError(
+            _("LFW-dev images not found at %(path)s") % {"path": images},
+            _("Set CHECKPOINT_SHARED_DATA to the folder of the evaluation data"),
+        )
     results = run(images, frames, seed, out or RESULTS_DIR, lambda line: click.echo(line, err=True), cross)
     click.echo(format_table(results))
     click.echo(f"results: {results['results_file']}")

@@ -10,6 +10,7 @@ import cv2
 import dlib
 import numpy as np
 
+from checkpoint.i18n import _
 from edge.errors import ModelUnavailable
 from edge.face.detect import Detection
 from edge.face.model_files import file_sha256
@@ -45,13 +46,14 @@ class YuNetDetector:
         path = Path(model_file)
         if not path.is_file():
             raise ModelUnavailable(
-                f"the YuNet face detector model {path} is missing",
-                "Reinstall the project (the model ships inside the package), or choose CHECKPOINT_FACE_DETECTOR=hog",
+                _("the YuNet face detector model %(path)s is missing") % {"path": path},
+                _("Reinstall the project (the model ships inside the package), or set CHECKPOINT_FACE_DETECTOR=hog"),
             )
         if file_sha256(path) != YUNET_SHA256:
             raise ModelUnavailable(
-                f"the YuNet model {path.name} is not the committed file (SHA-256 {file_sha256(path)[:12]}...)",
-                "Restore edge/face/models/ from the release, or choose CHECKPOINT_FACE_DETECTOR=hog",
+                _("the YuNet model %(name)s is not the committed file (SHA-256 %(digest)s...)")
+                % {"name": path.name, "digest": file_sha256(path)[:12]},
+                _("Restore edge/face/models/ from the release, or set CHECKPOINT_FACE_DETECTOR=hog"),
             )
         self.score_threshold = score_threshold
         # OpenCV 5 warns on stderr that its new graph engine ignores the (default CPU) target: noise on a CLI whose
