@@ -27,10 +27,10 @@ MODEL_INPUT_SIDE = 640
 
 # Faces scored below this are not faces. Chosen on benchmarks/results/detector-compare.json (`checkpoint bench
 # detectors`, 800 generated frames of LFW-dev faces, 68 face-free frames): at 0.6 YuNet missed 1 of the 800 faces;
-# at 0.7, 0.8 and 0.9 it missed 4, 10 and 143 (turned heads score lower), and at 0.5 or below it missed as many or
-# more (a false detection was screened instead of the face) with more face-free frames giving one (5 of 68 at 0.5,
-# 4 at 0.6). A false detection costs less than a miss: its chip fails the quality gate or matches nobody, and the
-# screening refers.
+# at 0.7, 0.8 and 0.9 it missed 4, 10 and 139 (turned heads score lower); at 0.5, 0.4 and 0.3 it missed 2 (a false
+# detection was screened instead of the face), and more face-free frames gave a detection (5 of 68 at 0.5 and 0.4,
+# 16 at 0.3; 4 at 0.6). A false detection costs less than a miss: its chip fails the quality gate or matches nobody,
+# and the screening refers.
 SCORE_THRESHOLD = 0.6
 # Boxes overlapping a better one by more than this (IoU) are the same face: OpenCV model zoo's value.
 NMS_THRESHOLD = 0.3
