@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from tqdm import tqdm
@@ -24,22 +25,42 @@ from tqdm import tqdm
 from edge.errors import EdgeError
 from edge.image import load_image
 
+if TYPE_CHECKING:  # the analyzer loads dlib: imported only where one is made
+    from edge.face.analyzer import FaceAnalyzer
+
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    """What determines a template: the embedder backend, the detector and its upsampling."""
+    """What determines a template: the embedder backend, the detectors, the upsampling and the alignment."""
 
     embedder: str = "onnx"
     detector: str = "hog"
     upsample: int = 1
     fallback_detector: str | None = "cnn"
+    alignment: str = "dlib5"
     # make_embedder keyword arguments (models_dir, threads, ...): where a backend's files are, not what it computes.
     embedder_options: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def make_analyzer(self) -> FaceAnalyzer:
+        """The analyzer this configuration describes, with no quality gate (benchmarks keep every face)."""
+        from edge.face.factory import make_analyzer
+
+        return make_analyzer(
+            self.embedder,
+            self.detector,
+            self.upsample,
+            None,
+            self.fallback_detector,
+            self.alignment,
+            **self.embedder_options,
+        )
 
     def key(self, model_id: str) -> str:
         # The backend is part of the key even when two backends share a model id (dlib and its ONNX
         # conversion), so a benchmark comparing them really computes both.
-        return f"{model_id}|{self.embedder}|{self.detector}|up{self.upsample}|fallback-{self.fallback_detector}"
+        key = f"{model_id}|{self.embedder}|{self.detector}|up{self.upsample}|fallback-{self.fallback_detector}"
+        # dlib's 5 points placed every chip before alignments were selectable: those keys stay as they were.
+        return key if self.alignment == "dlib5" else f"{key}|align-{self.alignment}"
 
 
 REFERENCE_KEY = "dlib-reference|hog|up1"
@@ -102,11 +123,7 @@ _WORKER: dict = {}
 
 
 def _init_worker(config: PipelineConfig, reference: bool) -> None:
-    from edge.face.factory import make_analyzer
-
-    _WORKER["analyzer"] = make_analyzer(
-        config.embedder, config.detector, config.upsample, None, config.fallback_detector, **config.embedder_options
-    )
+    _WORKER["analyzer"] = config.make_analyzer()
     if reference:
         import dlib
 
@@ -155,11 +172,13 @@ def extract_templates(
 ) -> Extraction:
     """Templates for every path (ours, and dlib's reference if asked), using and filling the cache."""
     from edge.face.factory import make_embedder
+    from edge.face.yunet_align import aligned_model_id
 
     if workers > 1:
         # One inference thread per worker process: more would only fight over the same cores.
         config = replace(config, embedder_options={**config.embedder_options, "threads": 1})
-    model_id = make_embedder(config.embedder, **config.embedder_options).model_id
+    embedder = make_embedder(config.embedder, **config.embedder_options)
+    model_id = aligned_model_id(embedder.model_id, embedder.chip_spec.kind, config.alignment)
     key = config.key(model_id)
     cache = TemplateCache(cache_path)
     hashes = [file_sha256(p) for p in paths]

@@ -75,8 +75,15 @@ def cross_validate(scorer: Scorer, pairs: list[Pair], rows: dict[Path, int], ide
     }
 
 
-def calibrate(scorer: Scorer, identities: np.ndarray, model_id: str, dataset: str, fingerprint: str) -> Calibration:
-    """Thresholds per FMR over every cross-identity comparison in the dataset (all folds)."""
+def calibrate(
+    scorer: Scorer,
+    identities: np.ndarray,
+    model_id: str,
+    dataset: str,
+    fingerprint: str,
+    config: PipelineConfig,
+) -> Calibration:
+    """Thresholds per FMR over every cross-identity comparison in the dataset (all folds), naming the pipeline."""
     impostors = scorer.cross_identity_scores(np.arange(len(identities)), identities)
     points = []
     for target in CALIBRATION_FMRS:
@@ -95,18 +102,17 @@ def calibrate(scorer: Scorer, identities: np.ndarray, model_id: str, dataset: st
             f"thresholds over all cross-identity comparisons of acquired faces ({impostors.size})",
             f"an FMR is tabulated only with >= {MIN_IMPOSTORS_ABOVE} impostor scores above its threshold",
         ],
+        detector=_detectors(config),
+        alignment=config.alignment,
     )
 
 
 def stage_timing(paths: list[Path], config: PipelineConfig, faces: int) -> dict:
     """Median seconds per stage over `faces` detected faces, measured one at a time in this process."""
     from edge.errors import EdgeError
-    from edge.face.factory import make_analyzer
     from edge.image import load_image
 
-    analyzer = make_analyzer(
-        config.embedder, config.detector, config.upsample, None, config.fallback_detector, **config.embedder_options
-    )
+    analyzer = config.make_analyzer()
     samples: dict[str, list[float]] = {"detect": [], "landmarks": [], "quality": [], "embed": [], "total": []}
     analyzer.primary(load_image(paths[0]))  # warm-up
     for path in paths:
@@ -156,7 +162,7 @@ def run(
     extraction = extract_templates(paths, config, cache_path, workers, reference, progress)
     extract_seconds = time.perf_counter() - started
 
-    ours = Scorer(f"ours ({config.embedder}, {_detectors(config)})", extraction.templates, extraction.ok, False)
+    ours = Scorer(f"ours ({config.embedder}, {_pipeline_name(config)})", extraction.templates, extraction.ok, False)
     results = {
         "benchmark": "verify",
         "protocol": "LFW View 2 pairs, leave-one-fold-out thresholds",
@@ -174,6 +180,7 @@ def run(
             "detector": config.detector,
             "upsample": config.upsample,
             "fallback_detector": config.fallback_detector,
+            "alignment": config.alignment,
         },
         "failure_to_acquire": _fta(extraction, pairs, rows, ours=True),
         "ours": cross_validate(ours, pairs, rows, identities),
@@ -189,7 +196,7 @@ def run(
     for name in also:
         # Another backend on the same images in the same run, e.g. dlib beside its ONNX conversion.
         other = extract_templates(paths, replace(config, embedder=name), cache_path, workers, False, progress)
-        scorer = Scorer(f"also ({name}, {_detectors(config)})", other.templates, other.ok, False)
+        scorer = Scorer(f"also ({name}, {_pipeline_name(config)})", other.templates, other.ok, False)
         entry = cross_validate(scorer, pairs, rows, identities)
         a = np.array([rows[p.a] for p in pairs])
         b = np.array([rows[p.b] for p in pairs])
@@ -200,7 +207,9 @@ def run(
             np.max(np.abs(ours.pair_scores(a, b)[both] - scorer.pair_scores(a, b)[both]))
         )
         results.setdefault("also", {})[name] = entry
-    calibration = calibrate(ours, identities, extraction.model_id, f"{images} (pairs: {pairs_file})", fingerprint)
+    calibration = calibrate(
+        ours, identities, extraction.model_id, f"{images} (pairs: {pairs_file})", fingerprint, config
+    )
     results["calibration"] = json.loads(calibration.to_json())
     if calibration_dir is not None:
         results["calibration_file"] = str(save_calibration(_usable(calibration, images), calibration_dir))
@@ -210,7 +219,7 @@ def run(
     results["extract_seconds"] = round(extract_seconds, 1)
     results["machine"] = machine_info()
     results_dir.mkdir(parents=True, exist_ok=True)
-    out = results_dir / f"verify-{config.embedder}-{_detectors(config)}.json"
+    out = results_dir / f"verify-{config.embedder}-{_pipeline_name(config)}.json"
     out.write_text(json.dumps(results, indent=2, default=_json_default) + "\n")
     results["results_file"] = str(out)
     return results
@@ -229,6 +238,11 @@ def _usable(calibration: Calibration, images: Path) -> Calibration:
 
 def _detectors(config: PipelineConfig) -> str:
     return config.detector + (f"+{config.fallback_detector}" if config.fallback_detector else "")
+
+
+def _pipeline_name(config: PipelineConfig) -> str:
+    """The detectors, and the alignment unless it is dlib's 5 points (every result file before issue 16)."""
+    return _detectors(config) + ("" if config.alignment == "dlib5" else f"-{config.alignment}")
 
 
 def _fta(extraction: Extraction, pairs: list[Pair], rows: dict[Path, int], ours: bool) -> dict:

@@ -33,6 +33,7 @@ def compare_images(a: Path, b: Path, settings: Settings, fmr: float | None = Non
         settings.face_upsample,
         quality_gate(settings),
         settings.fallback_detector,
+        settings.face_alignment,
         **settings.embedder_options(),
     )
     # Look the threshold up before the slow work so a missing calibration fails fast.

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -51,10 +51,18 @@ class Settings(BaseSettings):
     )
 
     # Face pipeline
-    face_detector: Literal["hog", "cnn"] = "hog"
-    face_upsample: int = Field(1, ge=0, le=3, description="image pyramid upsampling before detection")
-    face_fallback_detector: Literal["cnn", "none"] = Field(
+    # YuNet is the default by measurement (benchmarks/results/detector-compare.json); dlib's HOG and CNN remain.
+    face_detector: Literal["yunet", "hog", "cnn"] = Field(
+        "yunet", description="yunet: YuNet (edge/face/models) on OpenCV; hog: dlib's HOG; cnn: dlib's MMOD CNN"
+    )
+    face_upsample: int = Field(1, ge=0, le=3, description="image pyramid upsampling before detection (hog, cnn)")
+    face_fallback_detector: Literal["cnn", "hog", "none"] = Field(
         "cnn", description="detector tried when the main one finds no face (none: report no face at once)"
+    )
+    face_alignment: Literal["dlib5", "yunet5"] = Field(
+        "dlib5",
+        description="how dlib chips are placed: dlib5 = dlib's 5-point landmarks in the detector's box; yunet5 = "
+        "YuNet's own five landmarks (yunet detector only)",
     )
     embedder: Literal["onnx", "dlib", "arcface"] = Field(
         "onnx", description="onnx: dlib's ResNet converted to ONNX (default); dlib: the reference; arcface: a file"
@@ -204,6 +212,14 @@ class Settings(BaseSettings):
         300, gt=0, description="a signed exchange request older or newer than this is refused (replay window)"
     )
     exchange_timeout_seconds: float = Field(5.0, gt=0, description="HTTP timeout per request to a partner centre")
+
+    @field_validator("face_alignment")
+    @classmethod
+    def _alignment_has_its_points(cls, alignment: str, info: ValidationInfo) -> str:
+        # Only YuNet gives the five points yunet5 places chips by.
+        if alignment == "yunet5" and info.data.get("face_detector") != "yunet":
+            raise ValueError("yunet5 alignment needs CHECKPOINT_FACE_DETECTOR=yunet (or use dlib5)")
+        return alignment
 
     @classmethod
     def settings_customise_sources(

@@ -43,6 +43,9 @@ class Calibration:
     points: list[OperatingPoint]
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    # The face pipeline the scores came from; "" in files written before it was recorded (issue 16).
+    detector: str = ""
+    alignment: str = ""
 
     def threshold_at(self, fmr: float) -> float:
         """The threshold for `fmr`; if that FMR is not tabulated, the next stricter one (never a looser one)."""
@@ -79,6 +82,8 @@ class Calibration:
                 points=points,
                 source=body.get("source", ""),
                 notes=list(body.get("notes", [])),
+                detector=body.get("detector", ""),
+                alignment=body.get("alignment", ""),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise CalibrationError(

@@ -66,7 +66,7 @@ def publish_snapshot(request: Request, admin: Admin, session: SessionDep, trail:
     kiosks run (the configured embedder's, as `checkpoint watchlist snapshot` does); 409 when a listed face has
     no template of that model."""
     settings = request.app.state.settings
-    model_id = configured_model_id(settings.embedder, **settings.embedder_options())
+    model_id = configured_model_id(settings.embedder, settings.face_alignment, **settings.embedder_options())
     return watchlist_admin.publish_snapshot(
         session, trail, admin.actor, settings.snapshot_private_key_path, settings.published_snapshots_dir, model_id
     )

@@ -41,6 +41,7 @@ class ReportRequest:
     detector: str = "hog"
     upsample: int = 1
     fallback_detector: str | None = "cnn"
+    alignment: str = "dlib5"
     target_fmr: float = 1e-3
     seed: int = 0
     iterations: int = 1000
@@ -50,7 +51,8 @@ class ReportRequest:
         env = (
             f"CHECKPOINT_EMBEDDER={self.embedder} CHECKPOINT_FACE_DETECTOR={self.detector} "
             f"CHECKPOINT_FACE_UPSAMPLE={self.upsample} "
-            f"CHECKPOINT_FACE_FALLBACK_DETECTOR={self.fallback_detector or 'none'}"
+            f"CHECKPOINT_FACE_FALLBACK_DETECTOR={self.fallback_detector or 'none'} "
+            f"CHECKPOINT_FACE_ALIGNMENT={self.alignment}"
         )
         args = [f"--images {self.images}"]
         args += [f"--pairs {self.pairs}"] if self.pairs else []
@@ -87,7 +89,12 @@ def build(
     """Compute the report and its plots."""
     dataset = load_dataset(Path(request.images))
     config = PipelineConfig(
-        request.embedder, request.detector, request.upsample, request.fallback_detector, embedder_options
+        request.embedder,
+        request.detector,
+        request.upsample,
+        request.fallback_detector,
+        request.alignment,
+        embedder_options,
     )
     extraction = extract_templates(dataset.paths, config, cache_path, workers, False, progress)
     scorer = Scorer(request.embedder, extraction.templates, extraction.ok, False)

@@ -56,6 +56,7 @@ COMMANDS = [
     ("cli", "exchange:exchange"),
     ("bench", "exchange_bench:exchange"),
     ("cli", "receipt:receipt"),
+    ("bench", "bench_detectors:detectors"),
 ]
 
 

@@ -20,7 +20,13 @@ def enrol(images: Path | None, count: int, quiet: bool) -> None:
 
     s = get_settings()
     analyzer = make_analyzer(
-        s.embedder, s.face_detector, s.face_upsample, enrolment_gate(s), s.fallback_detector, **s.embedder_options()
+        s.embedder,
+        s.face_detector,
+        s.face_upsample,
+        enrolment_gate(s),
+        s.fallback_detector,
+        s.face_alignment,
+        **s.embedder_options(),
     )
     report, path = run(images or s.lfw_dir / "images", count, analyzer, progress=not quiet)
     click.echo(table(report))

@@ -45,6 +45,7 @@ def report(images, pairs, groups, target_fmr, seed, iterations, workers, out, na
         detector=settings.face_detector,
         upsample=settings.face_upsample,
         fallback_detector=settings.fallback_detector,
+        alignment=settings.face_alignment,
         target_fmr=target_fmr if target_fmr is not None else settings.target_fmr,
         seed=seed,
         iterations=iterations,

@@ -64,6 +64,7 @@ def verify(
         settings.face_detector,
         settings.face_upsample,
         settings.fallback_detector,
+        settings.face_alignment,
         settings.embedder_options(),
     )
     results = run(

@@ -123,6 +123,7 @@ def enrol_demo_watchlist(settings, folder: Path, lfw_people: int = 20) -> list[s
         settings.face_upsample,
         quality_gate(settings),
         settings.fallback_detector,
+        settings.face_alignment,
         **settings.embedder_options(),
     )
     enrol_folder(
@@ -192,7 +193,7 @@ def publish_snapshot(settings) -> int:  # type: ignore[no-untyped-def]
     from watchlists.signing import generate_keypair, load_private_key, load_public_key
     from watchlists.snapshot import SnapshotStore, build_snapshot
 
-    model_id = configured_model_id(settings.embedder, **settings.embedder_options())
+    model_id = configured_model_id(settings.embedder, settings.face_alignment, **settings.embedder_options())
     if not settings.snapshot_private_key_path.is_file():
         generate_keypair(settings.snapshot_private_key_path, settings.snapshot_public_key_path)
     engine = make_engine(settings.watchlists_url)

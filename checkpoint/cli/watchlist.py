@@ -128,6 +128,7 @@ def import_(folder: Path, manifest_path: Path, watchlist_name: str, review_by, r
         settings.face_upsample,
         enrolment_gate(settings),
         settings.fallback_detector,
+        settings.face_alignment,
         **settings.embedder_options(),
     )
     options = EnrolOptions(
@@ -252,7 +253,7 @@ def snapshot(out: Path, actor: str) -> None:
 
     settings = get_settings()
     key = load_private_key(settings.snapshot_private_key_path)
-    model_id = configured_model_id(settings.embedder, **settings.embedder_options())
+    model_id = configured_model_id(settings.embedder, settings.face_alignment, **settings.embedder_options())
     with Session(_engine()) as session:
         info = build_snapshot(session, key, out, actor, model_id, dt.date.today())
         session.commit()

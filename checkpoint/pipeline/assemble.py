@@ -32,6 +32,7 @@ def make_screener(
         settings.face_upsample,
         quality_gate(settings),
         settings.fallback_detector,
+        settings.face_alignment,
         **settings.embedder_options(),
     )
     calibration = load_calibration(analyzer.model_id, [settings.calibration_dir])

@@ -19,6 +19,11 @@ from edge.face.embedder import Embedder
 from edge.face.face import Face
 from edge.face.landmarks import LandmarkModel, shape_to_array
 from edge.face.quality import QualityGate, measure
+from edge.face.yunet_align import aligned_model_id, dlib_chip_from_points5
+
+# How a dlib-style chip is placed: "dlib5" by dlib's 5-point shape predictor run in the detector's box (the crop
+# dlib's ResNet was trained on); "yunet5" by the detector's own five landmarks (YuNet only).
+ALIGNMENTS = ("dlib5", "yunet5")
 
 
 @dataclass
@@ -37,25 +42,28 @@ class FaceAnalyzer:
     """Loads the models once; `get(rgb)` returns every face found, `primary(rgb)` the one to screen."""
 
     embedder: Embedder
-    detector_name: str = "hog"
+    detector_name: str = "yunet"
     upsample: int = 1
     gate: QualityGate = field(default_factory=QualityGate)
-    # When the main detector finds nothing, try this one (None: give up). HOG misses faces that are
-    # turned, tilted or partly shadowed; the CNN finds them at ~10-30x the cost, paid only on a miss.
+    # When the main detector finds nothing, try this one (None: give up). HOG and YuNet miss some faces that are
+    # turned, tilted or partly shadowed; the CNN finds some of them at a far higher cost, paid only on a miss.
     fallback_detector_name: str | None = "cnn"
     fallback_upsample: int = 0
+    alignment: str = "dlib5"
     last_times: StageTimes = field(default_factory=StageTimes, init=False)
 
     def __post_init__(self) -> None:
+        if self.alignment not in ALIGNMENTS:
+            raise ValueError(f"unknown face alignment {self.alignment!r}: choose one of {', '.join(ALIGNMENTS)}")
         self._detector = make_detector(self.detector_name, self.upsample)
         self._fallback: Detector | None = None  # loaded on the first miss: most runs never need it
         self._shape5 = LandmarkModel(5)
         self._shape68 = LandmarkModel(68)
-        self._chip: Callable[..., np.ndarray] = _chip_function(self.embedder)
+        self._chip: Callable[..., np.ndarray] = _chip_function(self.embedder, self.alignment)
 
     @property
     def model_id(self) -> str:
-        return self.embedder.model_id
+        return aligned_model_id(self.embedder.model_id, self.embedder.chip_spec.kind, self.alignment)
 
     def get(self, rgb: np.ndarray, embed: bool = True) -> list[Face]:
         """Every face in `rgb` (H, W, 3 uint8), biggest first, each with quality and (if asked) embedding."""
@@ -81,7 +89,7 @@ class FaceAnalyzer:
             times.embed = time.perf_counter() - t0
             for face, vector in zip(faces, vectors, strict=True):
                 face.embedding = vector
-                face.model_id = self.embedder.model_id
+                face.model_id = self.model_id
         times.faces = len(faces)
         self.last_times = times
         faces.sort(key=lambda f: f.area, reverse=True)
@@ -103,7 +111,7 @@ class FaceAnalyzer:
             chosen.notes.append(f"{len(faces) - 1} other face(s) in the frame; screened the largest central one")
         t0 = time.perf_counter()
         chosen.embedding = self.embedder.embed([chosen.chip])[0]
-        chosen.model_id = self.embedder.model_id
+        chosen.model_id = self.model_id
         self.last_times.embed = time.perf_counter() - t0
         return chosen
 
@@ -111,10 +119,10 @@ class FaceAnalyzer:
         t0 = time.perf_counter()
         shape5 = self._shape5.predict(rgb, det.rect)
         shape68 = self._shape68.predict(rgb, det.rect)
-        chip = self._chip(rgb, shape5, shape68)
+        lm68 = shape_to_array(shape68)
+        chip = self._chip(rgb, det, shape5, lm68)
         times.landmarks += time.perf_counter() - t0
         kps = shape_to_array(shape5)
-        lm68 = shape_to_array(shape68)
         t0 = time.perf_counter()
         quality = self.gate.apply(measure(rgb, kps, lm68, chip, count))
         times.quality += time.perf_counter() - t0
@@ -143,11 +151,20 @@ def choose_primary(faces: list[Face], image_size: tuple[int, int]) -> Face:
     return max(faces, key=weight)
 
 
-def _chip_function(embedder: Embedder) -> Callable[..., np.ndarray]:
+def _chip_function(embedder: Embedder, alignment: str) -> Callable[..., np.ndarray]:
+    """chip(rgb, detection, dlib 5-point shape, 68 landmarks) for the embedder's chip kind and the alignment."""
     spec = embedder.chip_spec
     if spec.kind == "dlib":
-        return lambda rgb, shape5, shape68: dlib_chip(rgb, shape5, spec)
+        if alignment == "yunet5":
+            # A face only the fallback detector found has no YuNet points: dlib's own 5 points place its chip.
+            return lambda rgb, det, shape5, lm68: (
+                dlib_chip(rgb, shape5, spec) if det.points5 is None else dlib_chip_from_points5(rgb, det.points5, spec)
+            )
+        return lambda rgb, det, shape5, lm68: dlib_chip(rgb, shape5, spec)
     if spec.kind == "arcface":
-        # ArcFace's template needs mouth corners, which only the 68-point model gives.
-        return lambda rgb, shape5, shape68: arcface_chip(rgb, arcface_points(shape_to_array(shape68)), spec)
+        # ArcFace's template is eye centres, nose tip and mouth corners: YuNet gives them; for dlib's detectors
+        # they come from the 68 landmarks (dlib's 5-point model has no mouth corners).
+        return lambda rgb, det, shape5, lm68: arcface_chip(
+            rgb, arcface_points(lm68) if det.points5 is None else det.points5, spec
+        )
     raise ValueError(f"no aligner for chip kind {spec.kind!r}")

@@ -1,4 +1,4 @@
-"""Face detectors: dlib's HOG (fast, default) and MMOD CNN (slower, more robust to pose and blur)."""
+"""Face detectors: dlib's HOG and MMOD CNN, and YuNet (edge/face/yunet.py), chosen by name."""
 
 from __future__ import annotations
 
@@ -13,10 +13,15 @@ from edge.face.model_files import MMOD_DETECTOR, model_path
 
 @dataclass(frozen=True)
 class Detection:
-    """A face box in input-image pixels and the detector's confidence (not comparable across detectors)."""
+    """A face box in input-image pixels and the detector's confidence (not comparable across detectors).
+
+    `points5`: the detector's own five landmarks when it has them (YuNet: eye centres, nose tip, mouth corners,
+    image-left first, as ArcFace's template orders them); None for dlib's detectors.
+    """
 
     rect: dlib.rectangle
     score: float
+    points5: np.ndarray | None = None
 
     @property
     def bbox(self) -> np.ndarray:
@@ -58,10 +63,17 @@ class CnnDetector:
         return [Detection(d.rect, float(d.confidence)) for d in found]
 
 
+DETECTORS = ("yunet", "hog", "cnn")
+
+
 def make_detector(name: str, upsample: int = 1) -> Detector:
-    """The detector named in the settings ("hog" or "cnn")."""
+    """The detector named in the settings ("yunet", "hog" or "cnn"); `upsample` is for dlib's two only."""
     if name == "hog":
         return HogDetector(upsample)
     if name == "cnn":
         return CnnDetector(upsample)
-    raise ValueError(f"unknown face detector {name!r}: choose 'hog' or 'cnn'")
+    if name == "yunet":
+        from edge.face.yunet import YuNetDetector
+
+        return YuNetDetector()
+    raise ValueError(f"unknown face detector {name!r}: choose one of {', '.join(DETECTORS)}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from edge.face.analyzer import FaceAnalyzer
 from edge.face.embedder import Embedder
 from edge.face.quality import QualityGate
+from edge.face.yunet_align import aligned_model_id
 
 EMBEDDERS = ("onnx", "dlib", "arcface")
 
@@ -41,23 +42,26 @@ def make_embedder(
     raise ValueError(f"unknown embedder {name!r}: choose one of {', '.join(EMBEDDERS)}")
 
 
-def configured_model_id(name: str, **embedder_options) -> str:
-    """The model id of the templates the named embedder makes: what kiosks configured alike compare against, and
-    so the only templates a watchlist snapshot may carry. The model is loaded once per process."""
-    return _model_id(name, tuple(sorted(embedder_options.items())))
+def configured_model_id(name: str, alignment: str = "dlib5", **embedder_options) -> str:
+    """The model id of the templates the named embedder makes from chips placed by `alignment`: what kiosks
+    configured alike compare against, and so the only templates a watchlist snapshot may carry. The model is loaded
+    once per process."""
+    embedder = _embedder(name, tuple(sorted(embedder_options.items())))
+    return aligned_model_id(embedder.model_id, embedder.chip_spec.kind, alignment)
 
 
 @functools.lru_cache(maxsize=4)
-def _model_id(name: str, options: tuple) -> str:
-    return make_embedder(name, **dict(options)).model_id
+def _embedder(name: str, options: tuple) -> Embedder:
+    return make_embedder(name, **dict(options))
 
 
 def make_analyzer(
     embedder: str = "onnx",
-    detector: str = "hog",
+    detector: str = "yunet",
     upsample: int = 1,
     gate: QualityGate | None = None,
     fallback_detector: str | None = "cnn",
+    alignment: str = "dlib5",
     **embedder_options,
 ) -> FaceAnalyzer:
     """A FaceAnalyzer with the named embedder; `embedder_options` go to `make_embedder`."""
@@ -67,4 +71,5 @@ def make_analyzer(
         upsample,
         gate or QualityGate(),
         fallback_detector_name=fallback_detector,
+        alignment=alignment,
     )

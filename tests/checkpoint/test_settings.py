@@ -15,7 +15,8 @@ def test_defaults_need_no_setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     s = Settings()
     assert s.data_dir == tmp_path / "checkpoint"
-    assert s.embedder == "onnx" and s.face_detector == "hog" and s.target_fmr == 1e-3
+    assert s.embedder == "onnx" and s.face_detector == "yunet" and s.target_fmr == 1e-3
+    assert s.face_alignment == "dlib5" and s.fallback_detector == "cnn"
     assert s.calibration_dir == s.data_dir / "calibration"
 
 
@@ -24,6 +25,20 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     monkeypatch.setenv("CHECKPOINT_FACE_DETECTOR", "cnn")
     s = Settings()
     assert s.data_dir == tmp_path / "d" and s.face_detector == "cnn"
+
+
+@pytest.mark.parametrize("detector", ["hog", "cnn"])
+def test_dlib_detectors_remain_selectable(monkeypatch: pytest.MonkeyPatch, detector: str) -> None:
+    monkeypatch.setenv("CHECKPOINT_FACE_DETECTOR", detector)
+    assert Settings().face_detector == detector
+
+
+def test_yunet_alignment_without_yunet_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHECKPOINT_FACE_DETECTOR", "hog")
+    monkeypatch.setenv("CHECKPOINT_FACE_ALIGNMENT", "yunet5")
+    with pytest.raises(ValidationError, match="CHECKPOINT_FACE_DETECTOR=yunet") as info:
+        Settings()
+    assert info.value.errors()[0]["loc"] == ("face_alignment",)
 
 
 def test_toml_file_is_read_and_environment_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

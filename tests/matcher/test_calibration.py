@@ -63,3 +63,17 @@ def test_data_dir_calibration_overrides_the_shipped_one(tmp_path: Path) -> None:
     site = _calibration(model_id)
     save_calibration(site, tmp_path)
     assert load_calibration(model_id, [tmp_path]).threshold_at(1e-3) == 0.50
+
+
+def test_the_face_pipeline_is_recorded_and_files_from_before_still_read(tmp_path: Path) -> None:
+    import dataclasses
+    import json
+
+    recorded = dataclasses.replace(_calibration(), detector="yunet+cnn", alignment="dlib5")
+    save_calibration(recorded, tmp_path)
+    again = load_calibration("model-x", [tmp_path])
+    assert (again.detector, again.alignment) == ("yunet+cnn", "dlib5")
+    older = {k: v for k, v in json.loads(recorded.to_json()).items() if k not in ("detector", "alignment")}
+    (tmp_path / "model-x.json").write_text(json.dumps(older))
+    before = load_calibration("model-x", [tmp_path])
+    assert before.threshold_at(1e-3) == 0.50 and (before.detector, before.alignment) == ("", "")

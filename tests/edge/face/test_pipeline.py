@@ -115,9 +115,10 @@ def test_lfw_same_people_score_higher_than_different_people(analyzer: FaceAnalyz
 
 
 def test_cnn_fallback_finds_a_face_hog_misses_and_says_so(analyzer: FaceAnalyzer, astronaut) -> None:
+    hog = FaceAnalyzer(analyzer.embedder, "hog")  # HOG stays selectable, with the CNN behind it
     tilted = _rotate(astronaut, 50, (220, 120))  # HOG's frontal templates give up at this roll
-    face = analyzer.primary(tilted)
-    assert any("found by the cnn detector" in note for note in face.notes)
+    face = hog.primary(tilted)
+    assert any("found by the cnn detector after hog missed" in note for note in face.notes)
     upright = analyzer.primary(astronaut).embedding
     assert float(face.embedding @ upright) >= load_calibration(analyzer.model_id).threshold_at(1e-3)
 
@@ -125,6 +126,6 @@ def test_cnn_fallback_finds_a_face_hog_misses_and_says_so(analyzer: FaceAnalyzer
 def test_without_fallback_a_hog_miss_is_no_face(astronaut, tmp_path) -> None:
     from edge.face.factory import make_analyzer
 
-    hog_only = make_analyzer("onnx", fallback_detector=None, models_dir=tmp_path)
+    hog_only = make_analyzer("onnx", "hog", fallback_detector=None, models_dir=tmp_path)
     with pytest.raises(NoFaceFound):
         hog_only.primary(_rotate(astronaut, 50, (220, 120)))
