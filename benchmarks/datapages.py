@@ -26,6 +26,9 @@ OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
 VIZ_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 LEVELS = ("clean", "moderate", "hard")
 LAYOUTS = ("TD1", "TD2", "TD3")
+# Documents as a camera or a desk scanner sees them (benchmarks/real_like.py): its own layouts, reported apart.
+REAL_LIKE = "real-like"
+REAL_LIKE_LAYOUTS = ("TD1", "TD3", "MRV-A", "MRV-B")
 # Page size in mm (ISO/IEC 7810 ID-1, ID-2, ID-3) and the OCR-B pitch of Doc 9303: 2.54 mm a character.
 PAGE_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0)}
 PITCH_MM = 2.54
@@ -278,9 +281,16 @@ def generate_page(
 ) -> DataPage:
     """Page number `seed` of `layout` at distortion `level`; the same arguments always give the same bytes.
 
-    `mrz_lines` prints those lines instead of the identity's own MRZ (to test how bad MRZs are reported).
+    `mrz_lines` prints those lines instead of the identity's own MRZ (to test how bad MRZs are reported); the
+    real-like level chooses its own (some invalid as printed) and does not take them.
     """
     today = today or dt.date(2026, 1, 1)
+    if level == REAL_LIKE:
+        from benchmarks.real_like import generate_real_like  # it draws with this module's helpers
+
+        if mrz_lines is not None:
+            raise ValueError("real-like pages print MRZ lines of their own choosing")
+        return generate_real_like(seed, layout, faces_dir, today)
     rng = random.Random(f"{seed}/{layout}/{level}")
     identity = random_identity(rng, layout, today)
     distortion = draw_distortion(rng, level)
