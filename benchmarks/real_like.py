@@ -158,6 +158,7 @@ class Card:
     layout: str
     identity: MrzIdentity
     lines: tuple[str, ...]
+    valid_twin: tuple[str, ...] | None = None  # for an MRZ invalid as printed: the lines whose check digits hold
 
 
 def _weighted_case(rng: random.Random) -> str:
@@ -196,20 +197,22 @@ def break_a_check_digit(rng: random.Random, layout: str, lines: tuple[str, ...])
     return tuple("".join(chars) if i == span.line else line for i, line in enumerate(lines))
 
 
-def repair_bait(rng: random.Random, identity: MrzIdentity) -> tuple[MrzIdentity, tuple[str, ...]]:
+def repair_bait(rng: random.Random, identity: MrzIdentity) -> tuple[MrzIdentity, tuple[str, ...], tuple[str, ...]]:
     """A holder whose document number has a letter with a digit look-alike, and the MRZ printed with the digit
-    while every check digit was computed for the letter: invalid as printed, valid after one 'repair'."""
+    while every check digit was computed for the letter: invalid as printed, valid after one 'repair'.
+    Returns the holder as printed, the printed lines and their valid twin."""
     letter = rng.choice(list(BAIT_SWAPS))
     number = list(identity.document_number)
     number[rng.randrange(len(number))] = letter
     twin = replace(identity, document_number="".join(number))
     span = FORMATS[identity.format].field("document_number").span
-    lines = list(build_mrz(twin))
+    valid = build_mrz(twin)
+    lines = list(valid)
     row = lines[span.line]
     at = span.start + number.index(letter)
     lines[span.line] = row[:at] + BAIT_SWAPS[letter] + row[at + 1 :]
     printed = replace(twin, document_number=lines[span.line][span.start : span.end].rstrip("<"))
-    return printed, tuple(lines)
+    return printed, tuple(lines), valid
 
 
 def make_card(rng: random.Random, layout: str, case: str, today: dt.date) -> Card:
@@ -224,11 +227,11 @@ def make_card(rng: random.Random, layout: str, case: str, today: dt.date) -> Car
             nationality=code if which != "issuing_state" else identity.nationality,
         )
     if case == "repair_bait":
-        identity, lines = repair_bait(rng, identity)
-        return Card(layout, identity, lines)
+        identity, lines, valid = repair_bait(rng, identity)
+        return Card(layout, identity, lines, valid)
     lines = build_mrz(identity)
     if case == "bad_check_digit":
-        lines = break_a_check_digit(rng, layout, lines)
+        return Card(layout, identity, break_a_check_digit(rng, layout, lines), lines)
     return Card(layout, identity, lines)
 
 
@@ -600,6 +603,8 @@ def generate_real_like(seed: int, layout: str, faces_dir: Path | None = None, to
         "expected_valid": expected in ("read", "unknown_code"),
         "mrz": list(cards[0].lines),
         "acceptable_mrz": [list(c.lines) for c in cards] if expected == "either_card" else [list(cards[0].lines)],
+        # What a repair that changed printed characters would return: a valid MRZ that is not the document's.
+        "valid_twin_mrz": list(cards[0].valid_twin) if cards[0].valid_twin else None,
         "identity": _identity_dict(cards[0].identity),
         "other_card": {"layout": cards[1].layout, "identity": _identity_dict(cards[1].identity)}
         if len(cards) == 2

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from checkpoint.i18n import _
+
 LEVEL_CHOICES = ("clean", "moderate", "hard", "real-like")  # benchmarks.datapages LEVELS + REAL_LIKE
 SET_CHOICES = ("real", "public-strings")  # benchmarks.mrz_sets SETS
 
@@ -48,7 +50,7 @@ def mrz(
 ) -> None:
     """Read generated pages or a set; print exact share, wrong-but-valid reads, failure causes, time per page."""
     if set_name is not None and levels:
-        raise click.UsageError("--set and --level exclude each other: a run reads generated pages or a set")
+        raise click.UsageError(_("--set and --level exclude each other: a run reads generated pages or a set"))
     from benchmarks.mrz_bench import format_table, run, run_set
     from benchmarks.mrz_sets import load_set
     from checkpoint.settings import get_settings
