@@ -4,6 +4,7 @@ carries the MRZ its expected outcome says (valid, unknown code, invalid as print
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
 import cv2
@@ -11,7 +12,15 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from benchmarks.datapages import OCRB_ADVANCE, OCRB_FONT, REAL_LIKE, REAL_LIKE_LAYOUTS, _font, generate_page
+from benchmarks.datapages import (
+    OCRB_ADVANCE,
+    OCRB_FONT,
+    REAL_LIKE,
+    REAL_LIKE_LAYOUTS,
+    _font,
+    generate_page,
+    write_pages,
+)
 from benchmarks.real_like import (
     JPEG_QUALITY,
     LONG_SIDE_PX,
@@ -171,3 +180,12 @@ def test_the_mrz_of_every_page_lies_inside_its_image():
                 xs, ys = [p[0] for p in quad], [p[1] for p in quad]
                 assert min(xs) >= 0 and min(ys) >= 0
                 assert max(xs) < scene["width_px"] and max(ys) < scene["height_px"]
+
+
+def test_real_like_pages_are_written_with_their_truth_beside_them(tmp_path):
+    paths = write_pages(tmp_path, 2, seed=1, level=REAL_LIKE)
+    assert [p.name.split("_")[2] for p in paths] == ["TD1", "TD3"]
+    for path in paths:
+        truth = json.loads(path.with_suffix(".json").read_text())
+        assert truth["level"] == REAL_LIKE and truth["expected_outcome"] and truth["mrz"]
+        assert load_image(path.read_bytes()).shape[:2] == (truth["scene"]["height_px"], truth["scene"]["width_px"])
