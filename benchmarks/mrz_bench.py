@@ -67,6 +67,7 @@ class PageResult:
     expected: str = "read"
     cause: str | None = None
     page: str = ""
+    finding: str = ""
 
 
 def _fields_right(reading, truth: dict) -> dict[str, bool]:
@@ -97,7 +98,10 @@ def read_image(reader: DocumentReader, jpeg: bytes, truth: dict, page: str) -> P
         lines = tuple(reading.mrz.lines) if reading.mrz else None
         failed = frozenset(c.name for c in reading.checks if not c.ok)
         reason = reading.repair.reason
-        answer = Answer(True, reading.valid, lines, reason, failed)
+        # The reader reports an MRZ printed wrong (or with an unknown state code) as a finding from issue 15 on;
+        # a reader without findings only refuses, and is judged so.
+        finding = str(getattr(reading.repair, "finding", "") or "")
+        answer = Answer(True, reading.valid, lines, reason, failed, finding)
     verdict = judge(truth, answer)
     return PageResult(
         seed=int(truth.get("seed", 0)),
@@ -115,6 +119,7 @@ def read_image(reader: DocumentReader, jpeg: bytes, truth: dict, page: str) -> P
         expected=truth.get("expected_outcome", "read"),
         cause=verdict.cause,
         page=page,
+        finding=answer.finding,
     )
 
 
@@ -261,6 +266,7 @@ def run(
             for lay in layouts_of(lv)
         },
         "failures": [p.__dict__ for p in pages if not p.exact],
+        "pages": [p.__dict__ for p in pages],
     }
     results["targets_met"] = _targets_met(results)
     return _write(results, out_file or default_out_file(levels))
@@ -297,6 +303,7 @@ def run_set(
         "by_level": {set_name: summarise(pages)},
         "by_cell": {f"{set_name}/{kind}": summarise([p for p in pages if p.layout == kind]) for kind in by_kind},
         "failures": [p.__dict__ for p in pages if not p.exact],
+        "pages": [p.__dict__ for p in pages],
     }
     overall = results["overall"]
     results["targets_met"] = {

@@ -1,9 +1,10 @@
 """What one MRZ reading is worth against a page's ground truth: the expected outcome met, or the one cause it failed.
 
-A page expects one of four outcomes (benchmarks/real_like.py OUTCOMES): read (valid, exact), unknown_code (valid
-as printed, with a failed state-code check), invalid_as_printed (not valid, the lines shown as printed, a check
-digit failing) or either_card (two cards: refused, or one of them read exactly). Old-level pages expect `read`.
-A failure has exactly one cause (CAUSES), so the counts add up to the failures.
+A page expects one of four outcomes (benchmarks/real_like.py OUTCOMES): read (valid, exact), unknown_code (the
+lines as printed, reported as a finding with a failed state-code check), invalid_as_printed (not valid, the lines
+as printed reported as a finding with the check digit failing) or either_card (two cards: refused, or one of them
+read exactly). Old-level pages expect `read`. A refusal is not a finding: "cannot be trusted, rescan" leaves the
+officer without the fields. A failure has exactly one cause (CAUSES), so the counts add up to the failures.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Answer:
     lines: tuple[str, ...] | None  # the MRZ lines returned (None when the text had no MRZ shape)
     reason: str  # the reader's own words: why it refused, or how it accepted
     failed_checks: frozenset[str] = frozenset()  # names of the document checks that failed
+    finding: str = ""  # what the reader reports about the document as printed; empty when it only refused
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,10 @@ def judge(truth: dict, answer: Answer) -> Verdict:
         return Verdict(True)  # refusing a scan of two documents is a right answer
     if not answer.found:
         return Verdict(False, "no_mrz_found")
-    if expected == "invalid_as_printed" and answer.lines == printed and flags_check_digits(answer.failed_checks):
+    as_printed = answer.lines == printed and bool(answer.finding)
+    if expected == "invalid_as_printed" and as_printed and flags_check_digits(answer.failed_checks):
+        return Verdict(True)
+    if expected == "unknown_code" and as_printed and flags_unknown_code(answer.failed_checks):
         return Verdict(True)
     return Verdict(False, refusal_cause(expected, printed, answer))
 

@@ -25,13 +25,16 @@ def test_a_valid_exact_read_is_right_and_one_wrong_character_is_wrong_but_valid(
     assert not verdict.ok and verdict.cause == "wrong_but_valid"
 
 
-def test_an_mrz_invalid_as_printed_must_come_back_invalid_as_printed_with_its_check_digits_failing():
+def test_an_mrz_invalid_as_printed_must_come_back_as_a_finding_with_its_lines_as_printed():
     truth = page(FAILS_AS_PRINTED, "invalid_as_printed")
-    shown = Answer(True, False, FAILS_AS_PRINTED, "check digits fail: composite", frozenset({"check_digits"}))
-    assert judge(truth, shown).ok
+    failed = frozenset({"check_digits"})
+    finding = Answer(True, False, FAILS_AS_PRINTED, "check digit fails as printed", failed, "fails_as_printed")
+    assert judge(truth, finding).ok
     repaired = Answer(True, True, ICAO_TD3, "2 repair(s), every check digit holds")
     assert judge(truth, repaired).cause == "wrong_but_valid"
-    other_lines = Answer(True, False, ICAO_TD3, "check digits fail: composite", frozenset({"check_digits"}))
+    refused = Answer(True, False, FAILS_AS_PRINTED, "check digits fail: composite", failed)
+    assert judge(truth, refused).cause == "check_digit_refusal"  # "rescan" leaves the officer without the fields
+    other_lines = Answer(True, False, ICAO_TD3, "check digits fail: composite", failed, "fails_as_printed")
     assert judge(truth, other_lines).cause == "check_digit_refusal"
 
 
@@ -44,14 +47,14 @@ def test_a_two_card_scan_may_be_refused_or_read_as_either_card_but_never_as_a_mi
     assert judge(truth, Answer(True, True, mix, "read as printed")).cause == "wrong_but_valid"
 
 
-def test_an_unknown_code_is_right_only_when_returned_valid_with_the_code_check_failed():
+def test_an_unknown_code_is_right_when_its_lines_come_back_as_printed_with_the_code_check_failed():
     lines = ("P<ASUERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", ICAO_TD3[1])
     truth = page(lines, "unknown_code")
-    flagged = Answer(True, True, lines, "read as printed", frozenset({"issuing_state_known"}))
-    assert judge(truth, flagged).ok
-    unflagged = Answer(True, True, lines, "read as printed")
-    assert judge(truth, unflagged).cause == "wrong_but_valid"
-    refused = Answer(True, False, lines, "unreadable or impossible: issuing_state", frozenset({"issuing_state_known"}))
+    code = frozenset({"issuing_state_known"})
+    assert judge(truth, Answer(True, False, lines, "unknown state code", code, "unknown_state_code")).ok
+    assert judge(truth, Answer(True, True, lines, "read as printed", code)).ok  # valid, the failed check shown
+    assert judge(truth, Answer(True, True, lines, "read as printed")).cause == "wrong_but_valid"
+    refused = Answer(True, False, lines, "unreadable or impossible: issuing_state", code)
     assert judge(truth, refused).cause == "unknown_code"
 
 
