@@ -69,6 +69,7 @@ class PageResult:
     cause: str | None = None
     page: str = ""
     finding: str = ""
+    returned: list[str] | None = None  # the MRZ lines the reader returned (after repair), None without an MRZ
 
 
 def _fields_right(reading, truth: dict) -> dict[str, bool]:
@@ -122,6 +123,7 @@ def read_image(reader: DocumentReader, jpeg: bytes, truth: dict, page: str) -> P
         cause=verdict.cause,
         page=page,
         finding=answer.finding,
+        returned=list(answer.lines) if answer.lines else None,
     )
 
 

@@ -56,6 +56,9 @@ def test_an_unknown_code_is_right_when_its_lines_come_back_as_printed_with_the_c
     assert judge(truth, Answer(True, True, lines, "read as printed")).cause == "wrong_but_valid"
     refused = Answer(True, False, lines, "unreadable or impossible: issuing_state", code)
     assert judge(truth, refused).cause == "unknown_code"
+    misread = (lines[0], lines[1].replace("L898", "L8B8"))
+    digits = Answer(True, False, misread, "check digits fail: document_number; unreadable: issuing_state", code)
+    assert judge(truth, digits).cause == "check_digit_refusal"  # refused for its misreading, not for the code
 
 
 @pytest.mark.parametrize(
