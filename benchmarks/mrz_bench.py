@@ -133,6 +133,12 @@ def read_page(reader: DocumentReader, seed: int, layout: str, level: str, faces_
     return read_image(reader, page.jpeg, page.truth, f"{level}/{layout}/{seed}")
 
 
+def _brief(page: PageResult) -> dict:
+    """What re-judging a page needs, without the per-field detail the failures list keeps."""
+    keep = ("page", "expected", "exact", "cause", "found", "accepted", "finding", "reason", "returned", "truth")
+    return {k: getattr(page, k) for k in (*keep, "seconds", "cpu_seconds")}
+
+
 def summarise(pages: list[PageResult]) -> dict:
     """Shares, failure causes and times over `pages`."""
     n = len(pages)
@@ -270,7 +276,7 @@ def run(
             for lay in layouts_of(lv)
         },
         "failures": [p.__dict__ for p in pages if not p.exact],
-        "pages": [p.__dict__ for p in pages],
+        "pages": [_brief(p) for p in pages],
     }
     results["targets_met"] = _targets_met(results)
     return _write(results, out_file or default_out_file(levels))
@@ -307,7 +313,7 @@ def run_set(
         "by_level": {set_name: summarise(pages)},
         "by_cell": {f"{set_name}/{kind}": summarise([p for p in pages if p.layout == kind]) for kind in by_kind},
         "failures": [p.__dict__ for p in pages if not p.exact],
-        "pages": [p.__dict__ for p in pages],
+        "pages": [_brief(p) for p in pages],
     }
     overall = results["overall"]
     results["targets_met"] = {
