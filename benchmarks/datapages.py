@@ -6,6 +6,10 @@ guilloche background, visual zone, optional portrait taken from a face image fol
 skew, perspective, blur, noise, glare, low contrast and JPEG compression, by distortion level. Everything is
 drawn from one seed, so page N of seed S is the same image on every machine. Ground truth (MRZ lines, fields,
 distortions, the portrait's corners in the final image) is returned with the image and saved beside it as JSON.
+
+The `real-like` level (benchmarks/real_like.py) draws ID cards, passports and visas as a camera or a desk scanner
+sees them, with an expected outcome per page; it is reported apart from the three levels above, which it leaves
+as they were.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ OCRB_FONT = Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")
 VIZ_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 LEVELS = ("clean", "moderate", "hard")
 LAYOUTS = ("TD1", "TD2", "TD3")
+# Documents as a camera or a desk scanner sees them (benchmarks/real_like.py): its own layouts, reported apart.
+REAL_LIKE = "real-like"
+REAL_LIKE_LAYOUTS = ("TD1", "TD3", "MRV-A", "MRV-B")
 # Page size in mm (ISO/IEC 7810 ID-1, ID-2, ID-3) and the OCR-B pitch of Doc 9303: 2.54 mm a character.
 PAGE_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0)}
 PITCH_MM = 2.54
@@ -278,9 +285,16 @@ def generate_page(
 ) -> DataPage:
     """Page number `seed` of `layout` at distortion `level`; the same arguments always give the same bytes.
 
-    `mrz_lines` prints those lines instead of the identity's own MRZ (to test how bad MRZs are reported).
+    `mrz_lines` prints those lines instead of the identity's own MRZ (to test how bad MRZs are reported); the
+    real-like level chooses its own (some invalid as printed) and does not take them.
     """
     today = today or dt.date(2026, 1, 1)
+    if level == REAL_LIKE:
+        from benchmarks.real_like import generate_real_like  # it draws with this module's helpers
+
+        if mrz_lines is not None:
+            raise ValueError("real-like pages print MRZ lines of their own choosing")
+        return generate_real_like(seed, layout, faces_dir, today)
     rng = random.Random(f"{seed}/{layout}/{level}")
     identity = random_identity(rng, layout, today)
     distortion = draw_distortion(rng, level)
@@ -300,14 +314,20 @@ def generate_page(
     return DataPage(jpeg, truth)
 
 
-def write_pages(out_dir: Path, count: int, seed: int = 0, faces_dir: Path | None = None) -> list[Path]:
-    """Write `count` pages cycling through layouts and levels, each NAME.jpg with NAME.json beside it."""
+def write_pages(
+    out_dir: Path, count: int, seed: int = 0, faces_dir: Path | None = None, level: str | None = None
+) -> list[Path]:
+    """Write `count` pages, each NAME.jpg with NAME.json beside it: cycling through layouts and the old levels,
+    or through the real-like documents when `level` is REAL_LIKE."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for i in range(count):
-        layout, level = LAYOUTS[i % 3], LEVELS[(i // 3) % 3]
-        page = generate_page(seed + i, layout, level, faces_dir)
-        stem = out_dir / f"page_{seed + i:05d}_{layout}_{level}"
+        if level == REAL_LIKE:
+            layout, page_level = REAL_LIKE_LAYOUTS[i % len(REAL_LIKE_LAYOUTS)], REAL_LIKE
+        else:
+            layout, page_level = LAYOUTS[i % 3], LEVELS[(i // 3) % 3]
+        page = generate_page(seed + i, layout, page_level, faces_dir)
+        stem = out_dir / f"page_{seed + i:05d}_{layout}_{page_level}"
         stem.with_suffix(".jpg").write_bytes(page.jpeg)
         stem.with_suffix(".json").write_text(json.dumps(page.truth, indent=2))
         written.append(stem.with_suffix(".jpg"))
