@@ -12,8 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import ApiError, RoleNotAllowed
 from api.page_templates import templates
-from api.validation_words import describe_validation
 from checkpoint.i18n import _
+from checkpoint.validation_words import describe_validation
 from watchlists.errors import WatchlistError
 
 log = logging.getLogger("api")

@@ -11,7 +11,7 @@ cd "$REPO"
 mkdir -p "$LOCALE"
 case "${1:-}" in
   update)
-    "$PYBABEL" -q extract -F babel.cfg -k lazy_gettext -k lazy_format --no-location --sort-output --project checkpoint-screening \
+    "$PYBABEL" -q extract -F babel.cfg -k lazy_gettext -k lazy_format -k N_plural:1,2 --no-location --sort-output --project checkpoint-screening \
       -o "$LOCALE/messages.pot" api benchmarks checkpoint edge matcher watchlists
     for lang in fr; do  # English is the source language: it needs no catalog
       if [ -f "$LOCALE/$lang/LC_MESSAGES/messages.po" ]; then

@@ -32,7 +32,7 @@ def extracted(tmp_path_factory) -> set[str]:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run(
-        [str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "lazy_gettext", "--no-location"]
+        [str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "lazy_gettext", "-k", "N_plural:1,2", "--no-location"]
         + ["-o", str(pot), *SOURCES],
         cwd=ROOT,
         check=True,

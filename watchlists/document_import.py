@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from checkpoint.i18n import _
+from checkpoint.validation_words import sentence
 from watchlists.errors import ForbiddenTransition, InvalidEntry, ManifestError
 from watchlists.models import DocumentCreate
 from watchlists.store import get_watchlist, upsert_document
@@ -58,17 +60,17 @@ def import_documents(
                 values["review_by"] = default_review_by.isoformat()
             try:
                 data = DocumentCreate(**values)
-                _, outcome = upsert_document(session, watchlist, data, actor, reason, today)
+                _document, outcome = upsert_document(session, watchlist, data, actor, reason, today)
                 session.commit()
             except ValidationError as exc:
                 session.rollback()
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                report.refused.append(f"line {line}: {where}: {first['msg']}")
+                report.refused.append(
+                    _("line %(line)s: %(error)s") % {"line": line, "error": sentence(exc.errors()[0])}
+                )
                 continue
             except (InvalidEntry, ForbiddenTransition) as exc:
                 session.rollback()
-                report.refused.append(f"line {line}: {exc.problem}")
+                report.refused.append(_("line %(line)s: %(error)s") % {"line": line, "error": exc.problem})
                 continue
             report.outcomes[outcome] += 1
     return report
@@ -76,17 +78,21 @@ def import_documents(
 
 def _read(path: Path) -> list[tuple[int, dict]]:
     if not path.is_file():
-        raise ManifestError(f"document list {path} does not exist", "Check the path")
+        raise ManifestError(_("document list %(path)s does not exist") % {"path": path}, _("Check the path"))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ManifestError(f"document list {path} is not UTF-8 text", "Save it as UTF-8 CSV") from exc
+        raise ManifestError(
+            _("document list %(path)s is not UTF-8 text") % {"path": path}, _("Save it as UTF-8 CSV")
+        ) from exc
     reader = csv.DictReader(io.StringIO(text))
     unknown = set(reader.fieldnames or ()) - set(_FIELDS)
     missing = {"issuing_state", "number", "reported_on"} - set(reader.fieldnames or ())
     if unknown or missing:
         raise ManifestError(
-            f"document list {path.name}: unknown column(s) {sorted(unknown)}, missing {sorted(missing)}",
-            f"Use the columns {', '.join(_FIELDS)} (issuing_state, number and reported_on are required)",
+            _("document list %(file)s: unknown column(s) %(unknown)s, missing %(missing)s")
+            % {"file": path.name, "unknown": sorted(unknown), "missing": sorted(missing)},
+            _("Use the columns %(columns)s (issuing_state, number and reported_on are required)")
+            % {"columns": ", ".join(_FIELDS)},
         )
     return [(number, row) for number, row in enumerate(reader, start=2)]

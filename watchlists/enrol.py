@@ -30,6 +30,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from tqdm import tqdm
 
+from checkpoint.i18n import _
+from checkpoint.validation_words import sentence
 from edge.errors import EdgeError
 from edge.face.analyzer import FaceAnalyzer
 from edge.face.face import Face
@@ -117,21 +119,29 @@ def read_manifest(path: Path, default_review_by: dt.date | None = None) -> list[
     """Subjects from a CSV or JSON manifest; a bad row raises ManifestError naming the row and the field."""
     path = Path(path)
     if not path.is_file():
-        raise ManifestError(f"manifest {path} does not exist", "Check the path given to --manifest")
+        raise ManifestError(
+            _("manifest %(path)s does not exist") % {"path": path}, _("Check the path given to --manifest")
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ManifestError(f"manifest {path} is not UTF-8 text", "Save it as UTF-8 (CSV or JSON)") from exc
+        raise ManifestError(
+            _("manifest %(path)s is not UTF-8 text") % {"path": path}, _("Save it as UTF-8 (CSV or JSON)")
+        ) from exc
     if path.suffix.lower() == ".json":
         try:
             rows = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ManifestError(f"manifest {path} is not valid JSON ({exc})", "Fix the JSON syntax") from exc
+            raise ManifestError(
+                _("manifest %(path)s is not valid JSON (%(reason)s)") % {"path": path, "reason": exc},
+                _("Fix the JSON syntax"),
+            ) from exc
         if isinstance(rows, dict):
             rows = rows.get("subjects")
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise ManifestError(
-                f'manifest {path} must be a JSON list of subjects (or {{"subjects": [...]}})', "Fix its structure"
+                _('manifest %(path)s must be a JSON list of subjects (or {"subjects": [...]})') % {"path": path},
+                _("Fix its structure"),
             )
     elif path.suffix.lower() == ".csv":
         rows = list(csv.DictReader(io.StringIO(text)))
@@ -139,40 +149,53 @@ def read_manifest(path: Path, default_review_by: dt.date | None = None) -> list[
             if isinstance(row.get("aliases"), str):
                 row["aliases"] = row["aliases"].split(";")
     else:
-        raise ManifestError(f"manifest {path} is neither .csv nor .json", "Give a CSV or JSON manifest")
+        raise ManifestError(
+            _("manifest %(path)s is neither .csv nor .json") % {"path": path}, _("Give a CSV or JSON manifest")
+        )
     subjects, seen = [], set()
     for number, row in enumerate(rows, start=2 if path.suffix.lower() == ".csv" else 1):
-        where = f"{path.name} {'line' if path.suffix.lower() == '.csv' else 'item'} {number}"
+        where = (_("%(file)s line %(number)s") if path.suffix.lower() == ".csv" else _("%(file)s item %(number)s")) % {
+            "file": path.name,
+            "number": number,
+        }
         unknown = set(row) - set(_FIELDS) - {None}
         if unknown:
             raise ManifestError(
-                f"{where}: unknown column(s) {sorted(unknown)}", f"Use only these columns: {', '.join(_FIELDS)}"
+                _("%(where)s: unknown column(s) %(unknown)s") % {"where": where, "unknown": sorted(unknown)},
+                _("Use only these columns: %(columns)s") % {"columns": ", ".join(_FIELDS)},
             )
         values = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k and v not in ("", None)}
         reference = values.pop("reference", None)
         if not reference:
-            raise ManifestError(f"{where}: no reference", "Every row needs the subject's reference (its folder name)")
+            raise ManifestError(
+                _("%(where)s: no reference") % {"where": where},
+                _("Every row needs the subject's reference (its folder name)"),
+            )
         if not _REFERENCE.match(reference) or reference in (".", ".."):
             raise ManifestError(
-                f"{where}: reference {reference!r} is not a plain folder name",
-                "Use letters, digits, '.', '-' and '_' only (it names the subject's photo folder)",
+                _("%(where)s: reference %(ref)r is not a plain folder name") % {"where": where, "ref": reference},
+                _("Use letters, digits, '.', '-' and '_' only (it names the subject's photo folder)"),
             )
         if reference in seen:
-            raise ManifestError(f"{where}: reference {reference!r} appears twice", "Give each subject one row")
+            raise ManifestError(
+                _("%(where)s: reference %(ref)r appears twice") % {"where": where, "ref": reference},
+                _("Give each subject one row"),
+            )
         seen.add(reference)
         if "review_by" not in values:
             if default_review_by is None:
                 raise ManifestError(
-                    f"{where}: subject {reference!r} has no review_by date",
-                    "Add a review_by column, or give --review-by for rows without one",
+                    _("%(where)s: subject %(ref)r has no review_by date") % {"where": where, "ref": reference},
+                    _("Add a review_by column, or give --review-by for rows without one"),
                 )
             values["review_by"] = default_review_by
         try:
             subjects.append(SubjectCreate(external_ref=reference, **values))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field_name = ".".join(str(p) for p in first["loc"])
-            raise ManifestError(f"{where}: {field_name}: {first['msg']}", "Correct that value") from exc
+            raise ManifestError(
+                _("%(where)s: %(error)s") % {"where": where, "error": sentence(exc.errors()[0])},
+                _("Correct that value"),
+            ) from exc
     return subjects
 
 
@@ -200,7 +223,10 @@ def enrol_folder(
     """Create or update every manifest subject on the list and enrol the photos in its folder."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise ManifestError(f"photo folder {folder} does not exist", "Give the folder holding one folder per subject")
+        raise ManifestError(
+            _("photo folder %(folder)s does not exist") % {"folder": folder},
+            _("Give the folder holding one folder per subject"),
+        )
     report = EnrolReport()
     start = time.perf_counter()
     references = {s.external_ref for s in subjects}

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from checkpoint.i18n import _
+
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -22,14 +24,20 @@ class PartialDate:
         """Read "YYYY", "YYYY-MM" or "YYYY-MM-DD"; raise ValueError saying what is wrong otherwise."""
         match = _PATTERN.match(text.strip())
         if not match:
-            raise ValueError(f"date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+            raise ValueError(_("date %(text)r is not YYYY, YYYY-MM or YYYY-MM-DD") % {"text": text})
         year, month, day = (int(g) if g else None for g in match.groups())
         if not 1850 <= year <= 2200:
-            raise ValueError(f"year {year} in {text!r} is implausible")
+            raise ValueError(_("year %(year)s in %(text)r is implausible") % {"year": year, "text": text})
         if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"month {month} in {text!r} does not exist")
+            raise ValueError(_("month %(month)s in %(text)r does not exist") % {"month": month, "text": text})
         if day is not None:
-            dt.date(year, month, day)  # raises ValueError for 31 April etc.
+            try:
+                dt.date(year, month, day)
+            except ValueError as exc:  # 31 April: Python's own words are English
+                raise ValueError(
+                    _("day %(day)s of %(year)04d-%(month)02d does not exist")
+                    % {"day": day, "year": year, "month": month}
+                ) from exc
         return cls(year, month, day)
 
     def __str__(self) -> str:

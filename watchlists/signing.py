@@ -9,7 +9,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from checkpoint.i18n import _, lazy_gettext
 from watchlists.errors import SigningKeyError
+
+_KEY_KINDS = {"private": lazy_gettext("private"), "public": lazy_gettext("public")}
 
 
 def generate_keypair(private_path: Path, public_path: Path) -> Ed25519PublicKey:
@@ -17,8 +20,8 @@ def generate_keypair(private_path: Path, public_path: Path) -> Ed25519PublicKey:
     for path in (private_path, public_path):
         if path.exists():
             raise SigningKeyError(
-                f"{path} exists already",
-                "Keep the existing key (kiosks trust it), or move it away deliberately before making a new one",
+                _("%(path)s exists already") % {"path": path},
+                _("Keep the existing key (kiosks trust it), or move it away deliberately before making a new one"),
             )
     key = Ed25519PrivateKey.generate()
     private_path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,7 +43,8 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     key = _load(path, "private", lambda data: serialization.load_pem_private_key(data, password=None))
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningKeyError(
-            f"{path} is not an Ed25519 private key", "Generate one with `checkpoint watchlist keygen`"
+            _("%(path)s is not an Ed25519 private key") % {"path": path},
+            _("Generate one with `checkpoint watchlist keygen`"),
         )
     return key
 
@@ -49,7 +53,9 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     """The public key a kiosk trusts, from a PEM file."""
     key = _load(path, "public", serialization.load_pem_public_key)
     if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError(f"{path} is not an Ed25519 public key", "Install the centre's snapshot public key")
+        raise SigningKeyError(
+            _("%(path)s is not an Ed25519 public key") % {"path": path}, _("Install the centre's snapshot public key")
+        )
     return key
 
 
@@ -66,13 +72,17 @@ def _load(path: Path, kind: str, parse):
     path = Path(path)
     if not path.is_file():
         raise SigningKeyError(
-            f"no {kind} snapshot key at {path}",
-            "Generate a key pair with `checkpoint watchlist keygen` (centre) or install the centre's public key "
-            "(kiosk), or point CHECKPOINT_SNAPSHOT_PRIVATE_KEY / CHECKPOINT_SNAPSHOT_PUBLIC_KEY at it",
+            _("no %(kind)s snapshot key at %(path)s") % {"kind": _KEY_KINDS[kind], "path": path},
+            _(
+                "Generate a key pair with `checkpoint watchlist keygen` (centre) or install the centre's public key "
+                "(kiosk), or point CHECKPOINT_SNAPSHOT_PRIVATE_KEY / CHECKPOINT_SNAPSHOT_PUBLIC_KEY at it"
+            ),
         )
     try:
         return parse(path.read_bytes())
     except (ValueError, TypeError) as exc:
         raise SigningKeyError(
-            f"{path} is not a readable PEM {kind} key ({exc})", "Replace it with the right file"
+            _("%(path)s is not a readable PEM %(kind)s key (%(reason)s)")
+            % {"path": path, "kind": _KEY_KINDS[kind], "reason": exc},
+            _("Replace it with the right file"),
         ) from exc

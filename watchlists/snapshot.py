@@ -33,6 +33,7 @@ import numpy as np
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlmodel import Session, col, func, select
 
+from checkpoint.i18n import _
 from matcher.atomic_file import atomic_write
 from watchlists.documents import DocumentList, DocumentScreen, ListedDocument
 from watchlists.errors import SnapshotIncomplete, SnapshotRejected
@@ -173,11 +174,17 @@ def collect(session: Session, model_id: str, today: dt.date | None = None) -> Sn
             )
         )
     if unmatchable:
-        found = ", ".join(f"{n} subject(s) with only {m} templates" for m, n in sorted(unmatchable.items()))
+        found = ", ".join(
+            _("%(count)s subject(s) with only %(model)s templates") % {"count": n, "model": m}
+            for m, n in sorted(unmatchable.items())
+        )
         raise SnapshotIncomplete(
-            f"snapshot refused: kiosks match faces with model {model_id}, but {found}; those faces would never alarm",
-            "Re-enrol their photos with the configured embedder (checkpoint watchlist import), or set "
-            "CHECKPOINT_EMBEDDER to the model they were enrolled with, then publish again",
+            _("snapshot refused: kiosks match faces with model %(model)s, but %(found)s; those faces would never alarm")
+            % {"model": model_id, "found": found},
+            _(
+                "Re-enrol their photos with the configured embedder (checkpoint watchlist import), or set "
+                "CHECKPOINT_EMBEDDER to the model they were enrolled with, then publish again"
+            ),
         )
     documents = [
         ListedDocument(
@@ -406,35 +413,47 @@ class Snapshot:
         return self.documents.screen(issuing_state, number, check_digit, today)
 
 
-def read_bundle(data: bytes, public_key: Ed25519PublicKey, newer_than: int = 0, what: str = "the bundle") -> Snapshot:
+def read_bundle(data: bytes, public_key: Ed25519PublicKey, newer_than: int = 0, what: str | None = None) -> Snapshot:
     """Verify and load a bundle: signature, format, version > `newer_than`, every member's hash. Raises
     SnapshotRejected saying why; nothing is half-loaded."""
+    what = what or _("the bundle")
     members = _members(data, what)
     manifest_bytes, signature = members.pop(MANIFEST, None), members.pop(SIGNATURE, None)
     if manifest_bytes is None or signature is None:
-        raise _rejected(what, "it has no signed manifest (truncated, or not a snapshot bundle)")
+        raise _rejected(what, _("it has no signed manifest (truncated, or not a snapshot bundle)"))
     if not verify(public_key, signature, manifest_bytes):
-        raise _rejected(what, "its signature does not verify with the configured public key (tampered or foreign)")
+        raise _rejected(what, _("its signature does not verify with the configured public key (tampered or foreign)"))
     try:
         manifest = json.loads(manifest_bytes)
     except ValueError as exc:
-        raise _rejected(what, f"its manifest is not JSON ({exc})") from exc
+        raise _rejected(what, _("its manifest is not JSON (%(reason)s)") % {"reason": exc}) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         found = manifest.get("format") if isinstance(manifest, dict) else None
-        raise _rejected(what, f"it has format {found!r}; this kiosk reads {FORMAT!r}")
+        raise _rejected(
+            what, _("it has format %(found)r; this kiosk reads %(format)r") % {"found": found, "format": FORMAT}
+        )
     if not isinstance(manifest.get("version"), int) or manifest["version"] <= newer_than:
         raise _rejected(
             what,
-            f"its version {manifest.get('version')} is not newer than the version in use ({newer_than}); "
-            "an older snapshot could bring back delisted entries",
+            _(
+                "its version %(version)s is not newer than the version in use (%(in_use)s); "
+                "an older snapshot could bring back delisted entries"
+            )
+            % {"version": manifest.get("version"), "in_use": newer_than},
         )
     listed = manifest["members"]
     if set(listed) != set(members):
         missing, extra = sorted(set(listed) - set(members)), sorted(set(members) - set(listed))
-        raise _rejected(what, f"its members differ from the manifest (missing {missing[:3]}, unlisted {extra[:3]})")
+        raise _rejected(
+            what,
+            _("its members differ from the manifest (missing %(missing)s, unlisted %(extra)s)")
+            % {"missing": missing[:3], "extra": extra[:3]},
+        )
     for name, expected in listed.items():
         if len(members[name]) != expected["size"] or _sha256(members[name]) != expected["sha256"]:
-            raise _rejected(what, f"member {name} does not match its signed hash (altered or truncated)")
+            raise _rejected(
+                what, _("member %(name)s does not match its signed hash (altered or truncated)") % {"name": name}
+            )
     subjects = [SubjectCard(**s) for s in _gunzip_json(members["subjects.json.gz"])]
     names = [ListedName(n["key"], tuple(n["names"]), n["birth_date"]) for n in _gunzip_json(members["names.json.gz"])]
     documents = [_document_from_json(d) for d in _gunzip_json(members["documents.json.gz"])]
@@ -470,9 +489,12 @@ class SnapshotStore:
         try:
             size = bundle.stat().st_size
         except OSError as exc:
-            raise _rejected(str(bundle), f"it cannot be read ({exc.strerror})") from exc
+            raise _rejected(str(bundle), _("it cannot be read (%(reason)s)") % {"reason": exc.strerror}) from exc
         if size > MAX_BUNDLE_BYTES:
-            raise _rejected(str(bundle), f"it is {size} bytes, more than the {MAX_BUNDLE_BYTES} allowed")
+            raise _rejected(
+                str(bundle),
+                _("it is %(size)s bytes, more than the %(limit)s allowed") % {"size": size, "limit": MAX_BUNDLE_BYTES},
+            )
         data = bundle.read_bytes()
         snapshot = read_bundle(data, self.public_key, self.version, str(bundle))
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -492,23 +514,23 @@ def _members(data: bytes, what: str) -> dict[str, bytes]:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
             for info in tar:
                 if not info.isfile() or info.name in out or info.name.startswith("/") or ".." in info.name:
-                    raise _rejected(what, f"it holds an unexpected member {info.name!r}")
+                    raise _rejected(what, _("it holds an unexpected member %(name)r") % {"name": info.name})
                 handle = tar.extractfile(info)
                 content = handle.read() if handle else b""
                 if len(content) != info.size:
-                    raise _rejected(what, f"member {info.name} is truncated")
+                    raise _rejected(what, _("member %(name)s is truncated") % {"name": info.name})
                 out[info.name] = content
     except (tarfile.TarError, EOFError, OSError) as exc:
-        raise _rejected(what, f"it is not a complete bundle ({exc})") from exc
+        raise _rejected(what, _("it is not a complete bundle (%(reason)s)") % {"reason": exc}) from exc
     if not out:
-        raise _rejected(what, "it is empty")
+        raise _rejected(what, _("it is empty"))
     return out
 
 
 def _rejected(what: str, why: str) -> SnapshotRejected:
     return SnapshotRejected(
-        f"snapshot {what} refused: {why}",
-        "The kiosk keeps screening with the snapshot it has; fetch a fresh bundle from the centre",
+        _("snapshot %(what)s refused: %(why)s") % {"what": what, "why": why},
+        _("The kiosk keeps screening with the snapshot it has; fetch a fresh bundle from the centre"),
     )
 
 

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 from sqlmodel import Session, col, select
 
+from checkpoint.i18n import _, lazy_gettext
+from checkpoint.validation_words import sentence
 from watchlists.documents import (
     check_digit_fits,
     icao_check_digit,
@@ -48,6 +50,12 @@ from watchlists.models import (
 from watchlists.partial_date import PartialDate
 
 _STATE_CODE = re.compile(r"^[A-Z]{1,3}$")
+# What a refused status change calls the entry (object types stay codes in the change log).
+_ENTRY_KINDS = {
+    "watchlist": lazy_gettext("watchlist"),
+    "subject": lazy_gettext("subject"),
+    "document": lazy_gettext("document"),
+}
 _TRANSITIONS = {
     ChangeAction.suspend: ({EntryStatus.active}, EntryStatus.suspended),
     ChangeAction.reactivate: ({EntryStatus.suspended}, EntryStatus.active),
@@ -63,7 +71,9 @@ def create_watchlist(session: Session, data: WatchlistCreate, actor: str, reason
     _check_who(actor, reason)
     data = WatchlistCreate.model_validate(data.model_dump())
     if session.exec(select(Watchlist).where(Watchlist.name == data.name)).first() is not None:
-        raise DuplicateWatchlist(f"a watchlist named {data.name!r} exists already", "Choose another name")
+        raise DuplicateWatchlist(
+            _("a watchlist named %(name)r exists already") % {"name": data.name}, _("Choose another name")
+        )
     watchlist = Watchlist(**data.model_dump(), created_by=actor)
     session.add(watchlist)
     session.flush()
@@ -75,10 +85,10 @@ def get_watchlist(session: Session, name: str) -> Watchlist:
     """The watchlist called `name`."""
     watchlist = session.exec(select(Watchlist).where(Watchlist.name == name)).first()
     if watchlist is None:
-        known = ", ".join(w.name for w in session.exec(select(Watchlist).order_by(Watchlist.name)).all()) or "none"
+        known = ", ".join(w.name for w in session.exec(select(Watchlist).order_by(Watchlist.name)).all()) or _("none")
         raise UnknownWatchlist(
-            f"no watchlist named {name!r} (known: {known})",
-            "Check the name, or create the watchlist first (`checkpoint watchlist create`)",
+            _("no watchlist named %(name)r (known: %(known)s)") % {"name": name, "known": known},
+            _("Check the name, or create the watchlist first (`checkpoint watchlist create`)"),
         )
     return watchlist
 
@@ -117,8 +127,9 @@ def add_subject(
     data = _valid_subject(data, today)
     if _subject_by_ref(session, watchlist.id, data.external_ref) is not None:
         raise InvalidEntry(
-            f"watchlist {watchlist.name!r} already has a subject with reference {data.external_ref!r}",
-            "Update that subject instead, or use another reference",
+            _("watchlist %(watchlist)r already has a subject with reference %(ref)r")
+            % {"watchlist": watchlist.name, "ref": data.external_ref},
+            _("Update that subject instead, or use another reference"),
         )
     subject = Subject(**data.model_dump(), watchlist_id=watchlist.id, created_by=actor)
     session.add(subject)
@@ -139,8 +150,9 @@ def upsert_subject(
         return add_subject(session, watchlist, data, actor, reason, today), "created"
     if existing.status == EntryStatus.removed:
         raise ForbiddenTransition(
-            f"subject {data.external_ref!r} was removed from {watchlist.name!r} ({existing.status_reason})",
-            "A removed entry is not re-listed by import; list the person again under a new reference if lawful",
+            _("subject %(ref)r was removed from %(watchlist)r (%(why)s)")
+            % {"ref": data.external_ref, "watchlist": watchlist.name, "why": existing.status_reason},
+            _("A removed entry is not re-listed by import; list the person again under a new reference if lawful"),
         )
     changed = _update_subject(session, existing, data.model_dump(), actor, reason, today)
     return existing, "updated" if changed else "unchanged"
@@ -152,7 +164,9 @@ def update_subject(
     """Change the given fields of a subject (names, aliases, review date, reason...)."""
     subject = get_subject(session, subject_id)
     if subject.status == EntryStatus.removed:
-        raise ForbiddenTransition(f"subject {subject_id} was removed", "A removed entry cannot be edited")
+        raise ForbiddenTransition(
+            _("subject %(id)s was removed") % {"id": subject_id}, _("A removed entry cannot be edited")
+        )
     _update_subject(session, subject, changes, actor, reason, today)
     return subject
 
@@ -160,7 +174,9 @@ def update_subject(
 def get_subject(session: Session, subject_id: int) -> Subject:
     subject = session.get(Subject, subject_id)
     if subject is None:
-        raise UnknownEntry(f"no subject with id {subject_id}", "Check the id (`checkpoint watchlist list`)")
+        raise UnknownEntry(
+            _("no subject with id %(id)s") % {"id": subject_id}, _("Check the id (`checkpoint watchlist list`)")
+        )
     return subject
 
 
@@ -217,7 +233,9 @@ def add_template(
     """Store a template of `subject`; returns (template, created). The same source image and model is stored once."""
     _check_who(actor, reason)
     if subject.status == EntryStatus.removed:
-        raise ForbiddenTransition(f"subject {subject.id} was removed", "Templates cannot be added to it")
+        raise ForbiddenTransition(
+            _("subject %(id)s was removed") % {"id": subject.id}, _("Templates cannot be added to it")
+        )
     existing = session.exec(
         select(FaceTemplate).where(
             FaceTemplate.subject_id == subject.id,
@@ -230,7 +248,7 @@ def add_template(
     array = np.asarray(vector, dtype=np.float32).ravel()
     norm = float(np.linalg.norm(array))
     if not np.isfinite(array).all() or norm < 1e-6:
-        raise InvalidEntry("the face template is empty or not finite", "Re-run the face pipeline on this image")
+        raise InvalidEntry(_("the face template is empty or not finite"), _("Re-run the face pipeline on this image"))
     template = FaceTemplate(
         subject_id=subject.id,
         model_id=model_id,
@@ -254,7 +272,7 @@ def remove_template(session: Session, template_id: int, actor: str, reason: str)
     _check_who(actor, reason)
     template = session.get(FaceTemplate, template_id)
     if template is None:
-        raise UnknownEntry(f"no face template with id {template_id}", "Check the id")
+        raise UnknownEntry(_("no face template with id %(id)s") % {"id": template_id}, _("Check the id"))
     subject = get_subject(session, template.subject_id)
     session.delete(template)
     session.flush()
@@ -290,8 +308,9 @@ def add_document(
     ).first()
     if duplicate is not None:
         raise InvalidEntry(
-            f"document {data.issuing_state} {normalised} is already on {watchlist.name!r} (entry {duplicate.id})",
-            "Update or reactivate that entry instead",
+            _("document %(state)s %(number)s is already on %(watchlist)r (entry %(id)s)")
+            % {"state": data.issuing_state, "number": normalised, "watchlist": watchlist.name, "id": duplicate.id},
+            _("Update or reactivate that entry instead"),
         )
     document = Document(**data.model_dump(), watchlist_id=watchlist.id, number_normalised=normalised, created_by=actor)
     session.add(document)
@@ -320,9 +339,14 @@ def upsert_document(
         return add_document(session, watchlist, data, actor, reason, today), "created"
     if existing.status == EntryStatus.removed:
         raise ForbiddenTransition(
-            f"document {checked.issuing_state} {normalised} was removed from {watchlist.name!r} "
-            f"({existing.status_reason})",
-            "A removed entry is not re-listed by import; add it again deliberately if it was reported anew",
+            _("document %(state)s %(number)s was removed from %(watchlist)r (%(why)s)")
+            % {
+                "state": checked.issuing_state,
+                "number": normalised,
+                "watchlist": watchlist.name,
+                "why": existing.status_reason,
+            },
+            _("A removed entry is not re-listed by import; add it again deliberately if it was reported anew"),
         )
     changed = _apply(existing, checked)
     if changed:
@@ -336,7 +360,7 @@ def upsert_document(
 def get_document(session: Session, document_id: int) -> Document:
     document = session.get(Document, document_id)
     if document is None:
-        raise UnknownEntry(f"no document entry with id {document_id}", "Check the id")
+        raise UnknownEntry(_("no document entry with id %(id)s") % {"id": document_id}, _("Check the id"))
     return document
 
 
@@ -382,9 +406,9 @@ def changes_of(session: Session, object_type: str, object_id: int) -> list[Chang
 
 def _check_who(actor: str, reason: str) -> None:
     if not actor or not actor.strip():
-        raise InvalidEntry("no actor given for a watchlist change", "Every change must say who made it")
+        raise InvalidEntry(_("no actor given for a watchlist change"), _("Every change must say who made it"))
     if not reason or not reason.strip():
-        raise InvalidEntry("no reason given for a watchlist change", "Every change must say why it was made")
+        raise InvalidEntry(_("no reason given for a watchlist change"), _("Every change must say why it was made"))
 
 
 def _valid_subject(data: SubjectCreate, today: dt.date | None) -> SubjectCreate:
@@ -393,19 +417,26 @@ def _valid_subject(data: SubjectCreate, today: dt.date | None) -> SubjectCreate:
         if data.birth_date:
             data.birth_date = str(PartialDate.parse(data.birth_date))
     except ValueError as exc:
-        raise InvalidEntry(f"subject {data.external_ref!r}: {_first_error(exc)}", "Correct the entry") from exc
+        raise InvalidEntry(
+            _("subject %(ref)r: %(error)s") % {"ref": data.external_ref, "error": _first_error(exc)},
+            _("Correct the entry"),
+        ) from exc
     if data.sex is not None and data.sex.upper() not in ("F", "M", "X"):
-        raise InvalidEntry(f"subject {data.external_ref!r}: sex {data.sex!r} is not F, M or X", "Correct the entry")
+        raise InvalidEntry(
+            _("subject %(ref)r: sex %(sex)r is not F, M or X") % {"ref": data.external_ref, "sex": data.sex},
+            _("Correct the entry"),
+        )
     data.sex = data.sex.upper() if data.sex else None
     if data.nationality is not None:
         data.nationality = normalise_state(data.nationality)
         if not _STATE_CODE.match(data.nationality):
             raise InvalidEntry(
-                f"subject {data.external_ref!r}: nationality {data.nationality!r} is not an ICAO 9303 code",
-                "Use the three-letter code, e.g. MLI, NER, BFA",
+                _("subject %(ref)r: nationality %(nationality)r is not an ICAO 9303 code")
+                % {"ref": data.external_ref, "nationality": data.nationality},
+                _("Use the three-letter code, e.g. MLI, NER, BFA"),
             )
     data.aliases = [a.strip() for a in data.aliases if a and a.strip()]
-    _check_review_date(data.review_by, today, f"subject {data.external_ref!r}")
+    _check_review_date(data.review_by, today, _("subject %(ref)r") % {"ref": data.external_ref})
     return data
 
 
@@ -413,33 +444,48 @@ def _valid_document(data: DocumentCreate, today: dt.date | None) -> tuple[Docume
     try:
         data = DocumentCreate.model_validate(data.model_dump())
     except ValueError as exc:
-        raise InvalidEntry(f"document {data.number!r}: {_first_error(exc)}", "Correct the entry") from exc
+        raise InvalidEntry(
+            _("document %(number)r: %(error)s") % {"number": data.number, "error": _first_error(exc)},
+            _("Correct the entry"),
+        ) from exc
     data.issuing_state = normalise_state(data.issuing_state)
     if not _STATE_CODE.match(data.issuing_state):
         raise InvalidEntry(
-            f"issuing state {data.issuing_state!r} is not an ICAO 9303 code", "Use e.g. MLI, NER, BFA, D"
+            _("issuing state %(state)r is not an ICAO 9303 code") % {"state": data.issuing_state},
+            _("Use e.g. MLI, NER, BFA, D"),
         )
     normalised = normalise_number(data.number)
     if not is_plausible_number(normalised):
         raise InvalidEntry(
-            f"document number {data.number!r} holds characters other than letters, digits and separators",
-            "Enter the number as printed in the document",
+            _("document number %(number)r holds characters other than letters, digits and separators")
+            % {"number": data.number},
+            _("Enter the number as printed in the document"),
         )
     if data.check_digit is not None and data.check_digit.strip():
         if not check_digit_fits(normalised, data.check_digit):
             raise InvalidEntry(
-                f"document {data.issuing_state} {normalised}: check digit {data.check_digit!r} does not fit "
-                f"(ICAO 9303 gives {icao_check_digit(mrz_number_field(normalised))})",
-                "Check the number and its check digit against the report; nothing was stored",
+                _("document %(state)s %(number)s: check digit %(digit)r does not fit (ICAO 9303 gives %(icao)s)")
+                % {
+                    "state": data.issuing_state,
+                    "number": normalised,
+                    "digit": data.check_digit,
+                    "icao": icao_check_digit(mrz_number_field(normalised)),
+                },
+                _("Check the number and its check digit against the report; nothing was stored"),
             )
-    _check_review_date(data.review_by, today, f"document {data.issuing_state} {normalised}")
+    _check_review_date(
+        data.review_by, today, _("document %(state)s %(number)s") % {"state": data.issuing_state, "number": normalised}
+    )
     return data, normalised
 
 
 def _check_review_date(review_by: dt.date, today: dt.date | None, what: str) -> None:
     today = today or dt.date.today()
     if review_by < today:
-        raise InvalidEntry(f"{what}: review date {review_by} has passed", "An entry needs a review date today or later")
+        raise InvalidEntry(
+            _("%(what)s: review date %(date)s has passed") % {"what": what, "date": review_by},
+            _("An entry needs a review date today or later"),
+        )
 
 
 def _update_subject(
@@ -464,12 +510,13 @@ def _subject_by_ref(session: Session, watchlist_id: int, external_ref: str) -> S
 
 def _transition(session: Session, entry, action: ChangeAction, actor: str, reason: str, kind: str, wl_id) -> None:
     if action not in _TRANSITIONS:
-        raise ValueError(f"{action} is not a status change")
+        raise ValueError(_("%(action)s is not a status change") % {"action": action.value})
     allowed_from, to_status = _TRANSITIONS[action]
     if entry.status not in allowed_from:
         raise ForbiddenTransition(
-            f"{kind} {entry.id} is {entry.status.value}, so it cannot be given '{action.value}'",
-            "Check the entry's current status",
+            _("%(kind)s %(id)s is %(status)s, so it cannot be given '%(action)s'")
+            % {"kind": _ENTRY_KINDS[kind], "id": entry.id, "status": entry.status.value, "action": action.value},
+            _("Check the entry's current status"),
         )
     before = entry.status
     entry.status = to_status
@@ -527,9 +574,8 @@ def _log(session, actor, reason, action, kind, object_id, watchlist_id, fields=(
 
 
 def _first_error(exc: ValueError) -> str:
+    """The first thing wrong, in the reader's words: pydantic's errors through the catalog, our own as raised."""
     errors = getattr(exc, "errors", None)
     if callable(errors):
-        first = errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+        return sentence(errors()[0])
     return str(exc)

@@ -12,9 +12,8 @@ import sys
 
 import click
 
-from checkpoint import i18n
 from checkpoint.cli.errors import run_with_clean_errors
-from checkpoint.cli.language import cli_language
+from checkpoint.cli.language import cli_language, speaking
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,5 +72,5 @@ _register()
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the CLI in the shell's language, turning every user-caused error into one line and
     an exit code."""
-    i18n.use(cli_language(os.environ))
-    return run_with_clean_errors(cli, argv if argv is not None else sys.argv[1:])
+    with speaking(cli_language(os.environ)):
+        return run_with_clean_errors(cli, argv if argv is not None else sys.argv[1:])

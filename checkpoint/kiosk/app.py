@@ -30,7 +30,6 @@ from starlette.routing import Match
 
 from api.browser_guard import BrowserGuard
 from api.schemas import CANDIDATE_KIND_MEANINGS, OUTCOME_MEANINGS, DispositionCreate, Outcome, ScreeningViewCreate
-from api.validation_words import field_name, problem
 from checkpoint.i18n import COOKIE as LANGUAGE_COOKIE
 from checkpoint.i18n import LANGUAGES, LanguageMiddleware, _, install_jinja, lazy_gettext, supported
 from checkpoint.kiosk.dispositions import OFFICER_REASONS
@@ -48,6 +47,7 @@ from checkpoint.pipeline.result import ScreeningResult
 from checkpoint.pipeline.screening import Screener
 from checkpoint.policy.errors import KioskError
 from checkpoint.settings import Settings
+from checkpoint.validation_words import field_name, problem
 from edge.errors import EdgeError
 from edge.image import ImageLimits, load_image
 from watchlists.snapshot import SnapshotStore

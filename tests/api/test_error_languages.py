@@ -4,13 +4,12 @@ refusal the centre raises is left out of the catalog: every ApiError is built fr
 
 from __future__ import annotations
 
-import ast
-import inspect
 from pathlib import Path
 
 from api import errors
 from api.schemas import Role
 from tests.api.conftest import transaction_body
+from tests.untranslated_text import error_class_names, untranslated_calls
 
 API = Path(__file__).resolve().parents[2] / "api"
 FRENCH = {"Accept-Language": "fr"}
@@ -53,37 +52,8 @@ def test_a_refusal_by_the_business_rules_is_in_french(client, headers):
     assert "999999" in missing["message"] and "there is no transaction" not in missing["message"]
 
 
-def _api_error_names() -> set[str]:
-    found = set()
-    for _name, cls in inspect.getmembers(errors, inspect.isclass):
-        if issubclass(cls, errors.ApiError):
-            found.add(cls.__name__)
-    for path in API.rglob("*.py"):  # subclasses defined next to where they are raised
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id in found for b in node.bases):
-                found.add(node.name)
-    return found
-
-
-def _translated(node: ast.expr) -> bool:
-    """`_("...")`, or `_("... %(x)s") % {...}`: text that goes through the catalog."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        node = node.left
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "gettext")
-
-
 def test_every_refusal_the_centre_raises_is_built_from_translated_text():
-    names = _api_error_names()
-    untranslated = []
-    for path in sorted(API.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names):
-                continue
-            for arg in node.args:
-                text = isinstance(arg, ast.Constant) and isinstance(arg.value, str) or isinstance(arg, ast.JoinedStr)
-                if text or (isinstance(arg, ast.BinOp) and not _translated(arg)):
-                    untranslated.append(f"{path.relative_to(API.parent)}:{node.lineno} {node.func.id}")
-                elif isinstance(arg, ast.Call) and not _translated(arg) and not isinstance(arg.func, ast.Attribute):
-                    untranslated.append(f"{path.relative_to(API.parent)}:{node.lineno} {node.func.id}")
+    names = error_class_names(errors, errors.ApiError, API)
+    untranslated = untranslated_calls(API, names)
     assert len(names) > 8  # the walk found the error classes
     assert not untranslated, "refusals with English text not in the catalog:\n" + "\n".join(untranslated)

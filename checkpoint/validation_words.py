@@ -3,7 +3,8 @@
 Pydantic words its errors in English; a French officer or administrator must read what was wrong with a field and
 what to send instead. The common kinds of error get a sentence of our own from the catalog; a message our own
 validators raise (api.schemas) is already translated; anything else keeps pydantic's words after the field's name.
-A leaf module (only checkpoint.i18n), so the kiosk may use it as well as the centre.
+A leaf module (only checkpoint.i18n), so the kiosk, the centre and watchlists (their administrators read their
+refusals) may all use it.
 """
 
 from __future__ import annotations
