@@ -77,7 +77,7 @@ class YuNetDetector:
         bgr = np.ascontiguousarray(frame[:, :, ::-1])
         with self._lock:
             self._net.setInputSize((bgr.shape[1], bgr.shape[0]))
-            _, rows = self._net.detect(bgr)
+            _status, rows = self._net.detect(bgr)
         if rows is None:
             return []
         return [_detection(row, scale) for row in rows]
