@@ -223,6 +223,11 @@ def running(centres: list[Centre]) -> Iterator[list[Centre]]:
 
 def add_supervisor(centre: Centre, username: str = "exchange-supervisor") -> str:
     """A supervisor account at `centre`; returns its fresh password."""
+    return add_account(centre, username, "supervisor")
+
+
+def add_account(centre: Centre, username: str, role: str) -> str:
+    """An account of `role` at `centre`; returns its fresh password."""
     import secrets
 
     from api.accounts import create_user
@@ -233,6 +238,6 @@ def add_supervisor(centre: Centre, username: str = "exchange-supervisor") -> str
     password = secrets.token_urlsafe(16)
     settings = centre.settings()
     with centre_session(settings) as (session, trail):
-        body = UserCreate(username=username, password=password, role=Role.SUPERVISOR)
+        body = UserCreate(username=username, password=password, role=Role(role))
         create_user(session, trail, auth_policy(settings), Actor("exchange-demo", "admin"), body)
     return password

@@ -419,8 +419,11 @@ def create_kiosk_app(
         if result is None and decided is None and not decide_here:
             raise HTTPException(410, pending.too_old_message)  # not offered here: nothing personal is shown
         record_view(officer, key)
+        server_id = outbox.server_id_of(key)
         decision = dict(
             key=key,
+            # Partner centres' hit/no-hit answers, once the centre holds the screening (None: centre unreachable).
+            partners=sender.partner_answers(server_id) if sender and server_id is not None else [],
             recommendation=queued.body.recommendation.value,
             outcomes=[o.value for o in Outcome],
             officer_reasons=OFFICER_REASONS,

@@ -180,6 +180,27 @@ class Sender:
             return int(response.headers["X-Snapshot-Version"]), response.content
         raise CredentialRefused(lazy_format("the centre refuses the kiosk credential (401): check the kiosk settings"))
 
+    def partner_answers(self, server_id: int, timeout_seconds: float = 2.0) -> list[dict[str, str | None]] | None:
+        """What partner centres answered about screening `server_id` (issue 19's hit/no-hit), as the centre words it
+        in the post's language; [] when none was asked (or the centre takes no part in the exchange), None when the
+        centre cannot be reached now. Short timeout: the officer's page waits for it."""
+        try:
+            token = self._token()
+            response = self._client.get(
+                f"/api/exchange/screenings/{server_id}",
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=timeout_seconds,
+            )
+        except (Unreachable, httpx.TransportError):
+            return None
+        if response.status_code == 404 and _code(response) == "exchange_off":
+            return []
+        if response.status_code != 200:
+            return None
+        return [
+            {key: answer.get(key) for key in ("partner_id", "state", "reference", "text")} for answer in response.json()
+        ]
+
     def _token(self) -> str:
         if self._kiosk_token is None:
             a = self.account
@@ -258,6 +279,13 @@ def _held_decision(response: httpx.Response) -> DispositionPublic | None:
         return DispositionPublic.model_validate(response.json()["held"])
     except (ValueError, KeyError, TypeError):  # ValueError covers JSON and pydantic's validation errors
         return None  # a centre that does not say: the refusal is still shown, with its message
+
+
+def _code(response: httpx.Response) -> str | None:
+    try:
+        return response.json().get("code")
+    except ValueError:
+        return None
 
 
 def _describe(response: httpx.Response) -> str:
