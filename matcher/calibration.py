@@ -14,6 +14,7 @@ from pathlib import Path
 
 from matcher.atomic_file import atomic_write
 from matcher.errors import MatcherError
+from matcher.score_norm import CohortNormalisation
 
 FORMAT = "checkpoint-calibration/1"
 SHIPPED_DIR = Path(__file__).resolve().parent / "calibrations"
@@ -43,6 +44,7 @@ class Calibration:
     points: list[OperatingPoint]
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    identification: IdentificationCalibration | None = None  # 1:N block, below; None in files before issue 16
 
     def threshold_at(self, fmr: float) -> float:
         """The threshold for `fmr`; if that FMR is not tabulated, the next stricter one (never a looser one)."""
@@ -79,8 +81,9 @@ class Calibration:
                 points=points,
                 source=body.get("source", ""),
                 notes=list(body.get("notes", [])),
+                identification=IdentificationCalibration.from_dict(body.get("identification")),
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise CalibrationError(
                 f"{where} is not a valid calibration ({exc})",
                 "Regenerate it with `checkpoint bench verify --write-calibration`",
@@ -115,3 +118,34 @@ def save_calibration(calibration: Calibration, directory: Path) -> Path:
     path = directory / calibration_filename(calibration.model_id)
     atomic_write(path, calibration.to_json().encode())
     return path
+
+
+# --- 1:N (issue 16, items 3-4): how subject scores are made, and their impostor table -------------------------
+
+
+@dataclass(frozen=True)
+class IdentificationCalibration:
+    """How a 1:N search scores a subject (fusion of its templates, normalisation), and the per-comparison
+    FMR -> threshold table of those scores, from which a gallery's threshold at a target FPIR is computed."""
+
+    fusion: str  # "max": a subject scores as its best template
+    normalisation: dict  # matcher.score_norm.CohortNormalisation.to_dict()
+    gallery_subjects: int  # size of the gallery the table was measured on
+    points: list[OperatingPoint]
+
+    @classmethod
+    def from_dict(cls, body: dict | None) -> IdentificationCalibration | None:
+        if body is None:
+            return None
+        points = [OperatingPoint(**p) for p in body["points"]]
+        if not points or any(not (0 < p.fmr < 1) or not math.isfinite(p.threshold) for p in points):
+            raise ValueError("the identification block needs operating points with 0 < fmr < 1")
+        if body["fusion"] != "max":
+            raise ValueError(f"unknown subject fusion {body['fusion']!r}")
+        block = cls(body["fusion"], dict(body["normalisation"]), int(body["gallery_subjects"]), points)
+        block.scoring()  # an unknown normalisation is refused when the file is read, not at the first search
+        return block
+
+    def scoring(self) -> CohortNormalisation:
+        """The score normalisation the table's thresholds apply to."""
+        return CohortNormalisation.from_dict(self.normalisation)
