@@ -29,7 +29,8 @@ def test_listed_face_is_referred_with_its_candidate_and_evidence(screener, trave
     assert candidate.kind == "face" and candidate.listed_name == "Listed WANTED-1" and candidate.has_thumbnail
     # 51 listed subjects: the score is normalised against the other listed faces, the threshold computed for them
     assert candidate.score >= result.watchlist_threshold
-    assert "normalised against the other listed faces" in candidate.detail and "at 51 templates" in candidate.detail
+    assert "normalised against the other listed faces" in candidate.explanation
+    assert "at 51 templates" in candidate.explanation
     assert result.face_match_score is not None and result.face_match_score >= result.face_match_threshold
     assert result.document["surname"] == traveller.identity.surname
     wire = result.to_transaction("kiosk-1", "post-1")
