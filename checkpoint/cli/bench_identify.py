@@ -19,20 +19,25 @@ def enrolments_option(_ctx: click.Context, _param: click.Parameter, values: tupl
         raise click.BadParameter(str(exc)) from exc
 
 
-@click.command("identify")
-@click.option("--out", type=click.Path(path_type=Path), help="output folder (default: benchmarks/results)")
-@click.option(
-    "--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="extraction processes"
-)
-@click.option(
+# `--enrolment`, shared by `bench identify` and `bench report`.
+enrolment_option = click.option(
     "--enrolment",
     "enrolments",
     multiple=True,
     default=("first", "multi:5"),
     show_default=True,
     callback=enrolments_option,
-    help="enrolment protocol: first (first image per subject) or multi:K (up to K images); repeat for several",
+    help="1:N enrolment protocol: first (first image per subject) or multi:K (up to K images); repeat for several "
+    "(a report's main one is the first)",
 )
+
+
+@click.command("identify")
+@click.option("--out", type=click.Path(path_type=Path), help="output folder (default: benchmarks/results)")
+@click.option(
+    "--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="extraction processes"
+)
+@enrolment_option
 def identify(out: Path | None, workers: int, enrolments: list[str]) -> None:
     """Enrol LFW-dev identities with >= 2 images, search the rest; print a table, save JSON."""
     from benchmarks.identify_bench import format_report, lfw_templates_for, parse_enrolment, run

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from checkpoint.cli.bench_identify import enrolments_option
+from checkpoint.cli.bench_identify import enrolment_option
 
 
 @click.command("report")
@@ -25,16 +25,7 @@ from checkpoint.cli.bench_identify import enrolments_option
 @click.option(
     "--language", type=click.Choice(["fr", "en"]), help="language of the HTML report (default: the CLI's language)"
 )
-@click.option(
-    "--enrolment",
-    "enrolments",
-    multiple=True,
-    default=("first", "multi:5"),
-    show_default=True,
-    callback=enrolments_option,
-    help="1:N enrolment protocol: first (first image per subject) or multi:K (up to K images); repeat for several, "
-    "the first is the report's main one",
-)
+@enrolment_option
 def report(
     images, pairs, groups, target_fmr, seed, iterations, workers, out, name, quiet, language, enrolments
 ) -> None:
