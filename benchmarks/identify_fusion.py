@@ -23,7 +23,7 @@ import numpy as np
 
 from benchmarks.identification import fnir, threshold_at_fpir
 from benchmarks.identify_bench import enrolment_name, lfw_identities, make_protocol
-from matcher.calibration import Calibration, IdentificationCalibration, OperatingPoint
+from matcher.calibration import Calibration, IdentificationCalibration
 from matcher.probe_fusion import fuse_probe
 from matcher.score_norm import CohortNormalisation
 from matcher.watchlist_threshold import watchlist_operating_point
@@ -38,6 +38,11 @@ WEIGHTS = (0.25, 0.5, 0.75, 1.0)
 # Per-comparison FMRs tabulated for the calibration (1-2-5 per decade); one is kept only with >= 10 scores above.
 TABLE_FMRS = tuple(float(f"{m}e{e}") for e in range(-2, -8, -1) for m in (5, 2, 1))[1:]
 MIN_SCORES_ABOVE = 10
+# Gallery sizes (subjects) the calibration tabulates, each from SUBSETS random subsets of the LFW-dev gallery, plus
+# the whole gallery; CHECKED_SIZES are those whose thresholds are checked against held-out folds.
+TABLE_SIZES = (6, 10, 20, 50, 100, 200, 400)
+SUBSETS = 20
+CHECKED_SIZES = (20, 100, 400)
 
 
 def mean_top(k: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -118,8 +123,8 @@ def protocol_searches(
 
 def _ranked(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's best subject and its max(COHORTS)+1 best scores, best first (all a rank-1 decision needs)."""
-    width = max(COHORTS) + 1
-    part = np.argpartition(-scores, width, axis=1)[:, :width]
+    width = min(max(COHORTS) + 1, scores.shape[1])
+    part = np.argpartition(-scores, width - 1, axis=1)[:, :width]
     best = np.take_along_axis(scores, part, axis=1)
     order = np.argsort(-best, axis=1)
     return np.take_along_axis(part, order, axis=1)[:, 0], np.take_along_axis(best, order, axis=1)
@@ -211,57 +216,94 @@ def _rates(o: Outcomes) -> dict:
     return out
 
 
-def impostor_table(s: Searches, rule: str, norm: CohortNormalisation, keep: np.ndarray) -> list[dict]:
-    """Per-comparison FMR -> threshold of normalised scores over every non-mated search x every subject."""
+def impostor_table(s: Searches, rule: str, norm: CohortNormalisation, keep: np.ndarray, subjects: int) -> dict:
+    """Per-comparison FMR -> threshold of normalised scores of every kept non-mated search against every subject
+    of galleries of `subjects` subjects (random subsets of the gallery, SUBSETS of them, when smaller than it)."""
     scores = s.fused[rule][keep & (s.mate < 0) & s.usable]
-    best_first = -np.sort(-scores, axis=1)
-    normalised = np.sort(norm.normalise(best_first).ravel())[::-1]
-    table = []
+    subsets = _subsets(s.subjects, subjects, seed=subjects)
+    normalised = np.concatenate([norm.normalise(-np.sort(-scores[:, cols], axis=1)).ravel() for cols in subsets])
+    normalised = np.sort(normalised)[::-1]
+    points = []
     for target in TABLE_FMRS:
         above = int(np.floor(target * normalised.size))
         if above < MIN_SCORES_ABOVE:
             break
         threshold = float(np.nextafter(normalised[above], np.inf))
-        table.append({"fmr": target, "threshold": threshold, "impostor_comparisons": int(normalised.size)})
-    return table
+        points.append({"fmr": target, "threshold": threshold, "impostor_comparisons": int(normalised.size)})
+    return {"gallery_subjects": min(subjects, s.subjects), "points": points}
+
+
+def _subsets(enrolled: int, size: int, seed: int) -> list[np.ndarray]:
+    """SUBSETS random galleries of `size` of the `enrolled` subjects; the whole gallery when it is not bigger."""
+    if size >= enrolled:
+        return [np.arange(enrolled)]
+    rng = np.random.default_rng(seed)
+    return [rng.choice(enrolled, size, replace=False) for _ in range(SUBSETS)]
+
+
+def impostor_tables(s: Searches, rule: str, norm: CohortNormalisation, keep: np.ndarray) -> list[dict]:
+    """One table per gallery size in TABLE_SIZES, and one for the whole gallery."""
+    sizes = sorted({n for n in TABLE_SIZES if norm.subjects_needed <= n < s.subjects} | {s.subjects})
+    return [impostor_table(s, rule, norm, keep, n) for n in sizes]
 
 
 def predicted_vs_measured(s: Searches, rule: str, norm: CohortNormalisation, raw: Calibration) -> list[dict]:
-    """The kiosk's threshold (matcher/watchlist_threshold.py) from the other folds' impostor table at the gallery's
-    size; FPIR and FNIR measured on each fold's searches, pooled."""
+    """The kiosk's threshold (matcher/watchlist_threshold.py) from the other folds' tables at each gallery size of
+    CHECKED_SIZES (random subsets of the gallery, and the whole); FPIR and FNIR measured on each fold, pooled."""
     rows = []
-    for target in FPIR_TARGETS:
-        alarms = searches = misses = mated = 0
-        reachable = True
-        for test in range(FOLDS):
-            table = impostor_table(s, rule, norm, s.fold != test)
-            point = watchlist_operating_point(
-                with_identification(raw, rule, norm, s.subjects, table), target, s.subjects, s.subjects
+    tables = {test: impostor_tables(s, rule, norm, s.fold != test) for test in range(FOLDS)}
+    for size in sorted({n for n in CHECKED_SIZES if n < s.subjects} | {s.subjects}):
+        galleries = [_restricted(s, cols) for cols in _subsets(s.subjects, size, seed=1000 + size)]
+        for target in FPIR_TARGETS:
+            alarms = searches = misses = mated = 0
+            reachable = True
+            for test in range(FOLDS):
+                calibration = with_identification(raw, rule, norm, tables[test])
+                point = watchlist_operating_point(calibration, target, size, size)
+                reachable &= point.reachable
+                for gallery in galleries:
+                    o = outcomes(gallery, rule, norm, s.fold == test)
+                    alarms += int((o.nonmated_top >= point.threshold).sum())
+                    searches += o.nonmated_top.size
+                    misses += int((~(o.mated_hit & (o.mated_score >= point.threshold))).sum())
+                    mated += o.mated_hit.size
+            rows.append(
+                {
+                    "gallery_subjects": size,
+                    "target_fpir": target,
+                    "reachable": reachable,
+                    "measured_fpir": alarms / searches,
+                    "false_alarms": alarms,
+                    "nonmated_searches": searches,
+                    "fnir": misses / mated,
+                }
             )
-            reachable &= point.reachable
-            o = outcomes(s, rule, norm, s.fold == test)
-            alarms += int((o.nonmated_top >= point.threshold).sum())
-            searches += o.nonmated_top.size
-            misses += int((~(o.mated_hit & (o.mated_score >= point.threshold))).sum())
-            mated += o.mated_hit.size
-        rows.append(
-            {
-                "target_fpir": target,
-                "reachable": reachable,
-                "measured_fpir": alarms / searches,
-                "false_alarms": alarms,
-                "nonmated_searches": searches,
-                "fnir": misses / mated,
-            }
-        )
     return rows
 
 
-def with_identification(
-    raw: Calibration, rule: str, norm: CohortNormalisation, subjects: int, table: list[dict]
-) -> Calibration:
-    """`raw` (the 1:1 calibration) with a 1:N block holding this fusion, normalisation and impostor table."""
-    block = IdentificationCalibration(rule, norm.to_dict(), subjects, [OperatingPoint(**row) for row in table])
+def _restricted(s: Searches, cols: np.ndarray) -> Searches:
+    """`s` with only the subjects `cols` enrolled: searches of the others' mates become non-mated."""
+    if cols.size == s.subjects:
+        return s
+    renumber = np.full(s.subjects, -1)
+    renumber[cols] = np.arange(cols.size)
+    fused = {rule: scores[:, cols] for rule, scores in s.fused.items()}
+    mate = np.where(s.mate >= 0, renumber[np.maximum(s.mate, 0)], -1)
+    return Searches(
+        fused=fused,
+        ranked={rule: _ranked(scores) for rule, scores in fused.items()},
+        mate=mate,
+        usable=s.usable,
+        fold=s.fold,
+        subjects=cols.size,
+        mated=int((mate >= 0).sum()),
+        nonmated=int((mate < 0).sum()),
+    )
+
+
+def with_identification(raw: Calibration, rule: str, norm: CohortNormalisation, tables: list[dict]) -> Calibration:
+    """`raw` (the 1:1 calibration) with a 1:N block holding this fusion, normalisation and impostor tables."""
+    block = IdentificationCalibration.from_dict({"fusion": rule, "normalisation": norm.to_dict(), "tables": tables})
     return replace(raw, identification=block)
 
 
@@ -339,7 +381,7 @@ def run(lfw_dir: Path, templates_for, calibration: Calibration, agree_at: float)
     if norm is None:
         raise RuntimeError("the cross-validation chose raw scores; the calibration block below assumes a cohort")
     first = searches[enrolment_name(1)]
-    table = impostor_table(first, rule, norm, np.ones(first.fold.size, bool))
+    tables = impostor_tables(first, rule, norm, np.ones(first.fold.size, bool))
     return {
         "dataset": str(lfw_dir),
         "model_id": calibration.model_id,
@@ -349,7 +391,7 @@ def run(lfw_dir: Path, templates_for, calibration: Calibration, agree_at: float)
         "votes": votes,
         "shipped": {"fusion": rule, "normalisation": norm.to_dict(), "label": shipped_label},
         "threshold_from_gallery_size": predicted_vs_measured(first, rule, norm, calibration),
-        "impostor_table": {"gallery_subjects": first.subjects, "points": table},
+        "impostor_tables": tables,
         "targets_fnir_at_fpir_0.01": {
             name: {"target": target, "held_out": protocols[name]["held_out"]["fnir_at_fpir_0.01"]}
             | {"met": protocols[name]["held_out"]["fnir_at_fpir_0.01"] <= target}
@@ -378,7 +420,7 @@ def format_report(result: dict) -> str:
                  f"of {sum(result['votes'].values())} test folds)")  # fmt: skip
     for row in result["threshold_from_gallery_size"]:
         lines.append(
-            f"threshold from the impostor table at {result['impostor_table']['gallery_subjects']} subjects: "
+            f"threshold from the impostor tables at {row['gallery_subjects']} subjects: "
             f"target FPIR {row['target_fpir']:g}{'' if row['reachable'] else ' (not reachable: strictest)'}, "
             f"measured {row['measured_fpir']:.4f} "
             f"({row['false_alarms']}/{row['nonmated_searches']}), FNIR {row['fnir']:.3f}"
@@ -397,8 +439,6 @@ def format_report(result: dict) -> str:
 
 
 def shipped_block(calibration: Calibration, result: dict) -> Calibration:
-    """`calibration` with the 1:N block a `run` result chose: fusion, normalisation, impostor table."""
-    table = result["impostor_table"]
+    """`calibration` with the 1:N block a `run` result chose: fusion, normalisation, impostor tables."""
     norm = CohortNormalisation.from_dict(result["shipped"]["normalisation"])
-    rule, subjects = result["shipped"]["fusion"], table["gallery_subjects"]
-    return with_identification(calibration, rule, norm, subjects, table["points"])
+    return with_identification(calibration, result["shipped"]["fusion"], norm, result["impostor_tables"])

@@ -124,28 +124,50 @@ def save_calibration(calibration: Calibration, directory: Path) -> Path:
 
 
 @dataclass(frozen=True)
+class SizeTable:
+    """Per-comparison FMR -> threshold of normalised subject scores, measured on galleries of one size.
+
+    Cohort-normalised scores depend on the gallery's size (a probe's best others are higher among more subjects),
+    so each size has its own table."""
+
+    gallery_subjects: int
+    points: list[OperatingPoint]
+
+
+@dataclass(frozen=True)
 class IdentificationCalibration:
-    """How a 1:N search scores a subject (fusion of its templates, normalisation), and the per-comparison
+    """How a 1:N search scores a subject (fusion of its templates, normalisation), and per gallery size the
     FMR -> threshold table of those scores, from which a gallery's threshold at a target FPIR is computed."""
 
     fusion: str  # "max": a subject scores as its best template
     normalisation: dict  # matcher.score_norm.CohortNormalisation.to_dict()
-    gallery_subjects: int  # size of the gallery the table was measured on
-    points: list[OperatingPoint]
+    tables: list[SizeTable]  # by gallery size, smallest first
 
     @classmethod
     def from_dict(cls, body: dict | None) -> IdentificationCalibration | None:
         if body is None:
             return None
-        points = [OperatingPoint(**p) for p in body["points"]]
-        if not points or any(not (0 < p.fmr < 1) or not math.isfinite(p.threshold) for p in points):
-            raise ValueError("the identification block needs operating points with 0 < fmr < 1")
+        tables = []
+        for table in body["tables"]:
+            points = [OperatingPoint(**p) for p in table["points"]]
+            if not points or any(not (0 < p.fmr < 1) or not math.isfinite(p.threshold) for p in points):
+                raise ValueError("each identification table needs operating points with 0 < fmr < 1")
+            tables.append(SizeTable(int(table["gallery_subjects"]), points))
+        if not tables:
+            raise ValueError("the identification block has no table")
         if body["fusion"] != "max":
             raise ValueError(f"unknown subject fusion {body['fusion']!r}")
-        block = cls(body["fusion"], dict(body["normalisation"]), int(body["gallery_subjects"]), points)
+        tables.sort(key=lambda t: t.gallery_subjects)
+        block = cls(body["fusion"], dict(body["normalisation"]), tables)
         block.scoring()  # an unknown normalisation is refused when the file is read, not at the first search
         return block
 
     def scoring(self) -> CohortNormalisation:
-        """The score normalisation the table's thresholds apply to."""
+        """The score normalisation the tables' thresholds apply to."""
         return CohortNormalisation.from_dict(self.normalisation)
+
+    def table_for(self, subjects: int) -> SizeTable | None:
+        """The table of the largest measured gallery not bigger than `subjects` (its thresholds are the stricter:
+        among fewer subjects a probe's best others score lower, so normalised impostor scores run higher)."""
+        fitting = [t for t in self.tables if t.gallery_subjects <= subjects]
+        return fitting[-1] if fitting else None

@@ -578,12 +578,11 @@ def _normalised(
             "Search without normalisation (raw similarities and their own threshold) on so small a gallery",
         )
     scores = normalisation.normalise(np.array([c.score for c in candidates]))
-    kept = [
+    return [
         Candidate(c.subject_id, float(score), c.template_id, c.similarity)
-        for c, score in zip(candidates[:k], scores[:k], strict=False)
+        for c, score in zip(candidates[:k], scores[:k], strict=True)
         if min_score is None or score >= min_score
     ]
-    return kept
 
 
 def _unknown(ids: Sequence[int]) -> UnknownTemplateId:

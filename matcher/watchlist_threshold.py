@@ -3,8 +3,9 @@
 A traveller on no list is compared with every template; at a per-comparison false match rate FMR a gallery of
 N templates alarms for about 1 - (1 - FMR)^N of them (matcher/false_alarms.py). So the FMR a gallery may use
 is the one that gives the target FPIR at its size, and the threshold is read at that FMR from the calibration's
-table of the scores the search makes: cohort-normalised subject scores (the calibration's identification block)
-when the gallery holds enough subjects for a cohort, raw similarities otherwise. Counting templates rather than
+table of the scores the search makes: cohort-normalised subject scores (the calibration's identification block,
+its table for the largest measured gallery not bigger than this one) when the gallery holds enough subjects for
+a cohort and as many as the smallest table, raw similarities otherwise. Counting templates rather than
 subjects errs on the strict side for subjects enrolled with several photos (a subject scores as its best one).
 When the table holds no FMR that strict (a gallery too big for the data it was calibrated on), its strictest
 threshold is used and `reachable` is False, so every screening can say so.
@@ -41,9 +42,10 @@ def watchlist_operating_point(
 ) -> WatchlistOperatingPoint:
     """The threshold for a gallery of `templates` templates of `subjects` subjects at `target_fpir`."""
     block = calibration.identification
-    normalisation = block.scoring() if block is not None else None
-    if normalisation is not None and subjects >= normalisation.subjects_needed:
-        points = block.points  # type: ignore[union-attr]
+    table = block.table_for(subjects) if block is not None else None
+    normalisation = block.scoring() if block is not None and table is not None else None
+    if normalisation is not None and table is not None and subjects >= normalisation.subjects_needed:
+        points = table.points
     else:
         normalisation, points = None, calibration.points
     wanted = per_comparison_fmr(target_fpir, templates)

@@ -35,10 +35,23 @@ def test_the_impostor_table_counts_every_non_mated_search_against_every_subject(
         nonmated=400,
     )
     norm = CohortNormalisation(5, 0.5)
-    table = fusion.impostor_table(searches, "max", norm, np.ones(400, bool))
+    table = fusion.impostor_table(searches, "max", norm, np.ones(400, bool), subjects=30)
     normalised = norm.normalise(-np.sort(-scores, axis=1)).ravel()
-    assert [row["fmr"] for row in table] == [0.02, 0.01, 0.005, 0.002, 0.001]  # 12,000 scores: >= 10 above each
-    for row in table:
+    assert table["gallery_subjects"] == 30
+    assert [row["fmr"] for row in table["points"]] == [0.02, 0.01, 0.005, 0.002, 0.001]  # 12,000: >= 10 above each
+    for row in table["points"]:
         assert row["impostor_comparisons"] == 12_000
         assert np.mean(normalised >= row["threshold"]) <= row["fmr"]
         assert np.mean(normalised >= row["threshold"]) == pytest.approx(row["fmr"], abs=1 / 12_000)
+
+
+def test_smaller_galleries_get_their_own_stricter_tables():
+    rng = np.random.default_rng(1)
+    scores = rng.random((400, 60)).astype(np.float32)
+    searches = fusion.Searches(
+        {"max": scores}, {}, np.full(400, -1), np.ones(400, bool), np.zeros(400, int), 60, 0, 400
+    )
+    tables = fusion.impostor_tables(searches, "max", CohortNormalisation(5, 0.5), np.ones(400, bool))
+    assert [t["gallery_subjects"] for t in tables] == [6, 10, 20, 50, 60]
+    at_1_percent = [next(p["threshold"] for p in t["points"] if p["fmr"] == 0.01) for t in tables]
+    assert at_1_percent == sorted(at_1_percent, reverse=True)  # fewer subjects: a probe's best others score lower

@@ -69,7 +69,7 @@ def test_enrolment_protocol_names_are_read_and_wrong_ones_refused():
 
 
 def test_run_reports_normalised_scores_and_the_kiosk_threshold_when_the_calibration_has_a_1_to_n_block(tmp_path):
-    from matcher.calibration import Calibration, IdentificationCalibration, OperatingPoint
+    from matcher.calibration import Calibration, IdentificationCalibration, OperatingPoint, SizeTable
     from matcher.score_norm import CohortNormalisation
 
     layout = {f"P{i}": 3 for i in range(8)} | {f"S{i}": 1 for i in range(4)}
@@ -86,7 +86,7 @@ def test_run_reports_normalised_scores_and_the_kiosk_threshold_when_the_calibrat
         return np.stack([identity_vectors[p.parent.name] for p in ps]).astype(np.float32), [True] * len(ps)
 
     block = IdentificationCalibration(
-        "max", CohortNormalisation(5, 0.5).to_dict(), 8, [OperatingPoint(1e-3, 0.7, 10**6)]
+        "max", CohortNormalisation(5, 0.5).to_dict(), [SizeTable(8, [OperatingPoint(1e-3, 0.7, 10**6)])]
     )
     raw = [OperatingPoint(1e-3, 0.9, 10**6)]
     calibration = Calibration("m", "hand-made", "x", "2026-12-04", raw, identification=block)
