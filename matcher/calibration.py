@@ -14,6 +14,7 @@ from pathlib import Path
 
 from matcher.atomic_file import atomic_write
 from matcher.errors import MatcherError
+from matcher.score_norm import CohortNormalisation
 
 FORMAT = "checkpoint-calibration/1"
 SHIPPED_DIR = Path(__file__).resolve().parent / "calibrations"
@@ -46,6 +47,7 @@ class Calibration:
     # The face pipeline the scores came from; "" in files written before it was recorded (issue 16).
     detector: str = ""
     alignment: str = ""
+    identification: IdentificationCalibration | None = None  # 1:N block, below; None in files before issue 16
 
     def threshold_at(self, fmr: float) -> float:
         """The threshold for `fmr`; if that FMR is not tabulated, the next stricter one (never a looser one)."""
@@ -84,8 +86,9 @@ class Calibration:
                 notes=list(body.get("notes", [])),
                 detector=body.get("detector", ""),
                 alignment=body.get("alignment", ""),
+                identification=IdentificationCalibration.from_dict(body.get("identification")),
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise CalibrationError(
                 f"{where} is not a valid calibration ({exc})",
                 "Regenerate it with `checkpoint bench verify --write-calibration`",
@@ -120,3 +123,56 @@ def save_calibration(calibration: Calibration, directory: Path) -> Path:
     path = directory / calibration_filename(calibration.model_id)
     atomic_write(path, calibration.to_json().encode())
     return path
+
+
+# --- 1:N (issue 16, items 3-4): how subject scores are made, and their impostor table -------------------------
+
+
+@dataclass(frozen=True)
+class SizeTable:
+    """Per-comparison FMR -> threshold of normalised subject scores, measured on galleries of one size.
+
+    Cohort-normalised scores depend on the gallery's size (a probe's best others are higher among more subjects),
+    so each size has its own table."""
+
+    gallery_subjects: int
+    points: list[OperatingPoint]
+
+
+@dataclass(frozen=True)
+class IdentificationCalibration:
+    """How a 1:N search scores a subject (fusion of its templates, normalisation), and per gallery size the
+    FMR -> threshold table of those scores, from which a gallery's threshold at a target FPIR is computed."""
+
+    fusion: str  # "max": a subject scores as its best template
+    normalisation: dict  # matcher.score_norm.CohortNormalisation.to_dict()
+    tables: list[SizeTable]  # by gallery size, smallest first
+
+    @classmethod
+    def from_dict(cls, body: dict | None) -> IdentificationCalibration | None:
+        if body is None:
+            return None
+        tables = []
+        for table in body["tables"]:
+            points = [OperatingPoint(**p) for p in table["points"]]
+            if not points or any(not (0 < p.fmr < 1) or not math.isfinite(p.threshold) for p in points):
+                raise ValueError("each identification table needs operating points with 0 < fmr < 1")
+            tables.append(SizeTable(int(table["gallery_subjects"]), points))
+        if not tables:
+            raise ValueError("the identification block has no table")
+        if body["fusion"] != "max":
+            raise ValueError(f"unknown subject fusion {body['fusion']!r}")
+        tables.sort(key=lambda t: t.gallery_subjects)
+        block = cls(body["fusion"], dict(body["normalisation"]), tables)
+        block.scoring()  # an unknown normalisation is refused when the file is read, not at the first search
+        return block
+
+    def scoring(self) -> CohortNormalisation:
+        """The score normalisation the tables' thresholds apply to."""
+        return CohortNormalisation.from_dict(self.normalisation)
+
+    def table_for(self, subjects: int) -> SizeTable | None:
+        """The table of the largest measured gallery not bigger than `subjects` (its thresholds are the stricter:
+        among fewer subjects a probe's best others score lower, so normalised impostor scores run higher)."""
+        fitting = [t for t in self.tables if t.gallery_subjects <= subjects]
+        return fitting[-1] if fitting else None

@@ -64,3 +64,9 @@ class GalleryFileError(MatcherError):
     """A saved gallery that is missing, truncated, corrupt, of another format version or another model."""
 
     code = "gallery_file_error"
+
+
+class GalleryTooSmall(MatcherError):
+    """A search asked for cohort normalisation on a gallery with too few subjects to be its own cohort."""
+
+    code = "gallery_too_small"

@@ -20,3 +20,8 @@ def expected_fpir(fmr: float, templates: int) -> float:
 def largest_gallery(fmr: float, max_fpir: float) -> int:
     """The most templates a gallery may hold before `expected_fpir(fmr, ...)` exceeds `max_fpir`."""
     return math.floor(math.log1p(-max_fpir) / math.log1p(-fmr))
+
+
+def per_comparison_fmr(fpir: float, subjects: int) -> float:
+    """The false match rate per subject comparison at which a gallery of `subjects` alarms for `fpir` of travellers."""
+    return -math.expm1(math.log1p(-fpir) / max(subjects, 1))

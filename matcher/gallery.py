@@ -29,7 +29,7 @@ import faiss
 import numpy as np
 
 from matcher.calibration import Calibration
-from matcher.errors import DuplicateTemplateId, EmptyGallery, IndexUnusable, UnknownTemplateId
+from matcher.errors import DuplicateTemplateId, EmptyGallery, GalleryTooSmall, IndexUnusable, UnknownTemplateId
 from matcher.huge_pages import back_with_huge_pages, huge_page_regions, reserve_on_huge_pages
 from matcher.index_choice import (
     IndexSpec,
@@ -42,6 +42,7 @@ from matcher.index_choice import (
     train_if_needed,
 )
 from matcher.rwlock import ReadWriteLock
+from matcher.score_norm import CohortNormalisation
 from matcher.template import as_templates, check_model
 
 FIRST_FANOUT = 4  # templates fetched per subject asked for; doubled while subjects are still missing
@@ -49,11 +50,16 @@ FIRST_FANOUT = 4  # templates fetched per subject asked for; doubled while subje
 
 @dataclass(frozen=True)
 class Candidate:
-    """One subject found by a search, with the id and score (cosine similarity) of its best template."""
+    """One subject found by a search, with the id and score of its best template.
+
+    The score is the cosine similarity, or with a normalisation the normalised score a threshold applies to;
+    `similarity` is always the cosine similarity of that template.
+    """
 
     subject_id: str
     score: float
     template_id: int
+    similarity: float | None = None
 
 
 class _State:
@@ -170,6 +176,7 @@ class _State:
                 subject_id=self.subject_names[subjects[i]],
                 score=float(min(scores[i], 1.0)),
                 template_id=int(self.template_ids[positions[i]]),
+                similarity=float(min(scores[i], 1.0)),
             )
             for i in first
         ]
@@ -240,12 +247,29 @@ class Gallery:
             state = self._state
             return [int(state.template_ids[p]) for p in state.positions_of_subject(subject_id)]
 
-    def search(self, probe: np.ndarray, model_id: str, k: int = 10, min_score: float | None = None) -> list[Candidate]:
-        """Up to k subjects most similar to `probe`, best first; only scores >= min_score when given."""
-        return self.search_batch(probe, model_id, k, min_score)[0]
+    def search(
+        self,
+        probe: np.ndarray,
+        model_id: str,
+        k: int = 10,
+        min_score: float | None = None,
+        normalisation: CohortNormalisation | None = None,
+    ) -> list[Candidate]:
+        """Up to k subjects most similar to `probe`, best first; only scores >= min_score when given.
+
+        A subject scores as its best template (max fusion, chosen on LFW-dev: benchmarks/identify_fusion.py).
+        With a `normalisation`, scores are cohort-normalised against the other subjects (matcher/score_norm.py)
+        and `min_score` applies to the normalised score.
+        """
+        return self.search_batch(probe, model_id, k, min_score, normalisation)[0]
 
     def search_batch(
-        self, probes: np.ndarray, model_id: str, k: int = 10, min_score: float | None = None
+        self,
+        probes: np.ndarray,
+        model_id: str,
+        k: int = 10,
+        min_score: float | None = None,
+        normalisation: CohortNormalisation | None = None,
     ) -> list[list[Candidate]]:
         """`search` for each row of `probes` (n, dim) in one FAISS call."""
         check_model(model_id, self.model_id, "the probe")
@@ -259,7 +283,10 @@ class Gallery:
                     "the gallery holds no template, so a search cannot find anyone",
                     "Enrol templates (or load the saved gallery) before screening",
                 )
-            return state.search(vectors, k, min_score)
+            if normalisation is None:
+                return state.search(vectors, k, min_score)
+            found = state.search(vectors, max(k, normalisation.subjects_needed), None)
+        return [_normalised(candidates, normalisation, k, min_score) for candidates in found]
 
     def search_at_fmr(
         self, probe: np.ndarray, model_id: str, calibration: Calibration, fmr: float, k: int = 10
@@ -538,6 +565,24 @@ class Gallery:
         gallery._state = state
         gallery._settle_memory()
         return gallery
+
+
+def _normalised(
+    candidates: list[Candidate], normalisation: CohortNormalisation, k: int, min_score: float | None
+) -> list[Candidate]:
+    """The best k of one search's subjects with cohort-normalised scores (order kept), at or above min_score."""
+    if len(candidates) < normalisation.subjects_needed:
+        raise GalleryTooSmall(
+            f"cohort normalisation needs {normalisation.subjects_needed} subjects in the gallery, "
+            f"it holds {len(candidates)}",
+            "Search without normalisation (raw similarities and their own threshold) on so small a gallery",
+        )
+    scores = normalisation.normalise(np.array([c.score for c in candidates]))
+    return [
+        Candidate(c.subject_id, float(score), c.template_id, c.similarity)
+        for c, score in zip(candidates[:k], scores[:k], strict=True)
+        if min_score is None or score >= min_score
+    ]
 
 
 def _unknown(ids: Sequence[int]) -> UnknownTemplateId:

@@ -35,6 +35,7 @@ from sqlmodel import Session, col, func, select
 
 from checkpoint.i18n import _
 from matcher.atomic_file import atomic_write
+from matcher.score_norm import CohortNormalisation
 from watchlists.documents import DocumentList, DocumentScreen, ListedDocument
 from watchlists.errors import SnapshotIncomplete, SnapshotRejected
 from watchlists.models import FaceTemplate, SnapshotIssued, Watchlist
@@ -337,8 +338,9 @@ def _load_face_gallery(files: dict[str, bytes], model_id: str):
 @dataclass(frozen=True)
 class FaceHit:
     subject: SubjectCard
-    score: float
+    score: float  # what the threshold applies to: the similarity, or the normalised score
     template_id: int
+    similarity: float  # cosine similarity of the subject's best template
 
 
 @dataclass(frozen=True)
@@ -388,15 +390,27 @@ class Snapshot:
         return self._review_by[key] >= today
 
     def screen_face(
-        self, probe: np.ndarray, model_id: str, threshold: float, k: int = 5, today: dt.date | None = None
+        self,
+        probe: np.ndarray,
+        model_id: str,
+        threshold: float,
+        k: int = 5,
+        today: dt.date | None = None,
+        normalisation: CohortNormalisation | None = None,
     ) -> list[FaceHit]:
-        """Listed subjects whose best template scores at least `threshold` (from a calibration), best first."""
+        """Listed subjects whose best template scores at least `threshold` (from a calibration), best first;
+        with a `normalisation` the threshold applies to the cohort-normalised score (matcher/score_norm.py)."""
         if self.gallery is None:
             return []
         today = today or dt.date.today()
         expired = int((self._review_days < today.toordinal()).sum())
-        candidates = self.gallery.search(probe, model_id, k=k + expired, min_score=threshold)
-        hits = [FaceHit(self.subjects[c.subject_id], c.score, c.template_id) for c in candidates]
+        candidates = self.gallery.search(probe, model_id, k + expired, threshold, normalisation)
+        hits = [
+            FaceHit(
+                self.subjects[c.subject_id], c.score, c.template_id, c.score if c.similarity is None else c.similarity
+            )
+            for c in candidates
+        ]
         return [h for h in hits if self._current(h.subject.key, today)][:k]
 
     def screen_name(

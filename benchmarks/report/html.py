@@ -42,6 +42,21 @@ def _img(png: bytes, alt: str) -> str:
     return f'<img alt="{escape(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
 
 
+def _by_enrolment(main: dict, others: list[dict], level: dict) -> str:
+    """FNIR at each FPIR per enrolment protocol, on raw similarities and (when calibrated) normalised scores."""
+    rows = []
+    for section in [main, *others]:
+        scorings = [(_("raw similarity"), section["fnir_at_fpir"])]
+        if "normalised" in section:
+            scorings.append((_("normalised against the other subjects"), section["normalised"]["fnir_at_fpir"]))
+        for scoring, at_fpir in scorings:
+            for r in at_fpir:
+                name = section.get("enrolment", "first")
+                rows.append([name, scoring, _rate(r["fpir"]), _threshold(r["threshold"]), _interval(r["fnir"])])
+    header = [_("enrolment"), _("scores"), _("FPIR"), _("threshold"), _("FNIR (rank 1) [%(level)s interval]") % level]
+    return _table(header, rows)
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
     """A table in its own horizontally scrollable box, so a narrow screen scrolls the table, not the page."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
@@ -198,6 +213,7 @@ def render(report: dict, plots: dict[str, bytes]) -> str:
                 )
                 + "</p>"
             )
+        parts.append(_by_enrolment(i, report.get("identification_other_enrolments", []), level))
         parts.append('<div class="plots">' + _img(plots["cmc"], "cmc") + "</div>")
 
     demo = report.get("demographics")

@@ -37,6 +37,7 @@ COMMANDS = [
     ("bench", "bench_report:report"),
     ("bench", "bench_report:verify_report"),
     ("bench", "bench_identify:identify"),
+    ("bench", "bench_identify:fusion"),
     ("bench", "bench_gallery:gallery"),
     ("cli", "read_document:read_document"),
     ("bench", "bench_mrz:mrz"),

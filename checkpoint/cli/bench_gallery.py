@@ -35,14 +35,28 @@ import click
 @click.option(
     "--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="extraction processes"
 )
+@click.option(
+    "--alarm-fmr",
+    type=click.FloatRange(0, 0.5, min_open=True),
+    default=1e-5,
+    show_default=True,
+    help="per-comparison FMR whose raw calibrated threshold counts as an alarm for alarm_recall "
+    "(1e-5: about the 1:N point of a 1,000-template gallery at the default policy's FPIR 1 %)",
+)
 def gallery(
-    sizes: str, indexes: tuple[str, ...], probes: int, seed: int, out: Path | None, huge_pages: bool, workers: int
+    sizes: str,
+    indexes: tuple[str, ...],
+    probes: int,
+    seed: int,
+    out: Path | None,
+    huge_pages: bool,
+    workers: int,
+    alarm_fmr: float,
 ) -> None:
     """Measure FAISS galleries mixing real LFW-dev templates with synthetic ones; print a table, save JSON."""
     from benchmarks.gallery_bench import check_specs, format_table, run
     from benchmarks.identify_bench import lfw_real_templates
     from benchmarks.result_file import RESULTS_DIR, save_result
-    from checkpoint.policy.policy import load_policy
     from checkpoint.settings import get_settings
     from matcher.calibration import load_calibration
 
@@ -53,8 +67,7 @@ def gallery(
     check_specs(indexes)
     settings = get_settings()
     real, model_id = lfw_real_templates(settings.lfw_dir, settings.cache_dir, workers)
-    # A watchlist alarm is a score at the kiosk policy's 1:N FMR threshold: alarm_recall is measured there.
-    alarm_fmr = load_policy(settings.kiosk_policy).watchlist_fmr
+    # A watchlist alarm is a raw similarity at the calibrated threshold for --alarm-fmr: alarm_recall is measured there.
     alarm_threshold = load_calibration(model_id, [settings.calibration_dir]).threshold_at(alarm_fmr)
     click.echo(f"{len(real)} real LFW-dev templates ({model_id}); probes: {probes}", err=True)
     echo = lambda line: click.echo(line, err=True)  # noqa: E731

@@ -1,4 +1,5 @@
-"""`checkpoint bench identify`: 1:N identification on LFW-dev (FNIR at FPIR, rank-1, CMC)."""
+"""`checkpoint bench identify` (1:N on LFW-dev: FNIR at FPIR, rank-1, CMC) and `checkpoint bench fusion` (how
+subjects are scored in 1:N, chosen by cross-validation, and the calibration's 1:N block)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,40 @@ from pathlib import Path
 import click
 
 
+def enrolments_option(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    """--enrolment values, checked (`first` or `multi:K`)."""
+    from benchmarks.identify_bench import enrolment_name, parse_enrolment
+
+    try:
+        return [enrolment_name(parse_enrolment(v)) for v in values]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+# `--enrolment`, shared by `bench identify` and `bench report`.
+enrolment_option = click.option(
+    "--enrolment",
+    "enrolments",
+    multiple=True,
+    default=("first", "multi:5"),
+    show_default=True,
+    callback=enrolments_option,
+    help="1:N enrolment protocol: first (first image per subject) or multi:K (up to K images); repeat for several "
+    "(a report's main one is the first)",
+)
+
+
 @click.command("identify")
 @click.option("--out", type=click.Path(path_type=Path), help="output folder (default: benchmarks/results)")
 @click.option(
     "--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="extraction processes"
 )
-def identify(out: Path | None, workers: int) -> None:
-    """Enrol one image per LFW-dev identity with >= 2 images, search the rest; print a table, save JSON."""
-    from benchmarks.identify_bench import format_report, lfw_templates_for, run
+@enrolment_option
+def identify(out: Path | None, workers: int, enrolments: list[str]) -> None:
+    """Enrol LFW-dev identities with >= 2 images, search the rest; print a table, save JSON."""
+    from benchmarks.identify_bench import format_report, lfw_templates_for, parse_enrolment, run
     from benchmarks.result_file import RESULTS_DIR, save_result
+    from checkpoint.policy.policy import load_policy
     from checkpoint.settings import get_settings
     from edge.face.dlib_embedder import dlib_resnet_model_id
     from matcher.calibration import CalibrationError, load_calibration
@@ -26,9 +52,49 @@ def identify(out: Path | None, workers: int) -> None:
     try:
         calibration = load_calibration(model_id, [settings.calibration_dir])
     except CalibrationError:
-        calibration = None  # the 1:N figures stand alone; the 1:1 comparison is skipped
-    templates = lfw_templates_for(settings.cache_dir, workers)
-    result = run(settings.lfw_dir, templates, model_id, calibration=calibration)
-    path = save_result(out or RESULTS_DIR, "identify", result)
+        calibration = None  # the 1:N figures stand alone; the calibrated comparisons are skipped
+    target_fpir = load_policy(settings.kiosk_policy).watchlist_fpir
+    templates = lfw_templates_for(settings.cache_dir, workers, settings.embedder)
+    results = [
+        run(
+            settings.lfw_dir,
+            templates,
+            model_id,
+            calibration=calibration,
+            per_subject=parse_enrolment(name),
+            target_fpir=target_fpir,
+        )
+        for name in enrolments
+    ]
+    path = save_result(out or RESULTS_DIR, "identify", {"protocols": results})
+    click.echo(format_report(results))
+    click.echo(f"saved {path}")
+
+
+@click.command("fusion")
+@click.option("--out", type=click.Path(path_type=Path), help="output folder (default: benchmarks/results)")
+@click.option(
+    "--workers", type=click.IntRange(1), default=os.cpu_count() or 1, show_default=True, help="extraction processes"
+)
+@click.option("--ship", is_flag=True, help="also write the chosen 1:N block into the shipped calibration file")
+def fusion(out: Path | None, workers: int, ship: bool) -> None:
+    """Cross-validate subject fusion and score normalisation on LFW-dev; measure the kiosk's probe fusion."""
+    from benchmarks.identify_bench import lfw_templates_for
+    from benchmarks.identify_fusion import format_report, run, shipped_block
+    from benchmarks.result_file import RESULTS_DIR, save_result
+    from checkpoint.policy.policy import load_policy
+    from checkpoint.settings import get_settings
+    from edge.face.dlib_embedder import dlib_resnet_model_id
+    from matcher.calibration import SHIPPED_DIR, load_calibration, save_calibration
+
+    settings = get_settings()
+    calibration = load_calibration(dlib_resnet_model_id(), [settings.calibration_dir])
+    agree_at = calibration.threshold_at(load_policy(settings.kiosk_policy).face_vs_document_fmr)
+    templates = lfw_templates_for(settings.cache_dir, workers, settings.embedder)
+    result = run(settings.lfw_dir, templates, calibration, agree_at)
+    path = save_result(out or RESULTS_DIR, "identify-fusion", result)
     click.echo(format_report(result))
     click.echo(f"saved {path}")
+    if ship:
+        shipped = load_calibration(calibration.model_id)  # the shipped file, not a site's
+        click.echo(f"shipped calibration: {save_calibration(shipped_block(shipped, result), SHIPPED_DIR)}")

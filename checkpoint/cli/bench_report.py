@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from checkpoint.cli.bench_identify import enrolment_option
+
 
 @click.command("report")
 @click.option("--images", type=click.Path(path_type=Path), help="folder of subject folders (default: LFW-dev)")
@@ -23,7 +25,10 @@ import click
 @click.option(
     "--language", type=click.Choice(["fr", "en"]), help="language of the HTML report (default: the CLI's language)"
 )
-def report(images, pairs, groups, target_fmr, seed, iterations, workers, out, name, quiet, language) -> None:
+@enrolment_option
+def report(
+    images, pairs, groups, target_fmr, seed, iterations, workers, out, name, quiet, language, enrolments
+) -> None:
     """Verification + identification report with intervals, curves and reproducibility record (HTML + JSON)."""
     from benchmarks.report.run import ReportRequest, build, write
     from benchmarks.verify_bench import RESULTS_DIR
@@ -49,6 +54,7 @@ def report(images, pairs, groups, target_fmr, seed, iterations, workers, out, na
         target_fmr=target_fmr if target_fmr is not None else settings.target_fmr,
         seed=seed,
         iterations=iterations,
+        enrolments=tuple(enrolments),
     )
     result, plots = build(
         request,
@@ -73,9 +79,16 @@ def _print_summary(result: dict) -> None:
         click.echo(
             f"FNMR @ FMR {row['fmr']:g}: {100 * f['rate']:.2f}% [{100 * f['low']:.2f}, {100 * f['high']:.2f}]{flag}"
         )
-    for row in i["fnir_at_fpir"]:
-        f = row["fnir"]
-        click.echo(f"FNIR @ FPIR {row['fpir']:g}: {100 * f['rate']:.2f}% [{100 * f['low']:.2f}, {100 * f['high']:.2f}]")
+    for section in [i, *result["identification_other_enrolments"]]:
+        scorings = [("raw", section["fnir_at_fpir"])]
+        scorings += [("normalised", section["normalised"]["fnir_at_fpir"])] if "normalised" in section else []
+        for scoring, rows in scorings:
+            for row in rows:
+                f = row["fnir"]
+                click.echo(
+                    f"FNIR @ FPIR {row['fpir']:g} ({section['enrolment']}, {scoring}): "
+                    f"{100 * f['rate']:.2f}% [{100 * f['low']:.2f}, {100 * f['high']:.2f}]"
+                )
     click.echo(f"rank-1 identification rate {100 * (1 - i['rank1']['rate']):.2f}%")
 
 

@@ -25,6 +25,8 @@ class LiveCapture:
     # other evidence, since the reason built from them goes to the centre's records.
     rejections: list[str] = field(default_factory=list)
     frames_examined: int | None = None  # frames looked at (fewer than given when enough passed early)
+    # The other faces that passed the gate, best quality first, not embedded (checkpoint/pipeline/probe.py fuses them).
+    runners_up: list[Face] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
@@ -51,6 +53,7 @@ def best_live_face(
     so the chosen frame's number is the one the officer knows it by.
     """
     best: tuple[Face, np.ndarray, int] | None = None
+    passing: list[Face] = []
     seen = passed = 0
     rejections: list[str] = []
     for index, rgb in enumerate(frames):
@@ -71,6 +74,7 @@ def best_live_face(
             rejections.append(_("frame %(number)d: %(reasons)s") % {"number": index + 1, "reasons": reasons})
             continue
         passed += 1
+        passing.append(face)
         if best is None or quality.score > best[0].quality.score:  # type: ignore[union-attr]
             best = (face, rgb, index)
         if passed >= enough_good:
@@ -82,4 +86,5 @@ def best_live_face(
     face, rgb, index = best
     face.embedding = analyzer.embedder.embed([face.chip])[0]
     face.model_id = analyzer.model_id
-    return LiveCapture(face, rgb, index, given, passed, rejections, seen)
+    runners_up = sorted((f for f in passing if f is not face), key=lambda f: -f.quality.score)  # type: ignore[union-attr]
+    return LiveCapture(face, rgb, index, given, passed, rejections, seen, runners_up)

@@ -19,28 +19,28 @@ from checkpoint.i18n import _, ngettext
 from checkpoint.pipeline.capture import LiveCapture, best_live_face
 from checkpoint.pipeline.decide import recommend
 from checkpoint.pipeline.document import DocumentSide, read_document_side
+from checkpoint.pipeline.probe import fused_live_probe
 from checkpoint.pipeline.result import CheckOutcome, ScreeningResult, WatchCandidate
 from checkpoint.policy import Policy
 from edge.document.reader import DocumentReader
 from edge.face.analyzer import FaceAnalyzer
 from matcher.calibration import Calibration
-from matcher.false_alarms import expected_fpir, largest_gallery
+from matcher.false_alarms import largest_gallery
+from matcher.watchlist_threshold import WatchlistOperatingPoint, watchlist_operating_point
 from watchlists.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Score thresholds looked up once from the calibration at the policy's target FMRs."""
+    """The 1:1 threshold, looked up once from the calibration at the policy's target FMR. The 1:N threshold
+    depends on the loaded gallery's size: `Screener.watchlist_point` computes it per snapshot."""
 
     face_vs_document: float
-    watchlist: float
 
     @classmethod
     def from_policy(cls, calibration: Calibration, policy: Policy) -> Thresholds:
-        """Raises CalibrationError at start-up when the calibration has no threshold at a policy FMR."""
-        return cls(
-            calibration.threshold_at(policy.face_vs_document_fmr), calibration.threshold_at(policy.watchlist_fmr)
-        )
+        """Raises CalibrationError at start-up when the calibration has no threshold at the policy's 1:1 FMR."""
+        return cls(calibration.threshold_at(policy.face_vs_document_fmr))
 
 
 class Screener:
@@ -57,8 +57,10 @@ class Screener:
         self.analyzer = analyzer
         self.reader = reader
         self.policy = policy
+        self.calibration = calibration
         self.thresholds = Thresholds.from_policy(calibration, policy)
         self.snapshot = snapshot  # a callable: the sync thread may swap the snapshot between screenings
+        self._points: dict[tuple[int, int, float], WatchlistOperatingPoint] = {}
 
     def screen(
         self, document_rgb: np.ndarray, frames: Iterable[np.ndarray], today: dt.date | None = None
@@ -74,6 +76,7 @@ class Screener:
         times["document"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         live = best_live_face(frames, self.analyzer, self.policy.max_frames, self.policy.enough_good_frames)
+        probe = fused_live_probe(live, self.analyzer, self.thresholds.face_vs_document)
         times["capture"] = (time.perf_counter() - t0) * 1000
 
         findings: list[tuple[CheckOutcome, str]] = []
@@ -83,7 +86,7 @@ class Screener:
         findings += one_to_one
         times["face_vs_document"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
-        face_candidates, face_findings = self._watchlist_face(live, snapshot, today)
+        face_candidates, face_findings, watch_point = self._watchlist_face(live, probe, snapshot, today)
         findings += face_findings
         times["watchlist_face"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
@@ -116,7 +119,7 @@ class Screener:
             },
             face_match_score=score,
             face_match_threshold=self.thresholds.face_vs_document,
-            watchlist_threshold=self.thresholds.watchlist,
+            watchlist_threshold=watch_point.threshold if watch_point is not None else None,
             candidates=face_candidates + doc_candidates + name_candidates,
             model_ids=[self.analyzer.model_id],
             snapshot_version=str(snapshot.version) if snapshot is not None else "none",
@@ -163,26 +166,34 @@ class Screener:
             outcome = CheckOutcome("face_vs_document", "failed", detail)
         return score, [(outcome, "FACE_MISMATCH")]
 
-    def _watchlist_face(self, live: LiveCapture, snapshot: Snapshot | None, today: dt.date) -> tuple[list, list]:
+    def _watchlist_face(
+        self, live: LiveCapture, probe: np.ndarray | None, snapshot: Snapshot | None, today: dt.date
+    ) -> tuple[list, list, WatchlistOperatingPoint | None]:
         check = "watchlist_face"
-        if live.face is None:
-            return [], [(CheckOutcome(check, "not_done", live.reason), "NO_USABLE_FACE")]
+        if live.face is None or probe is None:
+            return [], [(CheckOutcome(check, "not_done", live.reason), "NO_USABLE_FACE")], None
         if snapshot is None:
-            return [], [(CheckOutcome(check, "not_done", _("no watchlist snapshot loaded")), "NO_SNAPSHOT")]
+            return [], [(CheckOutcome(check, "not_done", _("no watchlist snapshot loaded")), "NO_SNAPSHOT")], None
         # Nothing to compare with is not a pass: the traveller was not screened against any face.
         if snapshot.gallery is None or not snapshot.in_force(today).faces:
             detail = _nothing_in_force(snapshot, _("face"), snapshot.gallery is not None)
-            return [], [(CheckOutcome(check, "not_done", detail), "NO_FACE_WATCHLIST")]
+            return [], [(CheckOutcome(check, "not_done", detail), "NO_FACE_WATCHLIST")], None
         if snapshot.model_id != self.analyzer.model_id:
             ours = self.analyzer.model_id
             detail = _(
                 "snapshot %(version)s holds %(theirs)s templates, this kiosk makes %(ours)s: they cannot be compared"
             ) % {"version": snapshot.version, "theirs": snapshot.model_id, "ours": ours}
-            return [], [(CheckOutcome(check, "not_done", detail), "FACE_MODEL_MISMATCH")]
-        threshold = self.thresholds.watchlist
+            return [], [(CheckOutcome(check, "not_done", detail), "FACE_MODEL_MISMATCH")], None
+        point = self.watchlist_point(snapshot)
         hits = snapshot.screen_face(
-            live.face.embedding, self.analyzer.model_id, threshold, k=self.policy.watchlist_candidates, today=today
+            probe,
+            self.analyzer.model_id,
+            point.threshold,
+            k=self.policy.watchlist_candidates,
+            today=today,
+            normalisation=point.normalisation,
         )
+        numbers = {"threshold": point.threshold, "fpir": point.target_fpir, "size": point.templates}
         candidates = [
             WatchCandidate(
                 "face",
@@ -192,16 +203,15 @@ class Screener:
                 h.subject.name_latin,
                 h.subject.reason,
                 round(h.score, 4),
-                round(threshold, 4),
+                round(point.threshold, 4),
                 rank,
                 h.subject.has_thumbnail,
-                _("face score %(score).3f >= %(threshold).3f (FMR %(fmr)g)")
-                % {"score": h.score, "threshold": threshold, "fmr": self.policy.watchlist_fmr},
+                _hit_detail(h.score, h.similarity, point),
             )
             for rank, h in enumerate(hits, start=1)
         ]
-        size = len(snapshot.gallery)
-        too_big = self.gallery_warning(size)
+        size = point.templates
+        too_big = self.gallery_warning(point)
         warning = f"; {too_big}" if too_big else ""
         if candidates:
             detail = ngettext(
@@ -209,22 +219,39 @@ class Screener:
                 "%(num)d candidates among %(size)d templates, best score %(score).3f",
                 len(candidates),
             ) % {"num": len(candidates), "size": size, "score": hits[0].score}
-            return candidates, [(CheckOutcome(check, "failed", detail + warning), "WATCHLIST_FACE_HIT")]
-        detail = _("no candidate among %(size)d templates at %(threshold).3f") % {"size": size, "threshold": threshold}
-        return [], [(CheckOutcome(check, "passed", detail + warning), "")]
+            return candidates, [(CheckOutcome(check, "failed", detail + warning), "WATCHLIST_FACE_HIT")], point
+        detail = _("no candidate among %(size)d templates at %(threshold).3f (FPIR %(fpir)g)") % numbers
+        return [], [(CheckOutcome(check, "passed", detail + warning), "")], point
 
-    def gallery_warning(self, templates: int) -> str | None:
-        """What officers must know when a gallery this size makes most watchlist alarms false (policy's
-        max_watchlist_fpir exceeded), None otherwise."""
-        fmr, limit = self.policy.watchlist_fmr, self.policy.max_watchlist_fpir
-        expected = expected_fpir(fmr, templates)
-        if expected <= limit:
+    def watchlist_point(self, snapshot: Snapshot) -> WatchlistOperatingPoint:
+        """The 1:N threshold for this snapshot's gallery at the policy's target FPIR (computed once per gallery)."""
+        gallery = snapshot.gallery
+        assert gallery is not None
+        key = (id(gallery), len(gallery), self.policy.watchlist_fpir)
+        point = self._points.get(key)
+        if point is None:
+            point = watchlist_operating_point(
+                self.calibration, self.policy.watchlist_fpir, len(gallery), gallery.subject_count
+            )
+            self._points = {key: point}  # one gallery at a time: a swapped snapshot replaces it
+        return point
+
+    def gallery_warning(self, point: WatchlistOperatingPoint) -> str | None:
+        """What officers must know when the calibration cannot keep this gallery at the policy's target FPIR
+        (most alarms may then be false), None otherwise."""
+        if point.reachable:
             return None
         return _(
-            "at FMR {fmr:g} a gallery of {templates:,} templates is expected to alarm for {expected:.1%} of "
-            "travellers on no list (policy limit {limit:.1%}, reached at {largest:,} templates): treat face alarms "
-            "with caution and ask the centre for a stricter watchlist FMR"
-        ).format(fmr=fmr, templates=templates, expected=expected, limit=limit, largest=largest_gallery(fmr, limit))
+            "the calibration cannot keep a gallery of {templates:,} templates at the policy's {limit:.1%} false "
+            "alarms (it can up to {largest:,} templates): at its strictest threshold about {expected:.1%} of "
+            "travellers on no list are expected to alarm; treat face alarms with caution and ask the centre for a "
+            "calibration on more data or a smaller list"
+        ).format(
+            templates=point.templates,
+            limit=point.target_fpir,
+            largest=largest_gallery(point.fmr, point.target_fpir),
+            expected=point.expected_fpir,
+        )
 
     def _lost_stolen(self, doc: DocumentSide, snapshot: Snapshot | None, today: dt.date) -> tuple[list, list]:
         check = "lost_stolen"
@@ -304,6 +331,26 @@ class Screener:
             ) % {"num": len(candidates), "score": matches[0].hit.score}
             return candidates, [(CheckOutcome(check, "failed", detail), "WATCHLIST_NAME_HIT")]
         return [], [(CheckOutcome(check, "passed", _("no name at or above %(cutoff)g") % {"cutoff": cutoff}), "")]
+
+
+def _hit_detail(score: float, similarity: float, point: WatchlistOperatingPoint) -> str:
+    """Why a face candidate alarmed, for the officer: its score, the threshold and where the threshold comes from."""
+    numbers = {
+        "score": score,
+        "similarity": similarity,
+        "threshold": point.threshold,
+        "fpir": point.target_fpir,
+        "size": point.templates,
+    }
+    if point.normalisation is None:
+        return _("face score %(score).3f >= %(threshold).3f (FPIR %(fpir)g at %(size)d templates)") % numbers
+    return (
+        _(
+            "similarity %(similarity).3f, normalised against the other listed faces %(score).3f >= %(threshold).3f "
+            "(FPIR %(fpir)g at %(size)d templates)"
+        )
+        % numbers
+    )
 
 
 def _nothing_in_force(snapshot: Snapshot, what: str, listed_but_expired: bool) -> str:

@@ -31,7 +31,7 @@ REASON_CODES = (
     "NO_NAME_WATCHLIST",
 )
 _SECTIONS = {
-    "matching": {"face_vs_document_fmr", "watchlist_fmr", "max_watchlist_fpir", "watchlist_candidates", "name_cutoff"},
+    "matching": {"face_vs_document_fmr", "watchlist_fpir", "watchlist_candidates", "name_cutoff"},
     "capture": {"max_frames", "enough_good_frames"},
     "checks": set(CHECKS),
     "reasons": set(REASON_CODES),
@@ -48,8 +48,7 @@ class Policy:
     """A validated policy; `sha256` is the hash of the file's bytes exactly as read."""
 
     face_vs_document_fmr: float
-    watchlist_fmr: float
-    max_watchlist_fpir: float
+    watchlist_fpir: float  # target share of travellers on no list the 1:N search may alarm for
     watchlist_candidates: int
     name_cutoff: float
     max_frames: int
@@ -83,14 +82,20 @@ def load_policy(path: Path | None = None) -> Policy:
         body = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PolicyError(f"policy file {path} is not valid TOML ({exc})", "Fix the syntax at that line") from exc
-    _known_keys(body, path)
     matching, capture = body.get("matching", {}), body.get("capture", {})
-    face_fmr = _fmr(matching, "face_vs_document_fmr", path)
-    watch_fmr = _fmr(matching, "watchlist_fmr", path)
-    max_fpir = matching.get("max_watchlist_fpir")
-    if not isinstance(max_fpir, int | float) or isinstance(max_fpir, bool) or not 0 < max_fpir < 1:
+    if isinstance(matching, dict) and {"watchlist_fmr", "max_watchlist_fpir"} & set(matching):
         raise PolicyError(
-            f"{path}: matching.max_watchlist_fpir must be a share of travellers between 0 and 1 (e.g. 0.01), "
+            f"{path}: matching.watchlist_fmr and max_watchlist_fpir are replaced by watchlist_fpir, the share of "
+            "travellers on no list the watchlist search may alarm for (the threshold is computed for the gallery's "
+            "size)",
+            "Write watchlist_fpir = 0.01 (or your post's figure) in [matching] and remove the two old keys",
+        )
+    _known_keys(body, path)
+    face_fmr = _fmr(matching, "face_vs_document_fmr", path)
+    max_fpir = matching.get("watchlist_fpir")
+    if not isinstance(max_fpir, int | float) or isinstance(max_fpir, bool) or not 0 < max_fpir < 0.5:
+        raise PolicyError(
+            f"{path}: matching.watchlist_fpir must be a share of travellers between 0 and 0.5 (e.g. 0.01), "
             f"got {max_fpir!r}",
             _REMEDY,
         )
@@ -112,8 +117,7 @@ def load_policy(path: Path | None = None) -> Policy:
         raise PolicyError(f"{path}: [reasons] does not say what {', '.join(missing)} mean", _REMEDY)
     return Policy(
         face_vs_document_fmr=face_fmr,
-        watchlist_fmr=watch_fmr,
-        max_watchlist_fpir=float(max_fpir),
+        watchlist_fpir=float(max_fpir),
         watchlist_candidates=candidates,
         name_cutoff=float(cutoff),
         max_frames=max_frames,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import cv2
 import numpy as np
 import pytest
 from skimage import data
 
 from api.schemas import Recommendation, TransactionCreate
+from matcher.watchlist_threshold import watchlist_operating_point
 from tests.checkpoint.conftest import build_bundle, load_bundle, random_templates
 
 
@@ -27,7 +26,10 @@ def test_listed_face_is_referred_with_its_candidate_and_evidence(screener, trave
     assert result.reason_codes == ["WATCHLIST_FACE_HIT"]
     [candidate] = result.candidates
     assert candidate.kind == "face" and candidate.listed_name == "Listed WANTED-1" and candidate.has_thumbnail
-    assert candidate.score >= result.watchlist_threshold > result.face_match_threshold  # 1:N stricter than 1:1
+    # 51 listed subjects: the score is normalised against the other listed faces, the threshold computed for them
+    assert candidate.score >= result.watchlist_threshold
+    assert "normalised against the other listed faces" in candidate.explanation
+    assert "at 51 templates" in candidate.explanation
     assert result.face_match_score is not None and result.face_match_score >= result.face_match_threshold
     assert result.document["surname"] == traveller.identity.surname
     wire = result.to_transaction("kiosk-1", "post-1")
@@ -95,21 +97,39 @@ def test_frames_failing_the_gate_are_rejected_and_best_passing_one_chosen(screen
     assert len(result.capture["rejections"]) == 3
 
 
-def test_a_gallery_too_big_for_the_watchlist_fmr_is_flagged_in_every_screening(screener, traveller, tmp_path):
-    strict = dataclasses.replace(screener.policy, max_watchlist_fpir=0.001)  # at FMR 1e-5: at most 100 templates
-    bundle, key = build_bundle(tmp_path, random_templates(200), documents=[("MLI", "AA0012345")])
+def test_a_gallery_too_big_for_the_calibration_is_flagged_in_every_screening(screener, traveller, tmp_path):
+    # The shipped calibration's strictest 1:N point for its largest measured gallery (826 subjects) is FMR 5e-6: at
+    # the default 1 % it keeps at most 2,010 templates, so 3,000 are screened at that strictest threshold, and
+    # officers are told.
+    bundle, key = build_bundle(tmp_path, random_templates(3000), documents=[("MLI", "AA0012345")])
     snapshot = load_bundle(bundle, key, tmp_path / "kiosk")
     screener.snapshot = lambda: snapshot
-    default_policy = screener.policy
-    try:
-        screener.policy = strict
-        flagged = screener.screen(_rgb(traveller.document_jpeg), traveller.frames)
-    finally:
-        screener.policy = default_policy
+    flagged = screener.screen(_rgb(traveller.document_jpeg), traveller.frames)
     [watch] = [c for c in flagged.checks if c.check == "watchlist_face"]
-    assert watch.status == "passed" and "expected to alarm for 0.2% of travellers on no list" in watch.detail
-    assert "limit 0.1%, reached at 100 templates" in watch.detail
+    assert (
+        watch.status == "passed"
+        and "cannot keep a gallery of 3,000 templates at the policy's 1.0% false" in watch.detail
+    )
+    assert "(it can up to 2,010 templates)" in watch.detail and "about 1.5% of travellers" in watch.detail
     assert flagged.recommendation == Recommendation.CLEAR  # a warning to the officer, not a changed decision
+    small, key = build_bundle(tmp_path / "small", random_templates(200), documents=[("MLI", "AA0012345")])
+    snapshot = load_bundle(small, key, tmp_path / "small" / "kiosk")
     unflagged = screener.screen(_rgb(traveller.document_jpeg), traveller.frames)  # default limit 1 %: 200 is fine
     [watch] = [c for c in unflagged.checks if c.check == "watchlist_face"]
     assert watch.status == "passed" and "alarm" not in watch.detail
+
+
+def test_the_watchlist_threshold_is_computed_for_the_gallery_size_at_the_policy_fpir(screener, traveller, tmp_path):
+    thresholds = {}
+    for size in (10, 1000):
+        bundle, key = build_bundle(tmp_path / str(size), random_templates(size), documents=[("MLI", "AA0012345")])
+        snapshot = load_bundle(bundle, key, tmp_path / str(size) / "kiosk")
+        screener.snapshot = lambda snapshot=snapshot: snapshot
+        result = screener.screen(_rgb(traveller.document_jpeg), traveller.frames)
+        [watch] = [c for c in result.checks if c.check == "watchlist_face"]
+        assert watch.status == "passed" and "(FPIR 0.01)" in watch.detail and "cannot keep" not in watch.detail
+        thresholds[size] = result.watchlist_threshold
+    # per-comparison FMR 1e-3 for 10 templates, 1e-5 for 1,000, each read from the table of its own gallery size
+    for size, threshold in thresholds.items():
+        assert threshold == watchlist_operating_point(screener.calibration, 0.01, size, size).threshold
+    assert thresholds[10] != thresholds[1000]

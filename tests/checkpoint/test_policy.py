@@ -13,9 +13,9 @@ from matcher.calibration import CalibrationError, load_calibration
 TEXT = DEFAULT_POLICY.read_text()
 
 
-def test_default_policy_has_stricter_one_to_many_target_and_its_hash():
+def test_default_policy_asks_for_a_watchlist_fpir_and_has_its_hash():
     policy = load_policy()
-    assert policy.watchlist_fmr < policy.face_vs_document_fmr  # 1:N needs a far stricter FMR than 1:1
+    assert policy.watchlist_fpir == 0.01  # the share of travellers on no list who may alarm
     assert policy.sha256 == hashlib.sha256(DEFAULT_POLICY.read_bytes()).hexdigest()
     assert all(policy.mandatory(c) for c in policy.checks)
 
@@ -23,18 +23,19 @@ def test_default_policy_has_stricter_one_to_many_target_and_its_hash():
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda t: t.replace("watchlist_fmr = 1e-5", "watchlist_fmr = 0.9"), "matching.watchlist_fmr must be"),
         (
-            lambda t: t.replace("watchlist_fmr = 1e-5", "watchlist_fmr = 1e-5\nwatchlist_threshold = 0.6"),
+            lambda t: t.replace("watchlist_fpir = 0.01", "watchlist_fpir = 0.01\nwatchlist_threshold = 0.6"),
             "unknown key(s) watchlist_threshold",
         ),
         (
-            lambda t: t.replace("max_watchlist_fpir = 0.01", "max_watchlist_fpir = 1.5"),
-            "matching.max_watchlist_fpir must be a share of travellers",
+            lambda t: t.replace("watchlist_fpir = 0.01", "watchlist_fpir = 0.9"),
+            "matching.watchlist_fpir must be a share of travellers",
         ),
+        (lambda t: t.replace("watchlist_fpir = 0.01\n", ""), "matching.watchlist_fpir must be a share of travellers"),
+        # A policy written before issue 16 names the 1:N target the old way: it is refused, saying what replaces it.
         (
-            lambda t: t.replace("max_watchlist_fpir = 0.01\n", ""),
-            "matching.max_watchlist_fpir must be a share of travellers",
+            lambda t: t.replace("watchlist_fpir = 0.01", "watchlist_fmr = 1e-5\nmax_watchlist_fpir = 0.01"),
+            "watchlist_fmr and max_watchlist_fpir are replaced by watchlist_fpir",
         ),
         (lambda t: t.replace('document = "mandatory"', 'document = "sometimes"'), "checks.document must be"),
         (lambda t: "\n".join(x for x in t.splitlines() if not x.startswith("FACE_MISMATCH")), "FACE_MISMATCH"),
@@ -57,7 +58,7 @@ def test_missing_policy_file_names_the_setting(tmp_path):
 
 def test_fmr_the_calibration_cannot_back_is_refused_at_start_up(tmp_path):
     path = tmp_path / "policy.toml"
-    path.write_text(TEXT.replace("watchlist_fmr = 1e-5", "watchlist_fmr = 1e-9"))
+    path.write_text(TEXT.replace("face_vs_document_fmr = 1e-3", "face_vs_document_fmr = 1e-9"))
     calibration = load_calibration("dlib-resnet-v1-55533b28a958")
     with pytest.raises(CalibrationError, match="no threshold at FMR 1e-09"):
         Thresholds.from_policy(calibration, load_policy(path))

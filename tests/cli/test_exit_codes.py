@@ -225,3 +225,12 @@ def test_a_count_below_one_is_a_usage_error_before_any_work(args: tuple[str, ...
     assert result.returncode == 2
     assert f"'{args[2]}'" in one_line_error(result) and "range" in result.stderr
     assert not out.exists(), "a benchmark of nothing wrote results"
+
+
+@pytest.mark.parametrize("command", ["identify", "report"])
+def test_an_unknown_enrolment_protocol_is_a_usage_error_before_any_work(command: str, tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    result = run_checkpoint("bench", command, "--enrolment", "multi:1", "--out", str(out), data_dir=tmp_path / "d")
+    assert result.returncode == 2
+    assert "'first' or 'multi:K'" in one_line_error(result) and "multi:1" in result.stderr
+    assert not out.exists(), "a benchmark of nothing wrote results"

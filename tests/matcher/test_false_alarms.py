@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.false_alarms import expected_fpir, largest_gallery
+from matcher.false_alarms import expected_fpir, largest_gallery, per_comparison_fmr
 
 
 def test_the_expected_rate_matches_what_lfw_dev_measured_at_its_size():
@@ -21,3 +21,10 @@ def test_the_largest_gallery_is_the_last_size_within_the_limit():
     n = largest_gallery(1e-5, 0.01)
     assert n == 1005
     assert expected_fpir(1e-5, n) <= 0.01 < expected_fpir(1e-5, n + 1)
+
+
+def test_the_per_comparison_fmr_for_a_target_fpir_gives_that_fpir_back():
+    fmr = per_comparison_fmr(0.01, 826)
+    assert fmr == pytest.approx(1.2167e-5, rel=1e-3)  # the FMR a 826-subject gallery may use at FPIR 1 %
+    assert expected_fpir(fmr, 826) == pytest.approx(0.01)
+    assert per_comparison_fmr(0.01, 1) == pytest.approx(0.01)

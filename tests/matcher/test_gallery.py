@@ -8,6 +8,7 @@ from matcher.calibration import Calibration, CalibrationError, OperatingPoint
 from matcher.errors import (
     DuplicateTemplateId,
     EmptyGallery,
+    GalleryTooSmall,
     IndexUnusable,
     InvalidTemplate,
     UnknownTemplateId,
@@ -15,6 +16,7 @@ from matcher.errors import (
     WrongModel,
 )
 from matcher.gallery import Gallery
+from matcher.score_norm import CohortNormalisation
 from tests.matcher.conftest import DIM, MODEL, near, unit
 
 SPECS = ["Flat", "HNSW16 efSearch=64", "IVF8,Flat nprobe=8"]
@@ -284,3 +286,25 @@ def test_tuning_search_parameters_keeps_the_gallery_and_its_answers(people):
         gallery.tune(efSearch=0)
     with pytest.raises(IndexUnusable):
         gallery.tune(efConstruction=10)
+
+
+def test_a_normalised_search_scores_subjects_against_the_others_and_keeps_the_similarity(people, rng):
+    gallery = build(people)
+    probe = near(rng, people[3][17], 1)[0]
+    norm = CohortNormalisation(cohort=5, weight=0.5)
+    raw = gallery.search(probe, MODEL, k=6)
+    found = gallery.search(probe, MODEL, k=3, normalisation=norm)
+    assert [c.subject_id for c in found] == [c.subject_id for c in raw[:3]]
+    assert [c.similarity for c in found] == [c.score for c in raw[:3]]
+    assert [c.score for c in found] == pytest.approx(norm.normalise(np.array([c.score for c in raw]))[:3].tolist())
+    # the threshold applies to the normalised score
+    above = gallery.search(probe, MODEL, k=3, min_score=found[0].score, normalisation=norm)
+    assert [c.subject_id for c in above] == ["s017"]
+
+
+def test_a_normalised_search_on_a_gallery_smaller_than_its_cohort_is_refused(people):
+    subjects, ids, vectors, _ = people
+    gallery = Gallery(MODEL, DIM)
+    gallery.add_many(subjects[:9], ids[:9], vectors[:9], MODEL)  # three subjects
+    with pytest.raises(GalleryTooSmall, match="needs 6 subjects"):
+        gallery.search(vectors[0], MODEL, normalisation=CohortNormalisation(cohort=5, weight=0.5))
