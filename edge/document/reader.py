@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -28,7 +28,14 @@ from edge.document.locate import MrzBlock, block_box, find_mrz, upright_crops, u
 from edge.document.mrz_align import mark_gaps, mark_missing_starts
 from edge.document.mrz_formats import FORMATS, MrzFormat
 from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz, well_formed_name
-from edge.document.mrz_repair import TO_DIGIT, TO_LETTER, RepairOutcome, repair_mrz
+from edge.document.mrz_repair import (
+    FAILS_AS_PRINTED,
+    TO_DIGIT,
+    TO_LETTER,
+    UNKNOWN_STATE_CODE,
+    RepairOutcome,
+    repair_mrz,
+)
 from edge.document.mrz_vote import unsettled_fields, vote_line
 from edge.document.ocr import LineRead, MrzOcr
 from edge.document.portrait import Portrait, find_portrait
@@ -162,7 +169,9 @@ class DocumentReader:
         timings["ocr"] = (time.perf_counter() - start) * 1000
         checks = []
         if best.repair.parsed is not None:
-            checks = document_checks(best.repair.parsed, today, self.max_validity_years)
+            checks = document_checks(
+                best.repair.parsed, today, self.max_validity_years, best.repair.finding == FAILS_AS_PRINTED
+            )
         if visual_zone and best.repair.parsed is not None:
             start = time.perf_counter()
             texts = self.ocr.read_text(visual_zone_crops(rgb, boxes, block, best.flip))
@@ -214,33 +223,58 @@ class DocumentReader:
         layout = FORMATS[attempt.repair.parsed.format]
         voted = [vote_line(lines, layout.width) for lines in per_line]
         agreed: dict[tuple[str, ...], list[tuple[list[LineRead], RepairOutcome]]] = {}
+        unknown_code: dict[tuple[str, ...], list[tuple[list[LineRead], RepairOutcome]]] = {}
         reasons = []
+        printed_invalid = attempt.repair.finding == FAILS_AS_PRINTED
         for reads in (voted, *readings):
             repair = self._repair(reads, today)
+            printed_invalid |= repair.finding == FAILS_AS_PRINTED
+            if repair.finding == UNKNOWN_STATE_CODE and repair.parsed is not None:
+                layout = FORMATS[repair.parsed.format]
+                unsettled = unsettled_fields(layout, repair.parsed.lines, per_line, unknown_codes=True)
+                if not unsettled and not self._unchecked_doubts(layout, repair, reads):
+                    unknown_code.setdefault(repair.parsed.lines, []).append((reads, repair))
+                continue
             if not repair.accepted or repair.parsed is None:
                 reasons.append(repair.reason)
                 continue
-            unsettled = unsettled_fields(FORMATS[repair.parsed.format], repair.parsed.lines, per_line)
+            layout = FORMATS[repair.parsed.format]
+            unsettled = unsettled_fields(layout, repair.parsed.lines, per_line)
             if unsettled:
                 reasons.append(
                     "readings at different stretches disagree where no check digit protects: " + ", ".join(unsettled)
                 )
                 continue
+            doubted = self._unchecked_doubts(layout, repair, reads)
+            if doubted:
+                reasons.append(doubted)
+                continue
             agreed.setdefault(repair.parsed.lines, []).append((reads, repair))
         if len(agreed) == 1:
             supporters = next(iter(agreed.values()))
             reads, repair = min(supporters, key=lambda s: s[1].cost)
-            if repair.cost == 0 or len(supporters) >= 2:
+            # One reading alone never overturns characters another reading saw clearly (the check digit failing
+            # as printed): a stretch that misreads a 0 as O would otherwise "confirm" a repair.
+            if (repair.cost == 0 and not printed_invalid) or len(supporters) >= 2:
                 reason = repair.reason + f"; settled by {len(readings)} readings"
-                repair = RepairOutcome(
-                    repair.parsed, repair.repairs, True, repair.candidates_valid, reason, repair.cost, repair.lead
-                )
+                repair = replace(repair, accepted=True, reason=reason)
                 return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
             reasons = ["repaired into a valid MRZ by one reading only, which no other reading confirms"]
         if len(agreed) > 1:
             reasons = [f"readings at different stretches pass every check digit as {len(agreed)} different MRZs"]
+        if not agreed and len(unknown_code) == 1:
+            # The code list cannot vouch for the code: the readings must (each of its characters seen alike by
+            # every reading that saw it, see unsettled_fields), and at least two readings give this one MRZ.
+            supporters = next(iter(unknown_code.values()))
+            if len(supporters) >= 2:
+                reads, repair = min(supporters, key=lambda s: s[1].cost)
+                repair = replace(repair, reason=repair.reason + f"; settled by {len(readings)} readings")
+                return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
+        if unknown_code:
+            reasons = ["readings at different stretches disagree on an MRZ with an unknown state code"]
         repair = self._repair(voted, today)
-        refused = RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reasons[0])
+        finding = repair.finding if repair.finding == FAILS_AS_PRINTED else ""  # an unknown code needs agreement
+        refused = replace(repair, accepted=False, reason=reasons[0] if reasons else repair.reason, finding=finding)
         return _Attempt(flip, tuple(r.text for r in voted), tuple(r.confidence for r in voted), refused)
 
     def _reads(self, crops: list[np.ndarray], chars: int, stretch: float) -> list[LineRead]:
@@ -261,18 +295,29 @@ class DocumentReader:
             layout = FORMATS[repair.parsed.format]
             doubtful = [field for _, _, field in self._doubtful(layout, repair.parsed.lines, reads)]
             # A digit in a name (a '1') is forced back to its letter, but it shows the OCR struggling there: the
-            # 'O' beside it may be a 'D', and nothing checks a name. So does a name of no ICAO shape. (A state
-            # code read with a digit is checked against the code list instead.)
-            if any(r.field == "name" and r.read in TO_LETTER for r in repair.repairs) or not well_formed_name(
-                layout.field("name").span.of(repair.parsed.lines)
-            ):
+            # 'O' beside it may be a 'D', and nothing checks a name. (A state code read with a digit is checked
+            # against the code list instead.)
+            if any(r.field == "name" and r.read in TO_LETTER for r in repair.repairs):
                 doubtful.append("name")
-            if doubtful:
-                reason = "the OCR is unsure of characters no check digit protects, in: " + ", ".join(
-                    dict.fromkeys(doubtful)
+            if doubtful or not _well_formed(layout, repair):
+                reason = self._unchecked_doubts(layout, repair, reads) or (
+                    "the OCR is unsure of characters no check digit protects, in: " + ", ".join(dict.fromkeys(doubtful))
                 )
-                repair = RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reason)
+                repair = replace(repair, accepted=False, reason=reason)
         return _Attempt(flip, texts, tuple(r.confidence for r in reads), repair)
+
+    def _unchecked_doubts(self, layout: MrzFormat, repair: RepairOutcome, reads: list[LineRead]) -> str:
+        """Why the fields no check digit protects cannot be trusted in this reading ("" when they can): a name of
+        no ICAO shape (fillers misread as letters, 'FAISAL<<<<<KK<<<'), or a character the OCR doubted."""
+        assert repair.parsed is not None
+        if not _well_formed(layout, repair):
+            return "the name has no ICAO 9303 shape (letters after its filler run): " + layout.field("name").span.of(
+                repair.parsed.lines
+            ).rstrip("<")
+        doubtful = [field for _, _, field in self._doubtful(layout, repair.parsed.lines, reads)]
+        if doubtful:
+            return "the OCR is unsure of characters no check digit protects, in: " + ", ".join(dict.fromkeys(doubtful))
+        return ""
 
     def _doubtful(self, layout: MrzFormat, final: tuple[str, ...], reads: list[LineRead]) -> list[tuple[int, int, str]]:
         """(line, position, field) of every doubted character in a field no check digit covers."""
@@ -300,6 +345,12 @@ class DocumentReader:
         rot, size = upright_rotation(rgb.shape, block, flip)
         upright = cv2.warpAffine(rgb, rot, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         return find_portrait(upright, block_box(block, rot), self.face_detector)
+
+
+def _well_formed(layout: MrzFormat, repair: RepairOutcome) -> bool:
+    """True when the repaired MRZ's name field has the shape an issuer prints."""
+    assert repair.parsed is not None
+    return well_formed_name(layout.field("name").span.of(repair.parsed.lines))
 
 
 def _probabilities(read: LineRead) -> list[dict[str, float]]:
