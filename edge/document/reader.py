@@ -26,6 +26,7 @@ from edge.document.errors import InvalidMRZ, NoMRZFound
 from edge.document.glyph_height import settle_by_height
 from edge.document.locate import MrzBlock, block_box, find_mrz, upright_crops, upright_rotation
 from edge.document.mrz_align import mark_gaps, mark_missing_starts
+from edge.document.mrz_assemble import mrz_lines
 from edge.document.mrz_formats import FORMATS, MrzFormat
 from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz, well_formed_name
 from edge.document.mrz_repair import (
@@ -206,6 +207,14 @@ class DocumentReader:
         chars = 30 if len(crops) == 3 else 44
         first = self._reads(crops, chars, 1.0)
         attempt = self._judge(first, flip, today)
+        if attempt.repair.parsed is None and len(crops) > 2:
+            # Stray lines (visual zone, "SPECIMEN", copyright) were located with the MRZ: keep the run of lines
+            # that reads as an MRZ and cut it out again on its own (the common extent and heights change).
+            upright = sorted(range(len(block.lines)), key=lambda i: _upright_y(rgb, block, flip, i))
+            run = mrz_lines([r.text for r in first], lambda idx: self._repair([first[i] for i in idx], today))
+            if run is not None and len(run) < len(crops):
+                kept = replace(block, lines=tuple(block.lines[upright[i]] for i in run))
+                return self._attempt(rgb, kept, flip, today)
         missing = _missing_length(first, crops, chars)
         if attempt.repair.parsed is None and missing > 0:
             # The text detector does not see a long run of fillers as text: lines cut short where one starts
@@ -345,6 +354,12 @@ class DocumentReader:
         rot, size = upright_rotation(rgb.shape, block, flip)
         upright = cv2.warpAffine(rgb, rot, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         return find_portrait(upright, block_box(block, rot), self.face_detector)
+
+
+def _upright_y(rgb: np.ndarray, block: MrzBlock, flip: bool, line: int) -> float:
+    """How far down the upright page line `line` of `block` lies (upright_crops returns the lines in this order)."""
+    rot, _ = upright_rotation(rgb.shape, block, flip)
+    return float(cv2.transform(block.lines[line][None].astype(np.float64), rot)[0][:, 1].min())
 
 
 def _well_formed(layout: MrzFormat, repair: RepairOutcome) -> bool:
