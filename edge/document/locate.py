@@ -17,6 +17,9 @@ MIN_LINE_RATIO = 8.0  # an MRZ line of 30 characters is far more than 8 times as
 MIN_PIECE_RATIO = 4.0  # the start of an MRZ line up to its filler run: a dozen characters
 SAME_LENGTH = 0.5  # the other MRZ lines are at least this share of the longest one (trailing fillers go unseen)
 SAME_ANGLE_DEG = 4.0
+# A line box this high (the detector's box: the glyphs and a margin; 22-69 px on the generated pages) holds every
+# detail the recogniser (it reads lines 48 px high) can use; larger pages are shrunk to it first (fit_resolution).
+MRZ_LINE_PX = 96
 MAX_BLOCK_LINES = 5  # an MRZ's 3 lines and a stray line on either side (see mrz_assemble)
 # The detector's box can end inside a line's first or last character (a check digit whose cut-off '4' reads as
 # 'L'), or stop a whole character short of it. Where ink reaches or lies past a box's end, the end is moved to
@@ -176,6 +179,18 @@ def _with_short_third_line(members: list[tuple], geo: list[tuple], direction: np
         if beyond <= 0.3 * abs(pitch) and abs(g_start - start) <= 1.5 * height and 0.6 < g[3] / height < 1.6:
             return sorted([*members, g], key=lambda m: float(np.dot(m[4], normal)))
     return members
+
+
+def fit_resolution(rgb: np.ndarray, block: MrzBlock) -> tuple[np.ndarray, MrzBlock]:
+    """`rgb` shrunk so the MRZ lines' boxes stand at most MRZ_LINE_PX high, and `block` in its pixels: a 4,000 px
+    photo is cut, measured and read at the resolution the recogniser needs (it reads lines 48 px high)."""
+    height = float(np.median([_axis(line)[2] for line in block.lines]))
+    scale = MRZ_LINE_PX / height
+    if scale >= 1.0:
+        return rgb, block
+    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    lines = tuple((line * np.float32(scale)).astype(np.float32) for line in block.lines)
+    return small, MrzBlock(block.angle_deg, lines, block.upside_down_votes, block.others)
 
 
 def upright_rotation(shape: tuple[int, ...], block: MrzBlock, flip: bool) -> tuple[np.ndarray, tuple[int, int]]:
