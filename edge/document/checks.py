@@ -25,18 +25,20 @@ def document_checks(
     parsed: ParsedMrz,
     today: dt.date,
     max_validity_years: int = MAX_VALIDITY_YEARS,
+    printed_invalid: bool = False,
 ) -> list[DocumentCheck]:
-    """Every check on a parsed MRZ, passed or not, in a fixed order."""
+    """Every check on a parsed MRZ, passed or not, in a fixed order; `printed_invalid` when the failing check
+    digits were read clearly: the document is printed so, a finding for the officer rather than a misreading."""
     f = parsed.fields
     failing = [c.name for c in parsed.checks if not c.ok]
+    if not failing:
+        digits = _("all check digits hold")
+    elif printed_invalid:
+        digits = _("check digit fails as printed: %(fields)s") % {"fields": ", ".join(failing)}
+    else:
+        digits = _("check digits fail: %(fields)s") % {"fields": ", ".join(failing)}
     out = [
-        DocumentCheck(
-            "check_digits",
-            not failing,
-            _("all check digits hold")
-            if not failing
-            else _("check digits fail: %(fields)s") % {"fields": ", ".join(failing)},
-        ),
+        DocumentCheck("check_digits", not failing, digits),
         DocumentCheck(
             "field_characters",
             not parsed.problems,
@@ -82,7 +84,7 @@ def document_checks(
             (
                 f"{f.issuing_state}: {issuer.local_name()}"
                 if issuer
-                else _("%(code)r is not an ICAO issuer code") % {"code": f.issuing_state}
+                else _("unknown state code %(code)r: no ICAO 9303 issuer has it") % {"code": f.issuing_state}
             )
             + (" " + _("(specimen only)") if issuer and issuer.kind == "specimen" else ""),
         )
@@ -94,7 +96,7 @@ def document_checks(
             valid_nationality(f.nationality),
             f"{f.nationality}: {nat.local_name()}"
             if nat
-            else _("%(code)r is not an ICAO nationality code") % {"code": f.nationality},
+            else _("unknown state code %(code)r: no ICAO 9303 nationality has it") % {"code": f.nationality},
         )
     )
     return out

@@ -17,6 +17,10 @@ MIN_LINE_RATIO = 8.0  # an MRZ line of 30 characters is far more than 8 times as
 MIN_PIECE_RATIO = 4.0  # the start of an MRZ line up to its filler run: a dozen characters
 SAME_LENGTH = 0.5  # the other MRZ lines are at least this share of the longest one (trailing fillers go unseen)
 SAME_ANGLE_DEG = 4.0
+# A line box this high (the detector's box: the glyphs and a margin; 22-69 px on the generated pages) holds every
+# detail the recogniser (it reads lines 48 px high) can use; larger pages are shrunk to it first (fit_resolution).
+MRZ_LINE_PX = 96
+MAX_BLOCK_LINES = 5  # an MRZ's 3 lines and a stray line on either side (see mrz_assemble)
 # The detector's box can end inside a line's first or last character (a check digit whose cut-off '4' reads as
 # 'L'), or stop a whole character short of it. Where ink reaches or lies past a box's end, the end is moved to
 # where the line's ink ends - followed outward across the gaps between characters (at most MAX_GAP crop heights
@@ -25,6 +29,7 @@ SAME_ANGLE_DEG = 4.0
 REACH = 1.0
 MAX_GAP = 0.5
 END_PAD = 0.25
+BACKDROP_ROW = 0.9  # share of a row's pixels that are ink beyond which the row is no text (see _trim_to_ink)
 INKED_COLUMN = 0.05  # share of a column's pixels that must be ink for the column to hold part of a character
 
 
@@ -121,9 +126,10 @@ def _block_around(longest: tuple, lines: list[tuple], geo: list[tuple]) -> MrzBl
     if len(members) < 2:
         return None
     members.sort(key=lambda g: float(np.dot(g[4], normal)))
-    # keep at most 3 consecutive lines, nearest to the longest one
-    if len(members) > 3:
-        members = sorted(members, key=lambda g: abs(float(np.dot(g[4] - longest[4], normal))))[:3]
+    # Keep the lines nearest to the longest one: the MRZ's 2 or 3 and any stray line that lies with them (a
+    # visual-zone line above, a "SPECIMEN" line below), which the reader tells apart by what they read as.
+    if len(members) > MAX_BLOCK_LINES:
+        members = sorted(members, key=lambda g: abs(float(np.dot(g[4] - longest[4], normal))))[:MAX_BLOCK_LINES]
         members.sort(key=lambda g: float(np.dot(g[4], normal)))
     if len(members) == 2:
         members = _with_short_third_line(members, geo, direction, normal)
@@ -173,6 +179,18 @@ def _with_short_third_line(members: list[tuple], geo: list[tuple], direction: np
         if beyond <= 0.3 * abs(pitch) and abs(g_start - start) <= 1.5 * height and 0.6 < g[3] / height < 1.6:
             return sorted([*members, g], key=lambda m: float(np.dot(m[4], normal)))
     return members
+
+
+def fit_resolution(rgb: np.ndarray, block: MrzBlock) -> tuple[np.ndarray, MrzBlock]:
+    """`rgb` shrunk so the MRZ lines' boxes stand at most MRZ_LINE_PX high, and `block` in its pixels: a 4,000 px
+    photo is cut, measured and read at the resolution the recogniser needs (it reads lines 48 px high)."""
+    height = float(np.median([_axis(line)[2] for line in block.lines]))
+    scale = MRZ_LINE_PX / height
+    if scale >= 1.0:
+        return rgb, block
+    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    lines = tuple((line * np.float32(scale)).astype(np.float32) for line in block.lines)
+    return small, MrzBlock(block.angle_deg, lines, block.upside_down_votes, block.others)
 
 
 def upright_rotation(shape: tuple[int, ...], block: MrzBlock, flip: bool) -> tuple[np.ndarray, tuple[int, int]]:
@@ -254,7 +272,9 @@ def _trim_to_ink(crop: np.ndarray) -> np.ndarray:
     grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     rows = ink.mean(axis=1)
-    inked = rows > max(0.04, 0.25 * float(rows.max()))
+    # Rows almost all ink are the page's edge or the backdrop the box caught, not text: they set no scale.
+    text_rows = rows[rows < BACKDROP_ROW]
+    inked = rows > max(0.04, 0.25 * float(text_rows.max() if text_rows.size else rows.max()))
     mid = len(rows) // 2
     if not inked.any():
         return crop

@@ -37,6 +37,7 @@ class FieldProblem:
 
     field: str
     problem: str
+    kind: str = "characters"  # or "unknown_code" (well-formed, not on the list) or "date"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,15 @@ class ParsedMrz:
     def failing(self) -> list[str]:
         """Names of failed checks and problem fields, in MRZ order."""
         return [c.name for c in self.checks if not c.ok] + [p.field for p in self.problems]
+
+    @property
+    def only_codes_unknown(self) -> bool:
+        """True when every check digit holds and the only problem is a well-formed code missing from the list."""
+        return (
+            all(c.ok for c in self.checks)
+            and bool(self.problems)
+            and all(p.kind == "unknown_code" for p in self.problems)
+        )
 
     def to_dict(self) -> dict:
         """A JSON-ready view (dates as ISO strings)."""
@@ -128,7 +138,7 @@ def parse_layout(lines: tuple[str, ...], layout: MrzFormat, today: dt.date) -> P
         optional_data = rest
     for name, known in (("issuing_state", valid_issuer), ("nationality", valid_nationality)):
         if not known(raw[name]) and not any(p.field == name for p in problems):
-            problems.append(FieldProblem(name, f"{raw[name]!r} is not in the ICAO 9303 code list"))
+            problems.append(FieldProblem(name, f"{raw[name]!r} is not in the ICAO 9303 code list", "unknown_code"))
     surname, given, truncated = _split_name(raw["name"])
     dates: dict[str, dt.date | None] = {}
     for name, convert in (("birth_date", birth_date), ("expiry_date", expiry_date)):
@@ -137,7 +147,7 @@ def parse_layout(lines: tuple[str, ...], layout: MrzFormat, today: dt.date) -> P
         except NotADate as exc:
             dates[name] = None
             if not any(p.field == name for p in problems):
-                problems.append(FieldProblem(name, str(exc)))
+                problems.append(FieldProblem(name, str(exc), "date"))
     fields = MrzFields(
         document_code=raw["document_code"].strip("<"),
         issuing_state=raw["issuing_state"].replace("<", ""),

@@ -35,6 +35,16 @@ MAX_O_ZERO = 6  # O/0 positions read both ways (2**6 readings); beyond that the 
 # generated pages (benchmarks/mrz_bench.py) an O read as 0 has its twin at ~1e-2, a 0 read as 0 at ~1e-3.
 MARGIN = 1.0
 MIN_PROBABILITY = 1e-4  # the OCR's probabilities below this carry no information: a change costs at most 4
+# A repair may only undo a confusion the recogniser considered: an unforced change needs the OCR to have given the
+# new character at least this probability. The recogniser's own O/0 twins sit at 5e-4..1e-2 (it cannot tell
+# them apart, see glyph_height); a twin the height measurement ruled out is left at 1e-4, a character the model
+# never saw at 0. Below this a check digit that fails is how the document is printed, not how it was read.
+MIN_CONSIDERED = 1e-3
+# Every character a failing check covers read at least this sure (after the height measurement): the check
+# digit fails as printed, a finding the officer must see, not an OCR doubt to rescan for.
+PRINTED_CONFIDENCE = 0.9
+FAILS_AS_PRINTED = "check_digit_fails_as_printed"
+UNKNOWN_STATE_CODE = "unknown_state_code"
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,9 @@ class RepairOutcome:
     reason: str
     cost: float = 0.0  # unforced changes in the reading returned (log10 odds against it, with probabilities)
     lead: float | None = None  # how much costlier the next valid reading is (None: no other passes)
+    # What an officer must see in a reading that is not accepted but is read as printed: FAILS_AS_PRINTED or
+    # UNKNOWN_STATE_CODE (every check digit holds, a well-formed code is not on the list); "" otherwise.
+    finding: str = ""
 
     def to_dict(self) -> dict:
         """JSON-ready summary."""
@@ -69,6 +82,7 @@ class RepairOutcome:
             "candidates_valid": self.candidates_valid,
             "cost": round(self.cost, 2),
             "lead": None if self.lead is None else round(self.lead, 2),
+            "finding": self.finding,
             "repairs": [r.__dict__ for r in self.repairs],
         }
 
@@ -97,21 +111,25 @@ def repair_mrz(
         return RepairOutcome(None, (), False, 0, f"no ICAO 9303 layout has {shape} characters")
     clean, gap_repairs = _fill_skipped_fillers(clean, name_line=2 if layout.lines == 3 else 0)
     filler_repairs += gap_repairs
-    primary: tuple[tuple[str, ...], list[Repair]] | None = None
+    primary: tuple[tuple[str, ...], list[Repair], dict | None] | None = None
     valid: dict[tuple[str, ...], tuple[int, ParsedMrz, list[Repair]]] = {}
+    unknown_code: dict[tuple[str, ...], tuple[int, ParsedMrz, list[Repair]]] = {}
     for fixed, length_repairs, length_cost, origin in _length_variants(clean, layout):
         typed, type_repairs = _repair_types(fixed, layout)
-        if primary is None:
-            primary = (typed, filler_repairs + length_repairs + type_repairs)
         options = _swap_options(typed, origin, alternatives)
         odds = _swap_options(typed, origin, probabilities)
+        if primary is None:
+            primary = (typed, filler_repairs + length_repairs + type_repairs, odds)
         for swapped, swap_repairs, swap_cost in _alnum_variants(typed, layout, options):
             if odds is not None:
+                if any(odds.get((r.line, r.position), {}).get(r.now, 0.0) < MIN_CONSIDERED for r in swap_repairs):
+                    continue  # a change the recogniser never considered would rewrite what is printed
                 swap_cost = sum(_change_cost(odds.get((r.line, r.position), {}), r.read, r.now) for r in swap_repairs)
             cost = length_cost + swap_cost
             parsed = parse_layout(swapped, layout, today)
-            if parsed.valid and (swapped not in valid or cost < valid[swapped][0]):
-                valid[swapped] = (cost, parsed, filler_repairs + length_repairs + type_repairs + swap_repairs)
+            kept = valid if parsed.valid else unknown_code if parsed.only_codes_unknown else None
+            if kept is not None and (swapped not in kept or cost < kept[swapped][0]):
+                kept[swapped] = (cost, parsed, filler_repairs + length_repairs + type_repairs + swap_repairs)
     if primary is None:  # a line too long by characters that are not fillers: nothing to cut safely
         shape = " + ".join(str(len(line)) for line in clean)
         return RepairOutcome(None, (), False, 0, f"a line is too long for {layout.name} ({shape}) by more than fillers")
@@ -123,9 +141,21 @@ def repair_mrz(
         rivals = sorted(cost for cost, _, _ in valid.values())[1:2]
         lead = rivals[0] - cheapest if rivals else None
         return RepairOutcome(parsed, tuple(repairs), True, 1, reason, cheapest, lead)
+    if not valid:
+        cheapest = min((cost for cost, _, _ in unknown_code.values()), default=0)
+        coded = [(cost, parsed, repairs) for cost, parsed, repairs in unknown_code.values() if cost < cheapest + MARGIN]
+        if len(coded) == 1:
+            cost, parsed, repairs = coded[0]
+            codes = ", ".join(f"{p.field} {p.problem}" for p in parsed.problems)
+            reason = f"every check digit holds but a state code is unknown: {codes}"
+            return RepairOutcome(parsed, tuple(repairs), False, 0, reason, cost, None, UNKNOWN_STATE_CODE)
     parsed = parse_layout(primary[0], layout, today)
     if best:
         reason = f"{len(best)} different readings pass every check digit, none clearly likelier: ambiguous, refused"
+    elif _fails_as_printed(parsed, layout, primary[2]):
+        failing = ", ".join(c.name for c in parsed.checks if not c.ok)
+        reason = f"check digit fails as printed: {failing} (every character it covers read clearly)"
+        return RepairOutcome(parsed, tuple(primary[1]), False, 0, reason, finding=FAILS_AS_PRINTED)
     else:
         failing_checks = [c.name for c in parsed.checks if not c.ok]
         reason = "; ".join(
@@ -137,6 +167,20 @@ def repair_mrz(
             if part
         )
     return RepairOutcome(parsed, tuple(primary[1]), False, len(best), reason)
+
+
+def _fails_as_printed(parsed: ParsedMrz, layout: MrzFormat, odds: dict | None) -> bool:
+    """True when a check digit fails on characters the OCR read clearly (every one it covers, and the digit),
+    every field holds characters it may: the document is printed so. Without the OCR's probabilities, never."""
+    failing = [spec for spec, check in zip(layout.checks, parsed.checks, strict=True) if not check.ok]
+    if odds is None or not failing or any(p.kind == "characters" for p in parsed.problems):
+        return False
+    spans = [span for spec in failing for span in (*spec.covers, layout.field(spec.digit).span)]
+    return all(
+        odds.get((span.line, p), {}).get(span.of(parsed.lines)[p - span.start], 0.0) >= PRINTED_CONFIDENCE
+        for span in spans
+        for p in range(span.start, span.end)
+    )
 
 
 def _replace_filler_lookalikes(lines: tuple[str, ...]) -> tuple[tuple[str, ...], list[Repair]]:

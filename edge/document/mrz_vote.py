@@ -78,12 +78,16 @@ def vote_line(reads: list[LineRead], width: int) -> LineRead:
     )
 
 
-def unsettled_fields(layout: MrzFormat, final: tuple[str, ...], readings: list[list[LineRead]]) -> list[str]:
+def unsettled_fields(
+    layout: MrzFormat, final: tuple[str, ...], readings: list[list[LineRead]], unknown_codes: bool = False
+) -> list[str]:
     """Fields no check digit covers where the readings do not bear out the final MRZ.
 
     `readings[i]` are the readings of line i. A character stands when at least two readings saw it (or one did
     with LONE_READING_CONFIDENCE while the rest saw a gap) and the readings that favoured another character there
-    (other than its look-alike, which the field's class forces) are outnumbered by MAJORITY_LEAD or more.
+    (other than its look-alike, which the field's class forces) are outnumbered by MAJORITY_LEAD or more. A state
+    code not on the list is unsettled, unless `unknown_codes` and every reading that saw its characters saw it
+    so, each character at least twice.
     """
     out = []
     for spec in layout.unchecked_fields():
@@ -91,7 +95,8 @@ def unsettled_fields(layout: MrzFormat, final: tuple[str, ...], readings: list[l
         lone = LONE_READING_CONFIDENCE
         if spec.name in CODE_FIELDS and group and len(group[0].text) >= spec.span.end:
             if lookup(spec.span.of(final)) is None:
-                out.append(spec.name)
+                if not (unknown_codes and _unanimous(group, spec.span.of(final), spec.span.start)):
+                    out.append(spec.name)
                 continue
             # A reading of a state code that no code on the list could be, even filling its gaps ('0T0' or
             # 'O?A'), is a misread the code list exposes: it does not count against a reading of a known code.
@@ -113,6 +118,16 @@ def unsettled_fields(layout: MrzFormat, final: tuple[str, ...], readings: list[l
                 out.append(spec.name)
                 break
     return out
+
+
+def _unanimous(group: list[LineRead], code: str, start: int) -> bool:
+    """True when every reading in `group` that saw a character of `code` (at `start`) saw that character (or its
+    forced look-alike), and each character was seen at least twice."""
+    for p, chosen in enumerate(code, start=start):
+        seen = [r.text[p] for r in group if r.text[p] != MISSING]
+        if len(seen) < 2 or any(ch not in (chosen, TO_DIGIT.get(chosen), TO_LETTER.get(chosen)) for ch in seen):
+            return False
+    return True
 
 
 def _could_be_code(text: str) -> bool:

@@ -19,6 +19,7 @@ from edge.errors import ModelUnavailable
 DEFAULT_DETECT_SIDE = 640  # the MRZ lines stay ~500 px long: plenty for the detector, cheap on a CPU
 
 
+MAX_WIDTH_PER_CHAR = 1.0  # a line is read at ~0.5 line heights a character; twice that is room enough
 ALTERNATIVE_MIN_PROB = 0.02  # a character the model gave at least this probability is a plausible reading
 # Look-alike pairs whose rival's probability is kept however small: OCR-B's O and 0 differ by a sliver, and how
 # small the rival is (0.01 or 0.0003) is the only evidence for which of the two was printed.
@@ -89,11 +90,18 @@ class MrzOcr:
         crops = [_widen(c, min_ratio) for c in crops]
         if stretch != 1.0:
             crops = [cv2.resize(c, (max(1, round(c.shape[1] * stretch)), c.shape[0])) for c in crops]
-        ratio = max(width / height, *(c.shape[1] / c.shape[0] for c in crops))
+        # A crop cut too thin (a box that caught the page's edge) would make the whole batch thousands of pixels
+        # wide and one reading take a minute: no crop is read wider than MAX_WIDTH_PER_CHAR heights a character.
+        widest = max(width / height, chars_per_line * MAX_WIDTH_PER_CHAR * stretch)
+        ratio = min(widest, max(width / height, *(c.shape[1] / c.shape[0] for c in crops)))
         batch = np.stack([self._rec.resize_norm_img(np.ascontiguousarray(c[:, :, ::-1]), ratio) for c in crops])
         probs = self._rec.session(batch.astype(np.float32))[0]
-        # The recogniser resizes each crop to `height` pixels high, and a CTC frame is 8 of its pixels wide.
-        frame_px = [8.0 * w / np.ceil(height * c.shape[1] / c.shape[0]) for w, c in zip(original, crops, strict=True)]
+        # The recogniser resizes each crop to `height` pixels high (at most `ratio` times as wide), and a CTC
+        # frame is 8 of its pixels wide.
+        frame_px = [
+            8.0 * w / min(np.ceil(height * c.shape[1] / c.shape[0]), height * ratio)
+            for w, c in zip(original, crops, strict=True)
+        ]
         return [replace(self._decode(p @ self._merge), frame_px=f) for p, f in zip(probs, frame_px, strict=True)]
 
     def read_text(self, crops: list[np.ndarray]) -> list[str]:

@@ -1,10 +1,12 @@
 """Read a travel document's data page: locate the MRZ, OCR it, repair and validate it, check it, find the portrait.
 
-Each MRZ line is read once; O/0 and K/< are told apart by height (glyph_height). A reading accepted as printed,
-with every check digit holding and no doubted character where none protects, is returned. Anything else (a
-failed check digit, a doubt, a digit forced into a name, a name of no ICAO shape, a repair that needed unforced
+The stages (locate -> crop/deskew -> recognise -> assemble -> parse/repair -> vote -> checks) live in their own
+modules and are drawn in README.md; this module calls them in order, decides when to read again, and keeps the
+page within its CPU budget. Each MRZ line is read once; O/0 and K/< are told apart by height (glyph_height). A
+reading accepted as printed, with every check digit holding and no doubted character where none protects, is
+returned. Anything else (a failed check digit, a doubt, a digit forced into a name, a repair that needed unforced
 changes) is read three times more, the line squeezed and stretched, and settled only where the readings agree
-(mrz_vote); otherwise it is refused.
+(mrz_vote); otherwise it is refused. A name of no ICAO shape is refused however often it is read.
 
 reader = DocumentReader(MrzOcr(), make_detector("hog"))
 reading = reader.read(load_image("page.jpg"))
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -24,11 +26,19 @@ from checkpoint.i18n import gettext
 from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_checks
 from edge.document.errors import InvalidMRZ, NoMRZFound
 from edge.document.glyph_height import settle_by_height
-from edge.document.locate import MrzBlock, block_box, find_mrz, upright_crops, upright_rotation
+from edge.document.locate import MrzBlock, block_box, find_mrz, fit_resolution, upright_crops, upright_rotation
 from edge.document.mrz_align import mark_gaps, mark_missing_starts
+from edge.document.mrz_assemble import mrz_lines
 from edge.document.mrz_formats import FORMATS, MrzFormat
 from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz, well_formed_name
-from edge.document.mrz_repair import TO_DIGIT, TO_LETTER, RepairOutcome, repair_mrz
+from edge.document.mrz_repair import (
+    FAILS_AS_PRINTED,
+    TO_DIGIT,
+    TO_LETTER,
+    UNKNOWN_STATE_CODE,
+    RepairOutcome,
+    repair_mrz,
+)
 from edge.document.mrz_vote import unsettled_fields, vote_line
 from edge.document.ocr import LineRead, MrzOcr
 from edge.document.portrait import Portrait, find_portrait
@@ -43,6 +53,11 @@ MAX_DOUBT = 0.35
 MIN_CHAR_CONFIDENCE = 0.5
 # A line not accepted as first read is read again squeezed and stretched by these factors (see mrz_vote).
 RE_READ_STRETCHES = (0.8, 1.25, 1.5)
+# Re-reading stops once the page has cost this many CPU seconds (all the process's threads; the refusal says
+# so): a kiosk cannot keep a traveller waiting, and a page not settled in a few seconds is rarely settled in 30.
+# CPU time, not wall time: on the kiosk's 2 cores with nothing else running 4 CPU s is ~2-3 s, and a budget in
+# wall time would refuse more pages whenever other work (the face camera, a sync) shares the cores.
+TIME_BUDGET_S = 4.0
 RETRY_DETECT_SCALE = 1.5  # where no MRZ is found, the text detector looks again at 1.5x its usual resolution
 UPSIDE_DOWN_CONFIDENCE = 0.8  # an MRZ read upside down comes out with a mean character confidence far below
 
@@ -122,8 +137,10 @@ class DocumentReader:
         max_validity_years: int = MAX_VALIDITY_YEARS,
         max_doubt: float = MAX_DOUBT,
         min_char_confidence: float = MIN_CHAR_CONFIDENCE,
+        time_budget_s: float = TIME_BUDGET_S,
     ) -> None:
         self.ocr = ocr
+        self.time_budget_s = time_budget_s
         self.face_detector = face_detector
         self.max_validity_years = max_validity_years
         self.max_doubt = max_doubt
@@ -138,31 +155,18 @@ class DocumentReader:
         """
         today = today or dt.date.today()
         timings: dict[str, float] = {}
+        deadline = time.process_time() + self.time_budget_s
         start = time.perf_counter()
-        boxes, _ = self.ocr.detect(rgb)
-        block = find_mrz(boxes)
-        if block is None and max(rgb.shape[:2]) > self.ocr.detect_side:
-            # A small, blurred MRZ can melt into one blob or vanish at the detector's usual scale: one more look
-            # at a larger one, paid only by pages where the first found nothing.
-            boxes, _ = self.ocr.detect(rgb, round(self.ocr.detect_side * RETRY_DETECT_SCALE))
-            block = find_mrz(boxes)
+        boxes, block = self._locate(rgb)
         timings["locate"] = (time.perf_counter() - start) * 1000
-        if block is None:
-            raise NoMRZFound(
-                gettext("no machine readable zone found on the image (%(areas)d text areas, none MRZ-shaped)")
-                % {"areas": len(boxes)},
-                gettext("Place the whole data page in view, MRZ included, flat and in focus"),
-            )
         start = time.perf_counter()
-        first = block.upside_down_votes > 0.5
-        attempts = [self._attempt(rgb, block, first, today)]
-        if self._worth_turning(attempts[0]):
-            attempts.append(self._attempt(rgb, block, not first, today))
-        best = max(attempts, key=lambda a: (a.repair.accepted, a.repair.parsed is not None, np.mean(a.confidence)))
+        best = self._read_mrz(*fit_resolution(rgb, block), today, deadline)
         timings["ocr"] = (time.perf_counter() - start) * 1000
         checks = []
         if best.repair.parsed is not None:
-            checks = document_checks(best.repair.parsed, today, self.max_validity_years)
+            checks = document_checks(
+                best.repair.parsed, today, self.max_validity_years, best.repair.finding == FAILS_AS_PRINTED
+            )
         if visual_zone and best.repair.parsed is not None:
             start = time.perf_counter()
             texts = self.ocr.read_text(visual_zone_crops(rgb, boxes, block, best.flip))
@@ -183,6 +187,36 @@ class DocumentReader:
             timings_ms=timings,
         )
 
+    def _locate(self, rgb: np.ndarray) -> tuple[list[np.ndarray], MrzBlock]:
+        """Stage 1: the page's text boxes and the MRZ block among them; NoMRZFound when there is none."""
+        boxes, _ = self.ocr.detect(rgb)
+        block = find_mrz(boxes)
+        if block is None and max(rgb.shape[:2]) > self.ocr.detect_side:
+            # A small, blurred MRZ can melt into one blob or vanish at the detector's usual scale: one more look
+            # at a larger one, paid only by pages where the first found nothing.
+            boxes, _ = self.ocr.detect(rgb, round(self.ocr.detect_side * RETRY_DETECT_SCALE))
+            block = find_mrz(boxes)
+        if block is None:
+            raise NoMRZFound(
+                gettext("no machine readable zone found on the image (%(areas)d text areas, none MRZ-shaped)")
+                % {"areas": len(boxes)},
+                gettext("Place the whole data page in view, MRZ included, flat and in focus"),
+            )
+        return boxes, block
+
+    def _read_mrz(self, page: np.ndarray, block: MrzBlock, today: dt.date, deadline: float) -> _Attempt:
+        """Stages 2-7 (crop, recognise, assemble, repair, vote) the way up the page's other text says, and the
+        other way too when that reading is no MRZ or barely seen (and the budget allows)."""
+        first = block.upside_down_votes > 0.5
+        attempts = [self._attempt(page, block, first, today, deadline)]
+        if self._worth_turning(attempts[0]):
+            if time.process_time() < deadline:
+                attempts.append(self._attempt(page, block, not first, today, deadline))
+            else:
+                reason = attempts[0].repair.reason + f"; not read the other way up: {self.time_budget_s:g} CPU s spent"
+                attempts[0] = replace(attempts[0], repair=replace(attempts[0].repair, reason=reason))
+        return max(attempts, key=lambda a: (a.repair.accepted, a.repair.parsed is not None, np.mean(a.confidence)))
+
     @staticmethod
     def _worth_turning(attempt: _Attempt) -> bool:
         """Read the other way up only when this way gave text that is not an MRZ, or that the OCR barely saw:
@@ -192,11 +226,19 @@ class DocumentReader:
             return False
         return parsed is None or float(np.mean(attempt.confidence)) < UPSIDE_DOWN_CONFIDENCE
 
-    def _attempt(self, rgb: np.ndarray, block: MrzBlock, flip: bool, today: dt.date) -> _Attempt:
+    def _attempt(self, rgb: np.ndarray, block: MrzBlock, flip: bool, today: dt.date, deadline: float) -> _Attempt:
         crops, _ = upright_crops(rgb, block, flip)
         chars = 30 if len(crops) == 3 else 44
         first = self._reads(crops, chars, 1.0)
         attempt = self._judge(first, flip, today)
+        if attempt.repair.parsed is None and len(crops) > 2:
+            # Stray lines (visual zone, "SPECIMEN", copyright) were located with the MRZ: keep the run of lines
+            # that reads as an MRZ and cut it out again on its own (the common extent and heights change).
+            upright = sorted(range(len(block.lines)), key=lambda i: _upright_y(rgb, block, flip, i))
+            run = mrz_lines([r.text for r in first], lambda idx: self._repair([first[i] for i in idx], today))
+            if run is not None and len(run) < len(crops):
+                kept = replace(block, lines=tuple(block.lines[upright[i]] for i in run))
+                return self._attempt(rgb, kept, flip, today, deadline)
         missing = _missing_length(first, crops, chars)
         if attempt.repair.parsed is None and missing > 0:
             # The text detector does not see a long run of fillers as text: lines cut short where one starts
@@ -209,38 +251,73 @@ class DocumentReader:
         # The recogniser drops a letter when a line is squeezed and reads fillers as 'K' when it is stretched:
         # a line not accepted as first read is read again squeezed and stretched, and the readings combined.
         # So is one accepted only after unforced changes: a coincidence of check digits is not confirmed twice.
-        readings = [first] + [self._reads(crops, chars, s) for s in RE_READ_STRETCHES]
+        readings = [first]
+        for stretch in RE_READ_STRETCHES:
+            if time.process_time() >= deadline:
+                break
+            readings.append(self._reads(crops, chars, stretch))
+        cut = len(readings) <= len(RE_READ_STRETCHES)
         per_line = [[reads[i] for reads in readings] for i in range(len(crops))]
         layout = FORMATS[attempt.repair.parsed.format]
         voted = [vote_line(lines, layout.width) for lines in per_line]
         agreed: dict[tuple[str, ...], list[tuple[list[LineRead], RepairOutcome]]] = {}
+        unknown_code: dict[tuple[str, ...], list[tuple[list[LineRead], RepairOutcome]]] = {}
         reasons = []
+        printed_invalid = attempt.repair.finding == FAILS_AS_PRINTED
         for reads in (voted, *readings):
             repair = self._repair(reads, today)
+            printed_invalid |= repair.finding == FAILS_AS_PRINTED
+            if repair.finding == UNKNOWN_STATE_CODE and repair.parsed is not None:
+                layout = FORMATS[repair.parsed.format]
+                unsettled = unsettled_fields(layout, repair.parsed.lines, per_line, unknown_codes=True)
+                if not unsettled and not self._unchecked_doubts(layout, repair, reads):
+                    unknown_code.setdefault(repair.parsed.lines, []).append((reads, repair))
+                continue
             if not repair.accepted or repair.parsed is None:
                 reasons.append(repair.reason)
                 continue
-            unsettled = unsettled_fields(FORMATS[repair.parsed.format], repair.parsed.lines, per_line)
+            layout = FORMATS[repair.parsed.format]
+            unsettled = unsettled_fields(layout, repair.parsed.lines, per_line)
             if unsettled:
                 reasons.append(
                     "readings at different stretches disagree where no check digit protects: " + ", ".join(unsettled)
                 )
                 continue
+            doubted = self._unchecked_doubts(layout, repair, reads)
+            if doubted:
+                reasons.append(doubted)
+                continue
             agreed.setdefault(repair.parsed.lines, []).append((reads, repair))
         if len(agreed) == 1:
             supporters = next(iter(agreed.values()))
             reads, repair = min(supporters, key=lambda s: s[1].cost)
-            if repair.cost == 0 or len(supporters) >= 2:
+            # One reading alone never overturns characters another reading saw clearly (the check digit failing
+            # as printed): a stretch that misreads a 0 as O would otherwise "confirm" a repair.
+            if _settled(supporters, voted, cut, lone_ok=repair.cost == 0 and not printed_invalid):
                 reason = repair.reason + f"; settled by {len(readings)} readings"
-                repair = RepairOutcome(
-                    repair.parsed, repair.repairs, True, repair.candidates_valid, reason, repair.cost, repair.lead
-                )
+                repair = replace(repair, accepted=True, reason=reason)
                 return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
             reasons = ["repaired into a valid MRZ by one reading only, which no other reading confirms"]
         if len(agreed) > 1:
             reasons = [f"readings at different stretches pass every check digit as {len(agreed)} different MRZs"]
+        if not agreed and len(unknown_code) == 1:
+            # The code list cannot vouch for the code: the readings must (each of its characters seen alike by
+            # every reading that saw it, see unsettled_fields), and at least two readings give this one MRZ.
+            supporters = next(iter(unknown_code.values()))
+            if _settled(supporters, voted, cut, lone_ok=False):
+                reads, repair = min(supporters, key=lambda s: s[1].cost)
+                repair = replace(repair, reason=repair.reason + f"; settled by {len(readings)} readings")
+                return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
+        if unknown_code:
+            reasons = ["readings at different stretches disagree on an MRZ with an unknown state code"]
         repair = self._repair(voted, today)
-        refused = RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reasons[0])
+        finding = repair.finding if repair.finding == FAILS_AS_PRINTED else ""  # an unknown code needs agreement
+        reason = reasons[0] if reasons else repair.reason
+        if cut:
+            reason += (
+                f"; re-reading stopped after {len(readings)} readings: the {self.time_budget_s:g} CPU s budget is spent"
+            )
+        refused = replace(repair, accepted=False, reason=reason, finding=finding)
         return _Attempt(flip, tuple(r.text for r in voted), tuple(r.confidence for r in voted), refused)
 
     def _reads(self, crops: list[np.ndarray], chars: int, stretch: float) -> list[LineRead]:
@@ -261,18 +338,29 @@ class DocumentReader:
             layout = FORMATS[repair.parsed.format]
             doubtful = [field for _, _, field in self._doubtful(layout, repair.parsed.lines, reads)]
             # A digit in a name (a '1') is forced back to its letter, but it shows the OCR struggling there: the
-            # 'O' beside it may be a 'D', and nothing checks a name. So does a name of no ICAO shape. (A state
-            # code read with a digit is checked against the code list instead.)
-            if any(r.field == "name" and r.read in TO_LETTER for r in repair.repairs) or not well_formed_name(
-                layout.field("name").span.of(repair.parsed.lines)
-            ):
+            # 'O' beside it may be a 'D', and nothing checks a name. (A state code read with a digit is checked
+            # against the code list instead.)
+            if any(r.field == "name" and r.read in TO_LETTER for r in repair.repairs):
                 doubtful.append("name")
-            if doubtful:
-                reason = "the OCR is unsure of characters no check digit protects, in: " + ", ".join(
-                    dict.fromkeys(doubtful)
+            if doubtful or not _well_formed(layout, repair):
+                reason = self._unchecked_doubts(layout, repair, reads) or (
+                    "the OCR is unsure of characters no check digit protects, in: " + ", ".join(dict.fromkeys(doubtful))
                 )
-                repair = RepairOutcome(repair.parsed, repair.repairs, False, repair.candidates_valid, reason)
+                repair = replace(repair, accepted=False, reason=reason)
         return _Attempt(flip, texts, tuple(r.confidence for r in reads), repair)
+
+    def _unchecked_doubts(self, layout: MrzFormat, repair: RepairOutcome, reads: list[LineRead]) -> str:
+        """Why the fields no check digit protects cannot be trusted in this reading ("" when they can): a name of
+        no ICAO shape (fillers misread as letters, 'FAISAL<<<<<KK<<<'), or a character the OCR doubted."""
+        assert repair.parsed is not None
+        if not _well_formed(layout, repair):
+            return "the name has no ICAO 9303 shape (letters after its filler run): " + layout.field("name").span.of(
+                repair.parsed.lines
+            ).rstrip("<")
+        doubtful = [field for _, _, field in self._doubtful(layout, repair.parsed.lines, reads)]
+        if doubtful:
+            return "the OCR is unsure of characters no check digit protects, in: " + ", ".join(dict.fromkeys(doubtful))
+        return ""
 
     def _doubtful(self, layout: MrzFormat, final: tuple[str, ...], reads: list[LineRead]) -> list[tuple[int, int, str]]:
         """(line, position, field) of every doubted character in a field no check digit covers."""
@@ -300,6 +388,28 @@ class DocumentReader:
         rot, size = upright_rotation(rgb.shape, block, flip)
         upright = cv2.warpAffine(rgb, rot, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         return find_portrait(upright, block_box(block, rot), self.face_detector)
+
+
+def _settled(
+    supporters: list[tuple[list[LineRead], RepairOutcome]], voted: list[LineRead], cut: bool, lone_ok: bool
+) -> bool:
+    """True when the readings supporting one MRZ settle it: two of them, or one read as printed (`lone_ok`). When
+    the time budget cut re-reading short, two actual readings, not counting their combination."""
+    if cut:
+        return sum(1 for reads, _ in supporters if reads is not voted) >= 2
+    return lone_ok or len(supporters) >= 2
+
+
+def _upright_y(rgb: np.ndarray, block: MrzBlock, flip: bool, line: int) -> float:
+    """How far down the upright page line `line` of `block` lies (upright_crops returns the lines in this order)."""
+    rot, _ = upright_rotation(rgb.shape, block, flip)
+    return float(cv2.transform(block.lines[line][None].astype(np.float64), rot)[0][:, 1].min())
+
+
+def _well_formed(layout: MrzFormat, repair: RepairOutcome) -> bool:
+    """True when the repaired MRZ's name field has the shape an issuer prints."""
+    assert repair.parsed is not None
+    return well_formed_name(layout.field("name").span.of(repair.parsed.lines))
 
 
 def _probabilities(read: LineRead) -> list[dict[str, float]]:

@@ -66,3 +66,17 @@ def test_a_line_whose_box_stops_a_whole_character_short_gets_that_character_back
     short = MrzBlock(0.0, (box(50, 34, 746, 76), box(50, 94, 746, 136)), 0.0, 0)  # the last bar starts at 756
     crops, _ = upright_crops(_bars_page(), short, flip=False)
     assert all(_bar_widths(c) == [12] * 30 for c in crops)
+
+
+def test_a_box_that_catches_the_dark_backdrop_under_the_page_is_cut_to_its_own_line():
+    # A box running off the page's edge holds rows that are all ink (the table under the document): the line is
+    # still cut to its characters' height, not to a sliver (which made one reading take a minute).
+    page = np.full((200, 900, 3), 255, np.uint8)
+    for top in (40, 100):
+        for k in range(30):
+            page[top : top + 30, 60 + 24 * k : 64 + 24 * k] = 0  # thin strokes: under a quarter of a row is ink
+    page[140:150] = 0  # the page ends 10 px under the second line
+    edge = MrzBlock(0.0, (box(40, 28, 800, 76), box(40, 88, 800, 150)), 0.0, 0)
+    crops, _ = upright_crops(page, edge, flip=False)
+    assert [c.shape[0] >= 30 for c in crops] == [True, True]
+    assert all(_bar_widths(c) == [4] * 30 for c in crops)
