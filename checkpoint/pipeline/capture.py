@@ -25,6 +25,9 @@ class LiveCapture:
     # other evidence, since the reason built from them goes to the centre's records.
     rejections: list[str] = field(default_factory=list)
     frames_examined: int | None = None  # frames looked at (fewer than given when enough passed early)
+    # Every (face, frame) that passed the gate, the chosen one included, in frame order: the frames the kiosk chose
+    # from, on each of which presentation-attack detection runs.
+    passed: list[tuple[Face, np.ndarray]] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
@@ -52,6 +55,7 @@ def best_live_face(
     """
     best: tuple[Face, np.ndarray, int] | None = None
     seen = passed = 0
+    chosen_from: list[tuple[Face, np.ndarray]] = []
     rejections: list[str] = []
     for index, rgb in enumerate(frames):
         if index >= max_frames:
@@ -71,6 +75,7 @@ def best_live_face(
             rejections.append(_("frame %(number)d: %(reasons)s") % {"number": index + 1, "reasons": reasons})
             continue
         passed += 1
+        chosen_from.append((face, rgb))
         if best is None or quality.score > best[0].quality.score:  # type: ignore[union-attr]
             best = (face, rgb, index)
         if passed >= enough_good:
@@ -82,4 +87,4 @@ def best_live_face(
     face, rgb, index = best
     face.embedding = analyzer.embedder.embed([face.chip])[0]
     face.model_id = analyzer.model_id
-    return LiveCapture(face, rgb, index, given, passed, rejections, seen)
+    return LiveCapture(face, rgb, index, given, passed, rejections, seen, chosen_from)
