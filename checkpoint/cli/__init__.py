@@ -53,6 +53,7 @@ COMMANDS = [
     ("cli", "screen:screen"),
     ("cli", "kiosk:kiosk"),
     ("bench", "bench_screening:screening"),
+    ("bench", "bench_pad:pad"),
 ]
 
 
