@@ -177,17 +177,17 @@ def table(report: dict) -> str:
     lines = [
         f"threshold {report['policy_threshold']:g} (policy), box growth {report['box_growth_shipped']:g}, "
         f"detector {report['detector']}, PAD {report['pad_ms_median']} ms per face",
-        f"{'set':<26} {'kind':<10} {'faces':>6} {'no face':>8} {'error rate':>11} {'95% interval':>17}",
+        f"{'set':<32} {'kind':<10} {'faces':>6} {'no face':>8} {'error rate':>11} {'95% interval':>17}",
     ]
     rows = [(n, "BPCER", e, e.get("bpcer")) for n, e in report["bona_fide"].items()]
     rows += [(n, "APCER", e, e["apcer"]) for n, e in report["attacks"].items()]
     for name, kind, entry, rate in rows:
         if rate is None:
-            lines.append(f"{name:<26} {kind:<10} {0:>6} {entry['no_face_found']:>8} {'-':>11}")
+            lines.append(f"{name:<32} {kind:<10} {0:>6} {entry['no_face_found']:>8} {'-':>11}")
             continue
         interval = f"[{rate['low']:.3f}, {rate['high']:.3f}]"
         lines.append(
-            f"{name:<26} {kind:<10} {rate['trials']:>6} {entry['no_face_found']:>8} {rate['rate']:>11.3f} "
+            f"{name:<32} {kind:<10} {rate['trials']:>6} {entry['no_face_found']:>8} {rate['rate']:>11.3f} "
             f"{interval:>17}"
         )
     if report["box_growth"]:
