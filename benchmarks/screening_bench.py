@@ -19,7 +19,16 @@ from benchmarks.result_file import save_result
 from benchmarks.snapshot_bench import synthetic_content
 from benchmarks.travellers import Traveller, astronaut_portrait, make_traveller
 
-STAGES = ("document", "capture", "face_vs_document", "watchlist_face", "lost_stolen", "watchlist_names", "total")
+STAGES = (
+    "document",
+    "capture",
+    "presentation_attack",
+    "face_vs_document",
+    "watchlist_face",
+    "lost_stolen",
+    "watchlist_names",
+    "total",
+)
 
 
 def travellers(lfw_images: Path | None, count: int, frames: int) -> list[Traveller]:

@@ -57,6 +57,7 @@ COMMANDS = [
     ("bench", "exchange_bench:exchange"),
     ("cli", "receipt:receipt"),
     ("bench", "bench_detectors:detectors"),
+    ("bench", "bench_pad:pad"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from checkpoint.compare import quality_gate
+from checkpoint.pipeline.presentation_attack import load_pad
 from checkpoint.pipeline.screening import Screener
 from checkpoint.policy import Policy, load_policy
 from checkpoint.settings import Settings
@@ -41,4 +42,7 @@ def make_screener(
         make_detector(settings.face_detector, settings.face_upsample),
         settings.document_max_validity_years,
     )
-    return Screener(analyzer, reader, policy, calibration, snapshot)
+    # A kiosk whose PAD models cannot load still screens: each screening says the check was not done. One thread:
+    # the two 80x80 models are too small for more to pay.
+    pad = load_pad(threads=1)
+    return Screener(analyzer, reader, policy, calibration, snapshot, pad)

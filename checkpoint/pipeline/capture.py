@@ -27,6 +27,9 @@ class LiveCapture:
     frames_examined: int | None = None  # frames looked at (fewer than given when enough passed early)
     # The other faces that passed the gate, best quality first, not embedded (checkpoint/pipeline/probe.py fuses them).
     runners_up: list[Face] = field(default_factory=list)
+    # Every (face, frame) that passed the gate, the chosen one included, in frame order: the frames the kiosk chose
+    # from, on each of which presentation-attack detection runs.
+    passed: list[tuple[Face, np.ndarray]] = field(default_factory=list)
 
     @property
     def reason(self) -> str:
@@ -55,6 +58,7 @@ def best_live_face(
     best: tuple[Face, np.ndarray, int] | None = None
     passing: list[Face] = []
     seen = passed = 0
+    chosen_from: list[tuple[Face, np.ndarray]] = []
     rejections: list[str] = []
     for index, rgb in enumerate(frames):
         if index >= max_frames:
@@ -75,6 +79,7 @@ def best_live_face(
             continue
         passed += 1
         passing.append(face)
+        chosen_from.append((face, rgb))
         if best is None or quality.score > best[0].quality.score:  # type: ignore[union-attr]
             best = (face, rgb, index)
         if passed >= enough_good:
@@ -87,4 +92,4 @@ def best_live_face(
     face.embedding = analyzer.embedder.embed([face.chip])[0]
     face.model_id = analyzer.model_id
     runners_up = sorted((f for f in passing if f is not face), key=lambda f: -f.quality.score)  # type: ignore[union-attr]
-    return LiveCapture(face, rgb, index, given, passed, rejections, seen, runners_up)
+    return LiveCapture(face, rgb, index, given, passed, rejections, seen, runners_up, chosen_from)

@@ -20,10 +20,12 @@ from checkpoint.pipeline.capture import LiveCapture, best_live_face
 from checkpoint.pipeline.decide import recommend
 from checkpoint.pipeline.document import DocumentSide, read_document_side
 from checkpoint.pipeline.probe import fused_live_probe
+from checkpoint.pipeline.presentation_attack import PadUnavailable, presentation_attack_findings
 from checkpoint.pipeline.result import CheckOutcome, ScreeningResult, WatchCandidate
 from checkpoint.policy import Policy
 from edge.document.reader import DocumentReader
 from edge.face.analyzer import FaceAnalyzer
+from edge.face.pad import PresentationAttackDetector
 from matcher.calibration import Calibration
 from matcher.false_alarms import largest_gallery
 from matcher.watchlist_threshold import WatchlistOperatingPoint, watchlist_operating_point
@@ -53,8 +55,10 @@ class Screener:
         policy: Policy,
         calibration: Calibration,
         snapshot: Callable[[], Snapshot | None],
+        pad: PresentationAttackDetector | PadUnavailable,
     ) -> None:
         self.analyzer = analyzer
+        self.pad = pad
         self.reader = reader
         self.policy = policy
         self.calibration = calibration
@@ -81,6 +85,10 @@ class Screener:
 
         findings: list[tuple[CheckOutcome, str]] = []
         findings += self._document_findings(doc)
+        t0 = time.perf_counter()
+        live_score, pad_findings = presentation_attack_findings(self.pad, live, self.policy)
+        findings += pad_findings
+        times["presentation_attack"] = (time.perf_counter() - t0) * 1000
         t0 = time.perf_counter()
         score, one_to_one = self._face_vs_document(doc, live)
         findings += one_to_one
@@ -116,6 +124,7 @@ class Screener:
                 "frames_passed": live.frames_passed,
                 "chosen_frame": live.frame_index,
                 "rejections": live.rejections,
+                "presentation_attack_live_score": None if live_score is None else round(live_score, 4),
             },
             face_match_score=score,
             face_match_threshold=self.thresholds.face_vs_document,

@@ -36,4 +36,10 @@ DEFAULT_MEANINGS: dict[str, str] = {
     "NO_NAME_WATCHLIST": N_(
         "The loaded snapshot has no name entries in force: the name watchlist check could not be done"
     ),
+    "PRESENTATION_ATTACK_SUSPECTED": N_(
+        "The live face may be a photo, a screen or a mask held to the camera: look at the traveller and capture again"
+    ),
+    "PAD_UNAVAILABLE": N_(
+        "The presentation-attack check could not run on this kiosk: make sure a live person faces the camera"
+    ),
 }

@@ -12,7 +12,7 @@ from checkpoint.i18n import _
 from checkpoint.policy.errors import PolicyError
 
 DEFAULT_POLICY = Path(__file__).with_name("default_policy.toml")
-CHECKS = ("document", "face_vs_document", "watchlist_face", "lost_stolen", "watchlist_names")
+CHECKS = ("document", "face_vs_document", "presentation_attack", "watchlist_face", "lost_stolen", "watchlist_names")
 # Every reason code the pipeline can raise; a policy must say what each one means.
 REASON_CODES = (
     "DOCUMENT_UNREADABLE",
@@ -29,10 +29,13 @@ REASON_CODES = (
     "FACE_MODEL_MISMATCH",
     "NO_DOCUMENT_LIST",
     "NO_NAME_WATCHLIST",
+    "PRESENTATION_ATTACK_SUSPECTED",
+    "PAD_UNAVAILABLE",
 )
 _SECTIONS = {
     "matching": {"face_vs_document_fmr", "watchlist_fpir", "watchlist_candidates", "name_cutoff"},
     "capture": {"max_frames", "enough_good_frames"},
+    "presentation_attack": {"live_threshold"},
     "checks": set(CHECKS),
     "reasons": set(REASON_CODES),
 }
@@ -53,6 +56,7 @@ class Policy:
     name_cutoff: float
     max_frames: int
     enough_good_frames: int
+    pad_threshold: float  # a live face scoring below it is referred as a suspected presentation attack
     checks: dict[str, CheckMode]
     reasons: dict[str, str]
     sha256: str
@@ -105,6 +109,13 @@ def load_policy(path: Path | None = None) -> Policy:
         raise PolicyError(f"{path}: matching.name_cutoff must be a number in (0, 1], got {cutoff!r}", _REMEDY)
     max_frames = _integer(capture, "max_frames", path, 1, 300)
     enough = _integer(capture, "enough_good_frames", path, 1, max_frames)
+    pad_threshold = body.get("presentation_attack", {}).get("live_threshold")
+    if not isinstance(pad_threshold, int | float) or isinstance(pad_threshold, bool) or not 0 <= pad_threshold < 1:
+        raise PolicyError(
+            f"{path}: presentation_attack.live_threshold must be a score from 0 to below 1 (0 never alarms), "
+            f"got {pad_threshold!r}",
+            _REMEDY,
+        )
     checks = {}
     for check in CHECKS:
         value = body.get("checks", {}).get(check)
@@ -122,6 +133,7 @@ def load_policy(path: Path | None = None) -> Policy:
         name_cutoff=float(cutoff),
         max_frames=max_frames,
         enough_good_frames=enough,
+        pad_threshold=float(pad_threshold),
         checks=checks,
         reasons={code: reasons[code].strip() for code in REASON_CODES},
         sha256=hashlib.sha256(data).hexdigest(),

@@ -12,6 +12,7 @@ import pytest
 from skimage import data
 
 from api.schemas import Recommendation
+from checkpoint.pipeline.presentation_attack import load_pad
 from checkpoint.policy.policy import CHECKS, CheckMode
 from tests.checkpoint.conftest import MODEL, build_bundle, load_bundle, random_templates
 
@@ -29,7 +30,8 @@ def _snapshot(tmp_path, faces=None, model=MODEL, **lists):
     return load_bundle(bundle, key, tmp_path / "kiosk")
 
 
-# Each removal returns the screening's inputs with one thing taken away: (snapshot, document image, frames, day).
+# Each removal returns the screening's inputs with one thing taken away: (snapshot, document image, frames, day),
+# and, for a model the kiosk cannot run, the stage to screen with instead.
 def _no_document(tmp_path, traveller):
     return _snapshot(tmp_path), np.full((600, 900, 3), 200, np.uint8), traveller.frames, None
 
@@ -61,9 +63,17 @@ def _no_names_listed(tmp_path, traveller):
     return snapshot, _rgb(traveller.document_jpeg), traveller.frames, None
 
 
+def _no_pad_model(tmp_path, traveller):
+    # A kiosk whose presentation-attack models are missing (a damaged install): nothing says the face is live.
+    pad = load_pad(models_dir=tmp_path / "no-models")
+    return _snapshot(tmp_path), _rgb(traveller.document_jpeg), traveller.frames, None, pad
+
+
 CASES = [
     ("document", _no_document, "DOCUMENT_UNREADABLE"),
     ("face_vs_document", _no_face, "NO_USABLE_FACE"),
+    ("presentation_attack", _no_face, "NO_USABLE_FACE"),
+    ("presentation_attack", _no_pad_model, "PAD_UNAVAILABLE"),
     ("watchlist_face", _no_snapshot, "NO_SNAPSHOT"),
     ("watchlist_face", _no_face_entries, "NO_FACE_WATCHLIST"),
     ("watchlist_face", _other_face_model, "FACE_MODEL_MISMATCH"),
@@ -91,9 +101,14 @@ def test_the_complete_snapshot_clears_the_traveller(screener, traveller, tmp_pat
 def test_a_mandatory_check_without_its_input_refers_with_its_own_reason(
     screener, traveller, tmp_path, check, remove, code
 ):
-    snapshot, document, frames, today = remove(tmp_path, traveller)
+    snapshot, document, frames, today, *stage = remove(tmp_path, traveller)
     screener.snapshot = lambda: snapshot
-    result = screener.screen(document, frames, today=today)
+    shipped_pad = screener.pad
+    try:
+        screener.pad = stage[0] if stage else shipped_pad
+        result = screener.screen(document, frames, today=today)
+    finally:
+        screener.pad = shipped_pad
     assert result.recommendation == Recommendation.REFER
     [outcome] = [c for c in result.checks if c.check == check]
     assert outcome.status != "passed", outcome  # "failed" (unreadable document) or "not_done"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 
@@ -41,6 +42,19 @@ def test_default_policy_asks_for_a_watchlist_fpir_and_has_its_hash():
         (lambda t: "\n".join(x for x in t.splitlines() if not x.startswith("FACE_MISMATCH")), "FACE_MISMATCH"),
         (lambda t: t.replace("max_frames = 10", "max_frames = ten"), "not valid TOML"),
         (lambda t: t.replace("[capture]", "[camera]"), "unknown section [camera]"),
+        (
+            lambda t: re.sub(r"live_threshold = .*", "live_threshold = 1.5", t),
+            "presentation_attack.live_threshold must be a score from 0 to below 1",
+        ),
+        (
+            lambda t: re.sub(r"live_threshold = .*", "", t),
+            "presentation_attack.live_threshold must be a score from 0 to below 1",
+        ),
+        (lambda t: t.replace('presentation_attack = "mandatory"', ""), "checks.presentation_attack must be"),
+        (
+            lambda t: "\n".join(x for x in t.splitlines() if not x.startswith("PRESENTATION_ATTACK_SUSPECTED")),
+            "PRESENTATION_ATTACK_SUSPECTED",
+        ),
     ],
 )
 def test_invalid_policy_is_refused_with_what_to_fix(tmp_path, edit, message):
