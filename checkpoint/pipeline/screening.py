@@ -19,8 +19,8 @@ from checkpoint.i18n import _, ngettext
 from checkpoint.pipeline.capture import LiveCapture, best_live_face
 from checkpoint.pipeline.decide import recommend
 from checkpoint.pipeline.document import DocumentSide, read_document_side
-from checkpoint.pipeline.probe import fused_live_probe
 from checkpoint.pipeline.presentation_attack import PadUnavailable, presentation_attack_findings
+from checkpoint.pipeline.probe import fused_live_probe
 from checkpoint.pipeline.result import CheckOutcome, ScreeningResult, WatchCandidate
 from checkpoint.policy import Policy
 from edge.document.reader import DocumentReader
