@@ -42,7 +42,7 @@ def test_a_kiosk_placing_chips_by_yunet_points_refers_a_dlib_placed_snapshot(scr
     by_yunet = FaceAnalyzer(screener.analyzer.embedder, "yunet", gate=screener.analyzer.gate, alignment="yunet5")
     # Its own calibration (the dlib5 thresholds under its id, as a site would install one) so that it can start.
     calibration = dataclasses.replace(load_calibration(screener.analyzer.model_id), model_id=by_yunet.model_id)
-    kiosk = Screener(by_yunet, screener.reader, screener.policy, calibration, lambda: snapshot)
+    kiosk = Screener(by_yunet, screener.reader, screener.policy, calibration, lambda: snapshot, screener.pad)
     result = kiosk.screen(_rgb(traveller.document_jpeg), traveller.frames)
     assert result.recommendation == Recommendation.REFER
     assert "FACE_MODEL_MISMATCH" in result.reason_codes and "WATCHLIST_FACE_HIT" not in result.reason_codes
