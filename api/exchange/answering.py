@@ -93,9 +93,9 @@ def agreed_categories(agreement: ExchangeAgreement, query: QueryBody) -> frozens
     """The categories to search: those the query names (all must be agreed), else every agreed one."""
     if query.kind.value not in agreement.query_kinds:
         raise NotAgreed(
-            _("the agreement with %(partner_id)s does not cover %(value)s queries")
-            % {"partner_id": agreement.partner_id, "value": query.kind.value},
-            _("it covers: %(join)s") % {"join": ", ".join(agreement.query_kinds)},
+            _("the agreement with %(partner_id)s does not cover %(kind)s queries")
+            % {"partner_id": agreement.partner_id, "kind": query.kind.value},
+            _("it covers: %(kinds)s") % {"kinds": ", ".join(agreement.query_kinds)},
         )
     agreed = frozenset(Category(c) for c in agreement.categories)
     if query.categories is None:
@@ -103,9 +103,9 @@ def agreed_categories(agreement: ExchangeAgreement, query: QueryBody) -> frozens
     outside = sorted(set(query.categories) - agreed)
     if outside:
         raise NotAgreed(
-            _("category %(join)s is outside the agreement with %(partner_id)s")
-            % {"join": ", ".join(outside), "partner_id": agreement.partner_id},
-            _("ask only for: %(join)s") % {"join": ", ".join(sorted(agreed))},
+            _("category %(categories)s is outside the agreement with %(partner_id)s")
+            % {"categories": ", ".join(outside), "partner_id": agreement.partner_id},
+            _("ask only for: %(categories)s") % {"categories": ", ".join(sorted(agreed))},
         )
     return frozenset(query.categories)
 

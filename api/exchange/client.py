@@ -40,8 +40,8 @@ class PartnerClient:
             response = self._http.post(url, json=sealed)
         except httpx.HTTPError as exc:
             raise PartnerUnreachable(
-                _("%(partner_id)s did not answer at %(url)s (%(type)s)")
-                % {"partner_id": partner.partner_id, "url": url, "type": type(exc).__name__},
+                _("%(partner_id)s did not answer at %(url)s (%(error)s)")
+                % {"partner_id": partner.partner_id, "url": url, "error": type(exc).__name__},
                 _("it is retried later"),
             ) from exc
         try:

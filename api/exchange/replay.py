@@ -22,8 +22,8 @@ def accept_once(session: Session, envelope: dict[str, Any], window: dt.timedelta
     when = signed_at(envelope)
     if abs(now - when) > window:
         raise StaleRequest(
-            _("the request was signed at %(isoformat)s, more than %(int)s s from now")
-            % {"isoformat": when.isoformat(), "int": int(window.total_seconds())},
+            _("the request was signed at %(signed_at)s, more than %(window)s s from now")
+            % {"signed_at": when.isoformat(), "window": int(window.total_seconds())},
             _("check both centres' clocks and sign a fresh request"),
         )
     session.exec(delete(ExchangeNonce).where(col(ExchangeNonce.seen_at) < now - 2 * window))  # type: ignore[call-overload]
