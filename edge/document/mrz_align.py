@@ -34,7 +34,7 @@ def mark_gaps(read: LineRead) -> LineRead:
         if gap < DOUBLE_RATIO * pitch and read.text[k] != read.text[k + 1]:
             weaker = k if read.char_confidence[k] < read.char_confidence[k + 1] else k + 1
             keep[weaker] = False
-    text, alts, conf, probs, pos = [], [], [], [], []
+    text, alts, conf, probs, pos, guessed = [], [], [], [], [], []
     previous = None
     for k in range(len(read.text)):
         if not keep[k]:
@@ -43,11 +43,15 @@ def mark_gaps(read: LineRead) -> LineRead:
             missing = int(round((read.position[k] - previous) / pitch)) - 1
             if (read.position[k] - previous) >= SKIP_RATIO * pitch and missing > 0:
                 for m in range(missing):
-                    text.append(MISSING)
+                    where = previous + (m + 1) * pitch
+                    peak = _weak_peak(read, where, pitch)
+                    if peak is not None:
+                        guessed.append(len(text))
+                    text.append(peak[1] if peak else MISSING)
                     alts.append(frozenset())
-                    conf.append(0.0)
+                    conf.append(peak[2] if peak else 0.0)
                     probs.append(())
-                    pos.append(previous + (m + 1) * pitch)
+                    pos.append(where)
         text.append(read.text[k])
         alts.append(read.alternatives[k])
         conf.append(read.char_confidence[k])
@@ -61,7 +65,16 @@ def mark_gaps(read: LineRead) -> LineRead:
         char_confidence=tuple(conf),
         alternative_probs=tuple(probs),
         position=tuple(pos),
+        guessed=tuple(guessed),
     )
+
+
+def _weak_peak(read: LineRead, where: float, pitch: float) -> tuple[float, str, float] | None:
+    """The likeliest weak peak (see ocr.WEAK_PEAK_MIN_PROB) within half a pitch of frame `where`, if any: what the
+    recogniser half saw where the pitch says a character was skipped. Its low confidence travels with it, so the
+    check digits, or in a name the other readings, decide whether it stands."""
+    near = [peak for peak in read.weak_peaks if abs(peak[0] - where) <= pitch / 2]
+    return max(near, key=lambda peak: peak[2], default=None)
 
 
 def mark_missing_starts(reads: list[LineRead], tolerance: float = 0.7) -> list[LineRead]:
@@ -90,6 +103,7 @@ def mark_missing_starts(reads: list[LineRead], tolerance: float = 0.7) -> list[L
                 char_confidence=(0.0,) * missing + read.char_confidence,
                 alternative_probs=((),) * missing + read.alternative_probs,
                 position=tuple(read.position[0] - (missing - m) for m in range(missing)) + read.position,
+                guessed=tuple(g + missing for g in read.guessed),
             )
         out.append(read)
     return out

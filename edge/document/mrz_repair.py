@@ -45,6 +45,7 @@ MIN_CONSIDERED = 1e-3
 PRINTED_CONFIDENCE = 0.9
 FAILS_AS_PRINTED = "check_digit_fails_as_printed"
 UNKNOWN_STATE_CODE = "unknown_state_code"
+LOOKALIKE_SWAP = "look-alike in an alphanumeric field"  # the reason of an unforced swap other than O/0
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,33 @@ def repair_mrz(
             if part
         )
     return RepairOutcome(parsed, tuple(primary[1]), False, len(best), reason)
+
+
+def as_printed(outcome: RepairOutcome, undo: Sequence[Repair], today: dt.date, why: str) -> RepairOutcome | None:
+    """`outcome`'s MRZ with the repairs in `undo` reverted, returned as the document prints it: not accepted, with
+    the finding FAILS_AS_PRINTED. None when that MRZ passes every check (nothing to report) or holds characters
+    its fields cannot (then it is an unreadable MRZ, not a finding).
+
+    The readers' evidence decides when a reading is how the document is printed (`why` says which evidence):
+    e.g. every reading saw a 'Z' where only a '2' makes the check digit hold. Such a swap is exactly the repair
+    that would turn a document invalid as printed into a valid one, which must never happen.
+    """
+    if outcome.parsed is None:
+        return None
+    rows = [list(line) for line in outcome.parsed.lines]
+    for r in undo:
+        rows[r.line][r.position] = r.read
+    lines = tuple("".join(row) for row in rows)
+    layout = format_for(len(lines), len(lines[0]), lines[0][0])
+    if layout is None:
+        return None
+    parsed = parse_layout(lines, layout, today)
+    if all(c.ok for c in parsed.checks) or any(p.kind == "characters" for p in parsed.problems):
+        return None
+    failing = ", ".join(c.name for c in parsed.checks if not c.ok)
+    kept = tuple(r for r in outcome.repairs if r not in undo)
+    reason = f"check digit fails as printed: {failing} ({why})"
+    return RepairOutcome(parsed, kept, False, 0, reason, finding=FAILS_AS_PRINTED)
 
 
 def _fails_as_printed(parsed: ParsedMrz, layout: MrzFormat, odds: dict | None) -> bool:
@@ -368,9 +396,7 @@ def _alnum_variants(
                 rows = [list(line) for line in lines]
                 repairs = []
                 for i, j, new in chosen:
-                    repairs.append(
-                        Repair(i, j, where[(i, j)][0], rows[i][j], new, "look-alike in an alphanumeric field")
-                    )
+                    repairs.append(Repair(i, j, where[(i, j)][0], rows[i][j], new, LOOKALIKE_SWAP))
                     rows[i][j] = new
                 for bit, (i, j) in enumerate(o_or_zero):
                     if mask >> bit & 1:

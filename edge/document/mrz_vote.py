@@ -15,7 +15,7 @@ from functools import lru_cache
 from edge.document.codes import code_table, lookup
 from edge.document.mrz_align import MISSING
 from edge.document.mrz_formats import MrzFormat
-from edge.document.mrz_repair import TO_DIGIT, TO_LETTER
+from edge.document.mrz_repair import LOOKALIKE_SWAP, TO_DIGIT, TO_LETTER, Repair
 from edge.document.ocr import ALTERNATIVE_MIN_PROB, LineRead
 
 # An OCR acceptance rule, not a biometric threshold: a character of a field no check digit covers that only one
@@ -23,6 +23,9 @@ from edge.document.ocr import ALTERNATIVE_MIN_PROB, LineRead
 # state code, which the ICAO code list checks as well, CODE_LONE_READING_CONFIDENCE.
 LONE_READING_CONFIDENCE = 0.9
 CODE_LONE_READING_CONFIDENCE = 0.5
+# ...and, outside a state code, at least one reading must have seen it with this probability: weak peaks (see
+# mrz_align) agreeing with each other are not a clear reading.
+CLEAR_READING_CONFIDENCE = 0.5
 CODE_FIELDS = ("issuing_state", "nationality")
 MIN_CONTRADICTION = 0.5  # a reading's other character counts against the rest only if the OCR favoured it
 # A reading that lost this many characters in a row on a line (a squeeze that ran letters together) has lost its
@@ -83,16 +86,17 @@ def unsettled_fields(
 ) -> list[str]:
     """Fields no check digit covers where the readings do not bear out the final MRZ.
 
-    `readings[i]` are the readings of line i. A character stands when at least two readings saw it (or one did
-    with LONE_READING_CONFIDENCE while the rest saw a gap) and the readings that favoured another character there
-    (other than its look-alike, which the field's class forces) are outnumbered by MAJORITY_LEAD or more. A state
+    `readings[i]` are the readings of line i. A character stands when at least two readings saw it, one of them
+    clearly (CLEAR_READING_CONFIDENCE), or one did with LONE_READING_CONFIDENCE while the rest saw a gap, and the
+    readings that favoured another character there (other than its look-alike, which the field's class forces)
+    are outnumbered by MAJORITY_LEAD or more. A state
     code not on the list is unsettled, unless `unknown_codes` and every reading that saw its characters saw it
     so, each character at least twice.
     """
     out = []
     for spec in layout.unchecked_fields():
         group = [r for r in aligned(readings[spec.span.line], layout.width) if MISSING * LOST_RUN not in r.text]
-        lone = LONE_READING_CONFIDENCE
+        lone, clear = LONE_READING_CONFIDENCE, CLEAR_READING_CONFIDENCE
         if spec.name in CODE_FIELDS and group and len(group[0].text) >= spec.span.end:
             if lookup(spec.span.of(final)) is None:
                 if not (unknown_codes and _unanimous(group, spec.span.of(final), spec.span.start)):
@@ -101,7 +105,7 @@ def unsettled_fields(
             # A reading of a state code that no code on the list could be, even filling its gaps ('0T0' or
             # 'O?A'), is a misread the code list exposes: it does not count against a reading of a known code.
             group = [r for r in group if _could_be_code(r.text[spec.span.start : spec.span.end])]
-            lone = CODE_LONE_READING_CONFIDENCE
+            lone, clear = CODE_LONE_READING_CONFIDENCE, 0.0
         for p in range(spec.span.start, spec.span.end):
             chosen = final[spec.span.line][p]
             if not group or p >= len(group[0].text):
@@ -114,9 +118,28 @@ def unsettled_fields(
             support = [c for ch, c in seen if ch in same]
             against = [c for ch, c in seen if ch not in same and c >= MIN_CONTRADICTION]
             outvoted = against and len(support) < len(against) + MAJORITY_LEAD
-            if outvoted or not support or (len(support) == 1 and support[0] < lone):
+            if outvoted or not support or (len(support) == 1 and support[0] < lone) or max(support) < clear:
                 out.append(spec.name)
                 break
+    return out
+
+
+def unseen_swaps(repairs: tuple[Repair, ...], readings: list[list[LineRead]], width: int) -> list[Repair]:
+    """The look-alike swaps among `repairs` (O/0 aside) that no reading saw: no reading of the line at the layout's
+    `width` read the new character at that position. The OCR gave it a sliver of probability, enough to try, but a
+    check digit that only holds by overruling every reading is a document printed so, or a misread too consistent
+    to correct: either way not an MRZ to accept.
+
+    `readings[i]` are the readings of line i. A line no reading saw at the layout's width leaves nothing to
+    compare: its swaps count as unseen.
+    """
+    out = []
+    for r in repairs:
+        if r.reason != LOOKALIKE_SWAP:
+            continue
+        seen = [read.text[r.position] for read in readings[r.line] if len(read.text) == width]
+        if r.now not in seen:
+            out.append(r)
     return out
 
 

@@ -21,6 +21,9 @@ DEFAULT_DETECT_SIDE = 640  # the MRZ lines stay ~500 px long: plenty for the det
 
 MAX_WIDTH_PER_CHAR = 1.0  # a line is read at ~0.5 line heights a character; twice that is room enough
 ALTERNATIVE_MIN_PROB = 0.02  # a character the model gave at least this probability is a plausible reading
+# Where CTC's best is the blank, a character with at least this probability is a weak peak: the recogniser half
+# saw a thin glyph there ('Y', 'J'). Kept aside, used only to fill a character the pitch says was skipped.
+WEAK_PEAK_MIN_PROB = 0.05
 # Look-alike pairs whose rival's probability is kept however small: OCR-B's O and 0 differ by a sliver, and how
 # small the rival is (0.01 or 0.0003) is the only evidence for which of the two was printed.
 LOOKALIKE = {"O": "0", "0": "O", "I": "1", "1": "I", "B": "8", "8": "B", "S": "5", "5": "S", "Z": "2", "2": "Z"}
@@ -41,6 +44,10 @@ class LineRead:
     alternative_probs: tuple[tuple[tuple[str, float], ...], ...] = ()
     position: tuple[float, ...] = ()
     frame_px: float = 0.0  # pixels of the crop one CTC frame spans: position x frame_px is x on the crop
+    # (CTC frame, character, probability) where the blank won but a character came close (WEAK_PEAK_MIN_PROB)
+    weak_peaks: tuple[tuple[float, str, float], ...] = ()
+    # positions of `text` filled from a weak peak (see mrz_align.mark_gaps): read, but barely
+    guessed: tuple[int, ...] = ()
 
 
 class MrzOcr:
@@ -114,10 +121,18 @@ class MrzOcr:
     def _decode(self, probs: np.ndarray) -> LineRead:
         best = probs.argmax(axis=1)
         chars: list[dict] = []
+        peaks: list[list] = []  # [first frame, last frame, symbol index, probability]
         previous = 0
         for t, k in enumerate(best):
             if k == 0:
                 previous = 0
+                rival = int(probs[t, 1:].argmax()) + 1
+                p = float(probs[t, rival])
+                if p >= WEAK_PEAK_MIN_PROB:
+                    if peaks and peaks[-1][1] == t - 1 and peaks[-1][2] == rival:
+                        peaks[-1][1], peaks[-1][3] = t, max(peaks[-1][3], p)
+                    else:
+                        peaks.append([t, t, rival, p])
                 continue
             if k != previous or not chars:
                 chars.append({"symbol": self._symbols[k], "p": 0.0, "alts": {}, "first": t, "last": t})
@@ -141,6 +156,7 @@ class MrzOcr:
             char_confidence=tuple(c["p"] for c in chars),
             alternative_probs=tuple(tuple(sorted(c["alts"].items())) for c in chars),
             position=tuple((c["first"] + c["last"]) / 2 for c in chars),
+            weak_peaks=tuple(((a + b) / 2, self._symbols[k], p) for a, b, k, p in peaks),
         )
 
 

@@ -37,9 +37,10 @@ from edge.document.mrz_repair import (
     TO_LETTER,
     UNKNOWN_STATE_CODE,
     RepairOutcome,
+    as_printed,
     repair_mrz,
 )
-from edge.document.mrz_vote import unsettled_fields, vote_line
+from edge.document.mrz_vote import CODE_FIELDS, unseen_swaps, unsettled_fields, vote_line
 from edge.document.ocr import LineRead, MrzOcr
 from edge.document.portrait import Portrait, find_portrait
 from edge.document.visual_zone import visual_zone_checks, visual_zone_crops
@@ -246,7 +247,8 @@ class DocumentReader:
             crops, _ = upright_crops(rgb, block, flip, extend=missing)
             first = self._reads(crops, chars, 1.0)
             attempt = self._judge(first, flip, today)
-        if attempt.repair.parsed is None or (attempt.repair.accepted and attempt.repair.cost == 0):
+        guessed = any(r.guessed for r in first)  # a weak peak (see mrz_align) is read again before it stands
+        if attempt.repair.parsed is None or (attempt.repair.accepted and attempt.repair.cost == 0 and not guessed):
             return attempt
         # The recogniser drops a letter when a line is squeezed and reads fillers as 'K' when it is stretched:
         # a line not accepted as first read is read again squeezed and stretched, and the readings combined.
@@ -264,9 +266,14 @@ class DocumentReader:
         unknown_code: dict[tuple[str, ...], list[tuple[list[LineRead], RepairOutcome]]] = {}
         reasons = []
         printed_invalid = attempt.repair.finding == FAILS_AS_PRINTED
+        # Readings that show the MRZ as printed, a check digit failing: the repair's own finding, or a swap no
+        # reading saw undone (see unseen_swaps).
+        printed: list[tuple[list[LineRead], RepairOutcome]] = []
         for reads in (voted, *readings):
             repair = self._repair(reads, today)
             printed_invalid |= repair.finding == FAILS_AS_PRINTED
+            if repair.finding == FAILS_AS_PRINTED:
+                printed.append((reads, repair))
             if repair.finding == UNKNOWN_STATE_CODE and repair.parsed is not None:
                 layout = FORMATS[repair.parsed.format]
                 unsettled = unsettled_fields(layout, repair.parsed.lines, per_line, unknown_codes=True)
@@ -277,6 +284,14 @@ class DocumentReader:
                 reasons.append(repair.reason)
                 continue
             layout = FORMATS[repair.parsed.format]
+            unseen = unseen_swaps(repair.repairs, per_line, layout.width)
+            if unseen:
+                swaps = ", ".join(f"{r.read}->{r.now} in {r.field}" for r in unseen)
+                shown = as_printed(repair, unseen, today, f"no reading saw what would make it hold: {swaps}")
+                if shown is not None:
+                    printed.append((reads, shown))
+                reasons.append(f"a check digit holds only after a look-alike no reading saw: {swaps}")
+                continue
             unsettled = unsettled_fields(layout, repair.parsed.lines, per_line)
             if unsettled:
                 reasons.append(
@@ -311,6 +326,11 @@ class DocumentReader:
         if unknown_code:
             reasons = ["readings at different stretches disagree on an MRZ with an unknown state code"]
         repair = self._repair(voted, today)
+        if not agreed:
+            shown = _printed_so(printed, voted, readings, repair, cut, today)
+            if shown is not None:
+                reads, repair = shown
+                return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
         finding = repair.finding if repair.finding == FAILS_AS_PRINTED else ""  # an unknown code needs agreement
         reason = reasons[0] if reasons else repair.reason
         if cut:
@@ -377,8 +397,13 @@ class DocumentReader:
                 mine = probs.get(chosen, 0.0) + (read.char_confidence[p] if own else 0.0)
                 rivals = [pr for ch, pr in probs.items() if ch in allowed and ch != chosen]
                 share = mine + sum(rivals)
-                if share <= 0 or (
-                    max(rivals, default=0.0) / share >= self.max_doubt and mine < self.min_char_confidence
+                # A character the OCR barely saw at all (a weak peak filling a skipped one, see mrz_align) is
+                # doubted too, rival or none; a state code has the code list to vouch for it instead.
+                faint = share < self.min_char_confidence and spec.name not in CODE_FIELDS
+                if (
+                    share <= 0
+                    or faint
+                    or (max(rivals, default=0.0) / share >= self.max_doubt and mine < self.min_char_confidence)
                 ):
                     out.append((spec.span.line, p, spec.name))
         return out
@@ -398,6 +423,32 @@ def _settled(
     if cut:
         return sum(1 for reads, _ in supporters if reads is not voted) >= 2
     return lone_ok or len(supporters) >= 2
+
+
+def _printed_so(
+    printed: list[tuple[list[LineRead], RepairOutcome]],
+    voted: list[LineRead],
+    readings: list[list[LineRead]],
+    refused: RepairOutcome,
+    cut: bool,
+    today: dt.date,
+) -> tuple[list[LineRead], RepairOutcome] | None:
+    """The MRZ as printed, check digit failing, when the readings bear it out; else None (an unreadable MRZ).
+
+    Borne out: two readings (not their combination) show the same failing MRZ, or every reading read every line
+    alike (the budget letting all of them run) and no repair of it passes the check digits.
+    """
+    actual = [(reads, repair) for reads, repair in printed if reads is not voted and repair.parsed is not None]
+    for reads, repair in actual:
+        assert repair.parsed is not None
+        if sum(1 for _, other in actual if other.parsed and other.parsed.lines == repair.parsed.lines) >= 2:
+            return reads, repair
+    alike = len({tuple(r.text for r in reads) for reads in readings}) == 1
+    if alike and len(readings) > 1 and not cut and refused.candidates_valid == 0:
+        shown = as_printed(refused, (), today, f"all {len(readings)} readings read it alike")
+        if shown is not None:
+            return readings[0], shown
+    return None
 
 
 def _upright_y(rgb: np.ndarray, block: MrzBlock, flip: bool, line: int) -> float:

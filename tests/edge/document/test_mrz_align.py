@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from edge.document.mrz_align import MISSING, mark_gaps, mark_missing_starts
 from edge.document.mrz_repair import repair_mrz
@@ -60,3 +61,18 @@ def test_a_line_missing_its_first_character_is_marked_not_shifted():
     assert marked[0].text == MISSING + TD3[0][1:]
     assert marked[1].text == TD3[1]
     assert not repair_mrz([r.text for r in marked], TODAY).accepted
+
+
+def test_a_skipped_character_the_recogniser_half_saw_is_filled_with_it_at_its_low_confidence():
+    # 'HAPPY' read 'HAPP?': CTC's blank won over the thin 'Y', which still had 12 % there.
+    name = "P<USATRAVELER<<HAPPY<<<<<<<<<<<<<<<<<<<<<<<<"
+    text = name[:19] + name[20:]
+    positions = [3.0 * k for k in range(len(name)) if k != 19]
+    read = LineRead(
+        text, 0.99, (frozenset(),) * 43, (0.99,) * 43, ((),) * 43, tuple(positions), weak_peaks=((57.0, "Y", 0.12),)
+    )
+    marked = mark_gaps(read)
+    assert marked.text == name
+    assert marked.char_confidence[19] == 0.12 and marked.guessed == (19,)
+    far = replace(read, weak_peaks=((63.0, "Y", 0.12),))  # two pitches away: no evidence for this gap
+    assert mark_gaps(far).text == name[:19] + MISSING + name[20:]

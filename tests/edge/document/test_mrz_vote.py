@@ -7,8 +7,8 @@ import datetime as dt
 
 from edge.document.mrz_align import MISSING
 from edge.document.mrz_formats import FORMATS
-from edge.document.mrz_repair import repair_mrz
-from edge.document.mrz_vote import unsettled_fields, vote_line
+from edge.document.mrz_repair import LOOKALIKE_SWAP, Repair, repair_mrz
+from edge.document.mrz_vote import unseen_swaps, unsettled_fields, vote_line
 from edge.document.ocr import LineRead
 
 TD3 = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
@@ -89,3 +89,26 @@ def test_a_reading_that_lost_a_run_of_characters_is_no_evidence_against_the_othe
     only_it = [[reading(lost_its_place), reading(lost_its_place)], [reading(TD3[1])] * 2]
     nothing_stands_on_line_1 = ["document_code", "issuing_state", "name"]
     assert unsettled_fields(FORMATS["TD3"], TD3, only_it) == nothing_stands_on_line_1
+
+
+def test_weak_readings_agreeing_on_a_letter_do_not_settle_a_name_without_one_clear_reading():
+    # Three readings half saw the 'K' the others skipped (weak peaks, see mrz_align): agreement of guesses.
+    gap = "P<UTOERIK?SON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    faint = [reading(TD3[0], 0.2), reading(TD3[0], 0.3), reading(gap)]
+    one_clear = [reading(TD3[0], 0.2), reading(TD3[0], 0.8), reading(gap)]
+    assert unsettled_fields(FORMATS["TD3"], TD3, [faint, [reading(TD3[1])] * 3]) == ["name"]
+    assert unsettled_fields(FORMATS["TD3"], TD3, [one_clear, [reading(TD3[1])] * 3]) == []
+
+
+def test_a_look_alike_swap_is_unseen_unless_some_reading_of_the_line_read_the_new_character():
+    # Printed 'Z...' where the check digit needs '2': the repair's swap is only trusted if a reading saw a '2'.
+    swap = Repair(1, 0, "document_number", "Z", "2", LOOKALIKE_SWAP)
+    zero = Repair(1, 3, "document_number", "O", "0", "O/0 in an alphanumeric field")
+    as_z = "Z" + TD3[1][1:]
+    names = [reading(TD3[0])] * 3
+    never = [names, [reading(as_z)] * 3]
+    once = [names, [reading(as_z), reading("2" + TD3[1][1:]), reading(as_z)]]
+    other_length = [names, [reading(as_z), reading("2" + TD3[1][1:40]), reading(as_z)]]
+    assert unseen_swaps((swap, zero), never, 44) == [swap]
+    assert unseen_swaps((swap, zero), once, 44) == []
+    assert unseen_swaps((swap,), other_length, 44) == [swap]

@@ -10,9 +10,12 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from benchmarks.datapages import OCRB_ADVANCE, OCRB_FONT
+from benchmarks.mrz_sets import public_strings
 from edge.document.mrz_build import MrzIdentity, build_mrz
+from edge.document.mrz_repair import FAILS_AS_PRINTED
 from edge.document.ocr import MrzOcr
 from edge.document.reader import DocumentReader
+from edge.image import load_image
 
 TODAY = dt.date(2026, 1, 1)
 EXAMPLES = {
@@ -48,3 +51,20 @@ def test_a_clean_rendering_of_a_public_example_mrz_is_read_exactly(reader, examp
     reading = reader.read(_rendering(lines, size), TODAY, portrait=False)
     assert reading.valid, reading.repair.reason
     assert reading.mrz.lines == lines
+
+
+PUBLIC = {name: (data, truth) for name, data, truth in public_strings()}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_every_public_example_string_rendered_as_bench_mrz_renders_it_is_judged_by_its_check_digits(reader, name):
+    # Issue 15: 'HAPPY' was read 'HAPP?' (CTC's blank beat the thin 'Y') and refused; an MRZ printing fillers
+    # where check digits belong was refused as unreadable instead of shown failing as printed.
+    data, truth = PUBLIC[name]
+    reading = reader.read(load_image(data), TODAY, portrait=False)
+    assert reading.mrz is not None and reading.mrz.lines == tuple(truth["mrz"]), reading.repair.reason
+    if truth["expected_outcome"] == "read":
+        assert reading.valid, reading.repair.reason
+    else:
+        assert truth["expected_outcome"] == "invalid_as_printed"
+        assert not reading.valid and reading.repair.finding == FAILS_AS_PRINTED

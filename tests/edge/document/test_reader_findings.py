@@ -88,3 +88,21 @@ def test_a_well_formed_unknown_state_code_read_alike_by_every_reading_is_shown_w
     assert checks["check_digits"].ok
     assert not checks["issuing_state_known"].ok and "unknown state code" in checks["issuing_state_known"].detail
     assert not checks["nationality_known"].ok and "unknown state code" in checks["nationality_known"].detail
+
+
+@pytest.mark.parametrize(("layout", "seed", "number"), [("TD3", 43, "Z32695175"), ("TD1", 42, "DZ3145890")])
+def test_a_look_alike_swap_that_no_reading_saw_never_makes_an_mrz_valid(reader, layout, seed, number):
+    # The check digit was computed for a '2'; the page prints a 'Z', clearly. The recogniser gives a '2' a sliver
+    # of probability there, enough for the repair to try it, and the swap makes every digit hold: a document
+    # invalid as printed would come out valid (a real-like visa did). No reading saw a '2': shown as printed.
+    good = build_mrz(_identity(layout, document_number=number.replace("Z", "2")))
+    line = 0 if layout == "TD1" else 1
+    start = good[line].index(number.replace("Z", "2"))
+    printed = tuple(
+        text[:start] + number + text[start + len(number) :] if i == line else text for i, text in enumerate(good)
+    )
+    reading = _read(reader, seed, layout, printed)
+    assert not reading.valid
+    assert reading.mrz is not None and reading.mrz.lines == printed
+    assert reading.repair.finding == FAILS_AS_PRINTED
+    assert reading.mrz.fields.document_number == number
