@@ -8,7 +8,7 @@ data page), and checked again by the reader when that is unclear.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -21,6 +21,7 @@ SAME_ANGLE_DEG = 4.0
 # detail the recogniser (it reads lines 48 px high) can use; larger pages are shrunk to it first (fit_resolution).
 MRZ_LINE_PX = 96
 MAX_BLOCK_LINES = 5  # an MRZ's 3 lines and a stray line on either side (see mrz_assemble)
+MAX_ALTERNATIVES = 2  # other blocks the reader may try when the first reads as no MRZ (each costs a reading)
 # The detector's box can end inside a line's first or last character (a check digit whose cut-off '4' reads as
 # 'L'), or stop a whole character short of it. Where ink reaches or lies past a box's end, the end is moved to
 # where the line's ink ends - followed outward across the gaps between characters (at most MAX_GAP crop heights
@@ -41,6 +42,9 @@ class MrzBlock:
     lines: tuple[np.ndarray, ...]  # 4x2 corner arrays, top line first in the upright reading
     upside_down_votes: float  # share of other text found below the MRZ (0 sure upright, 1 sure upside down)
     others: int  # how many other text boxes voted
+    # Other runs of long parallel lines on the page, likeliest first: where this one reads as no MRZ (a card's
+    # two-line heading, visual-zone fields the detector joined into long lines), the MRZ is among these.
+    alternatives: tuple[MrzBlock, ...] = ()
 
 
 def _axis(box: np.ndarray) -> tuple[np.ndarray, float, float, np.ndarray]:
@@ -88,16 +92,26 @@ def find_mrz(boxes: list[np.ndarray]) -> MrzBlock | None:
     sees only the start of each MRZ line, up to its run of fillers; the reader cuts the rest from the pitch.
     """
     geo = [(b, *_axis(b)) for b in merge_collinear(boxes)]
-    return _find_block(geo, MIN_LINE_RATIO) or _find_block(geo, MIN_PIECE_RATIO)
+    blocks = _find_blocks(geo, MIN_LINE_RATIO) or _find_blocks(geo, MIN_PIECE_RATIO)
+    if not blocks:
+        return None
+    return replace(blocks[0], alternatives=tuple(blocks[1 : 1 + MAX_ALTERNATIVES]))
 
 
-def _find_block(geo: list[tuple], min_ratio: float) -> MrzBlock | None:
+def _find_blocks(geo: list[tuple], min_ratio: float) -> list[MrzBlock]:
+    """Every block of long parallel lines, around the longest line first: the longest line is the MRZ's, unless
+    a heading or joined visual-zone fields are longer. A line an earlier block holds starts no block of its own."""
     lines = sorted((g for g in geo if g[2] / g[3] >= min_ratio), key=lambda g: -g[2])
-    for longest in lines:  # the longest line is the MRZ's, unless a heading in the visual zone is longer
+    blocks: list[MrzBlock] = []
+    taken: set[int] = set()
+    for longest in lines:
+        if id(longest[0]) in taken:
+            continue
         block = _block_around(longest, lines, geo)
         if block is not None:
-            return block
-    return None
+            blocks.append(block)
+            taken |= {id(line) for line in block.lines}
+    return blocks
 
 
 def _block_around(longest: tuple, lines: list[tuple], geo: list[tuple]) -> MrzBlock | None:

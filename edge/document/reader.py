@@ -161,7 +161,7 @@ class DocumentReader:
         boxes, block = self._locate(rgb)
         timings["locate"] = (time.perf_counter() - start) * 1000
         start = time.perf_counter()
-        best = self._read_mrz(*fit_resolution(rgb, block), today, deadline)
+        block, best = self._read_block(rgb, block, today, deadline)
         timings["ocr"] = (time.perf_counter() - start) * 1000
         checks = []
         if best.repair.parsed is not None:
@@ -204,6 +204,22 @@ class DocumentReader:
                 gettext("Place the whole data page in view, MRZ included, flat and in focus"),
             )
         return boxes, block
+
+    def _read_block(
+        self, rgb: np.ndarray, block: MrzBlock, today: dt.date, deadline: float
+    ) -> tuple[MrzBlock, _Attempt]:
+        """Stages 2-7 on the located block; where it reads as no MRZ at all (a card's heading, visual-zone fields
+        joined into long lines), on the page's other blocks of long lines in turn, while the budget lasts."""
+        first = self._read_mrz(*fit_resolution(rgb, block), today, deadline)
+        if first.repair.parsed is not None:
+            return block, first
+        for other in block.alternatives:
+            if time.process_time() >= deadline:
+                break
+            attempt = self._read_mrz(*fit_resolution(rgb, other), today, deadline)
+            if attempt.repair.parsed is not None:
+                return other, attempt
+        return block, first
 
     def _read_mrz(self, page: np.ndarray, block: MrzBlock, today: dt.date, deadline: float) -> _Attempt:
         """Stages 2-7 (crop, recognise, assemble, repair, vote) the way up the page's other text says, and the

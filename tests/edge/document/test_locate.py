@@ -80,3 +80,12 @@ def test_a_box_that_catches_the_dark_backdrop_under_the_page_is_cut_to_its_own_l
     crops, _ = upright_crops(page, edge, flip=False)
     assert [c.shape[0] >= 30 for c in crops] == [True, True]
     assert all(_bar_widths(c) == [4] * 30 for c in crops)
+
+
+def test_a_two_line_heading_longer_than_the_mrz_comes_first_with_the_mrz_as_its_alternative():
+    heading = [box(20, 20, 760, 70), box(20, 80, 740, 130)]  # two long parallel lines together: MRZ-shaped
+    mrz = [box(50, 400 + 46 * k, 650, 440 + 46 * k) for k in range(3)]
+    block = find_mrz([*heading, *mrz])
+    assert block is not None and len(block.lines) == 2  # the longest lines win; the reader finds them no MRZ
+    assert len(block.alternatives) == 1
+    assert [line.tolist() for line in block.alternatives[0].lines] == [line.tolist() for line in mrz]

@@ -78,3 +78,29 @@ def test_two_cards_side_by_side_give_one_card_s_mrz_exactly(reader, layout):
     reading = reader.read(scan, TODAY, portrait=False)
     assert reading.valid, reading.repair.reason
     assert reading.mrz.lines in (left_mrz, right_mrz)
+
+
+def _under_heading(page: np.ndarray, mrz: tuple[str, ...], lines: tuple[str, str]) -> np.ndarray:
+    """`page` on a wider sheet under a two-line heading longer than the MRZ's lines, as on some ID cards."""
+    height, width = page.shape[:2]
+    margin, strip = width // 5, int(5 * LINE_GAP_MM * PX_PER_MM)
+    canvas = Image.new("RGB", (width + 2 * margin, height + strip), (235, 235, 230))
+    canvas.paste(Image.fromarray(page), (margin, strip))
+    mrz_px = len(mrz[0]) * PITCH_MM * PX_PER_MM
+    for k, text in enumerate(lines):
+        font = ImageFont.truetype(str(VIZ_FONT), 40)
+        size = 40 * 1.25 * mrz_px / ImageDraw.Draw(canvas).textlength(text, font=font)  # 1.25x the MRZ's length
+        font = ImageFont.truetype(str(VIZ_FONT), round(size))
+        ImageDraw.Draw(canvas).text((margin // 4, 10 + k * 1.4 * size), text, font=font, fill=(40, 40, 60))
+    return np.asarray(canvas)
+
+
+@pytest.mark.parametrize("layout", ["TD1", "TD3"])
+def test_a_two_line_heading_longer_than_the_mrz_is_passed_over_for_the_block_that_reads_as_an_mrz(reader, layout):
+    # Real-like ID cards: 'REPUBLIQUE DU MALI / REPUBLIC OF MALI' over 'CARTE NATIONALE D'IDENTITE / ...' are the
+    # page's longest parallel lines; read as an MRZ they fit no layout, and the MRZ below was never tried.
+    page, mrz, rng = _flat_page(5, layout)
+    heading = ("REPUBLIQUE DU MALI / REPUBLIC OF MALI", "CARTE NATIONALE D'IDENTITE / IDENTITY CARD")
+    reading = reader.read(_photo(_under_heading(page, mrz, heading), rng, width=1600), TODAY, portrait=False)
+    assert reading.valid, reading.repair.reason
+    assert reading.mrz.lines == mrz
