@@ -143,6 +143,25 @@ def unseen_swaps(repairs: tuple[Repair, ...], readings: list[list[LineRead]], wi
     return out
 
 
+def failing_checks_read_alike(
+    layout: MrzFormat, final: tuple[str, ...], failing: list[str], readings: list[list[LineRead]]
+) -> bool:
+    """True when every character the `failing` check digits cover, and each digit itself, was read alike (or as
+    its forced look-alike) by every reading of its line at the layout's width that saw it, and by at least two:
+    the check digit fails as the document prints it, not as one reading saw it.
+
+    `readings[i]` are the readings of line i; `final` the MRZ as read (class repairs only).
+    """
+    for spec in layout.checks:
+        if spec.name not in failing:
+            continue
+        for span in (*spec.covers, layout.field(spec.digit).span):
+            group = [r for r in readings[span.line] if len(r.text) == layout.width]
+            if not _unanimous(group, span.of(final), span.start):
+                return False
+    return True
+
+
 def _unanimous(group: list[LineRead], code: str, start: int) -> bool:
     """True when every reading in `group` that saw a character of `code` (at `start`) saw that character (or its
     forced look-alike), and each character was seen at least twice."""

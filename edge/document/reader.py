@@ -40,7 +40,7 @@ from edge.document.mrz_repair import (
     as_printed,
     repair_mrz,
 )
-from edge.document.mrz_vote import CODE_FIELDS, unseen_swaps, unsettled_fields, vote_line
+from edge.document.mrz_vote import CODE_FIELDS, failing_checks_read_alike, unseen_swaps, unsettled_fields, vote_line
 from edge.document.ocr import LineRead, MrzOcr
 from edge.document.portrait import Portrait, find_portrait
 from edge.document.visual_zone import visual_zone_checks, visual_zone_crops
@@ -343,7 +343,7 @@ class DocumentReader:
             reasons = ["readings at different stretches disagree on an MRZ with an unknown state code"]
         repair = self._repair(voted, today)
         if not agreed:
-            shown = _printed_so(printed, voted, readings, repair, cut, today)
+            shown = _printed_so(printed, voted, readings, repair, today)
             if shown is not None:
                 reads, repair = shown
                 return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
@@ -446,24 +446,30 @@ def _printed_so(
     voted: list[LineRead],
     readings: list[list[LineRead]],
     refused: RepairOutcome,
-    cut: bool,
     today: dt.date,
 ) -> tuple[list[LineRead], RepairOutcome] | None:
     """The MRZ as printed, check digit failing, when the readings bear it out; else None (an unreadable MRZ).
 
-    Borne out: two readings (not their combination) show the same failing MRZ, or every reading read every line
-    alike (the budget letting all of them run) and no repair of it passes the check digits.
+    Borne out: two readings (not their combination) show the same failing MRZ, or no repair of the combined
+    reading passes the check digits and every reading that saw a character the failing ones cover saw it alike,
+    each seen at least twice.
     """
     actual = [(reads, repair) for reads, repair in printed if reads is not voted and repair.parsed is not None]
     for reads, repair in actual:
         assert repair.parsed is not None
         if sum(1 for _, other in actual if other.parsed and other.parsed.lines == repair.parsed.lines) >= 2:
             return reads, repair
-    alike = len({tuple(r.text for r in reads) for reads in readings}) == 1
-    if alike and len(readings) > 1 and not cut and refused.candidates_valid == 0:
-        shown = as_printed(refused, (), today, f"all {len(readings)} readings read it alike")
+    parsed = refused.parsed
+    if parsed is None or refused.candidates_valid or any(p.kind == "characters" for p in parsed.problems):
+        return None
+    failing = [c.name for c in parsed.checks if not c.ok]
+    per_line = [[reads[i] for reads in readings] for i in range(len(parsed.lines))]
+    if failing and failing_checks_read_alike(FORMATS[parsed.format], parsed.lines, failing, per_line):
+        shown = as_printed(
+            refused, (), today, f"every one of {len(readings)} readings that saw its characters saw them so"
+        )
         if shown is not None:
-            return readings[0], shown
+            return voted, shown
     return None
 
 

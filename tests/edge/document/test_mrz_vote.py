@@ -8,7 +8,7 @@ import datetime as dt
 from edge.document.mrz_align import MISSING
 from edge.document.mrz_formats import FORMATS
 from edge.document.mrz_repair import LOOKALIKE_SWAP, Repair, repair_mrz
-from edge.document.mrz_vote import unseen_swaps, unsettled_fields, vote_line
+from edge.document.mrz_vote import failing_checks_read_alike, unseen_swaps, unsettled_fields, vote_line
 from edge.document.ocr import LineRead
 
 TD3 = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
@@ -112,3 +112,16 @@ def test_a_look_alike_swap_is_unseen_unless_some_reading_of_the_line_read_the_ne
     assert unseen_swaps((swap, zero), never, 44) == [swap]
     assert unseen_swaps((swap, zero), once, 44) == []
     assert unseen_swaps((swap,), other_length, 44) == [swap]
+
+
+def test_a_failing_check_digit_is_as_printed_only_when_every_reading_saw_what_it_covers_alike():
+    # The page prints birth date 740812 with check digit 3 (it should be 2): every reading sees '3'.
+    printed = (TD3[0], TD3[1][:19] + "3" + TD3[1][20:])
+    names = [reading(TD3[0])] * 3
+    alike = [names, [reading(printed[1])] * 3]
+    one_other = [names, [reading(printed[1]), reading(printed[1]), reading(TD3[1])]]  # one reading saw the '2'
+    seen_once = [names, [reading(printed[1]), reading(printed[1][:19] + MISSING + printed[1][20:])] + [reading("")]]
+    layout = FORMATS["TD3"]
+    assert failing_checks_read_alike(layout, printed, ["birth_date", "composite"], alike)
+    assert not failing_checks_read_alike(layout, printed, ["birth_date", "composite"], one_other)
+    assert not failing_checks_read_alike(layout, printed, ["birth_date", "composite"], seen_once)
