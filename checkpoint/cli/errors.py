@@ -23,6 +23,12 @@ class Unavailable(click.ClickException):
     exit_code = EXIT_UNAVAILABLE
 
 
+class PartlyRefused(click.ClickException):
+    """The command did part of its work and refused the rest (rows of an import): a script must not go on."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 # "module:Exception" — the base class of each package's user-caused errors; one line per package.
 USER_ERRORS = [
     "edge.errors:EdgeError",

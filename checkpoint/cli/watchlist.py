@@ -9,6 +9,9 @@ from pathlib import Path
 
 import click
 
+from checkpoint.cli.errors import PartlyRefused
+from checkpoint.i18n import _
+
 _ACTOR = click.option(
     "--actor", default=lambda: getpass.getuser(), show_default="your login name", help="who makes the change"
 )
@@ -144,6 +147,7 @@ def import_(folder: Path, manifest_path: Path, watchlist_name: str, review_by, r
     click.echo(report.summary())
     if report_path:
         report_path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _refusals_fail(len(report.refused), report.count("rejected"))
 
 
 @watchlist.command("import-documents")
@@ -162,6 +166,20 @@ def import_documents_(csv_file: Path, watchlist_name: str, review_by, actor: str
     counts = report.summary().splitlines()[:1]
     _chain(actor, "watchlist.import_documents", f"watchlist:{watchlist_name}", {"reason": reason, "summary": counts})
     click.echo(report.summary())
+    _refusals_fail(len(report.refused), 0)
+
+
+def _refusals_fail(rows: int, photos: int) -> None:
+    """An import that refused rows or photos exits 3, so `checkpoint watchlist import ... && snapshot` stops: the
+    rows it took are kept (re-running is idempotent), but a listed person left out is screened as nobody."""
+    if rows or photos:
+        raise PartlyRefused(
+            _(
+                "the import refused %(rows)d row(s) and %(photos)d photo(s), listed above; fix them and run the "
+                "import again (rows already imported stay as they are)"
+            )
+            % {"rows": rows, "photos": photos}
+        )
 
 
 @watchlist.command("list")

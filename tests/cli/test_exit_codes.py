@@ -189,6 +189,30 @@ def test_watchlist_install_of_a_tampered_bundle_fails_and_of_the_signed_one_succ
     assert "installed snapshot v1" in installed.stdout
 
 
+def test_an_import_that_refuses_a_row_exits_3_and_keeps_the_rows_it_took(tmp_path: Path) -> None:
+    # `checkpoint watchlist import-documents ... && checkpoint watchlist snapshot` must stop at a refused row: a
+    # lost passport left off the list is screened as not lost.
+    data_dir = tmp_path / "d"
+    made = run_checkpoint("watchlist", "create", "w", "--category", "lost_stolen_documents", "--authority", "Police",
+                          "--legal-basis", "Loi 2026", "--reason", "test", data_dir=data_dir)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    documents = tmp_path / "documents.csv"
+    documents.write_text(
+        "issuing_state,number,reported_on,check_digit,review_by\n"
+        "MLI,AA0012345,2026-10-01,,2099-01-01\n"
+        "NER,L898902C3,2026-10-02,1,2099-01-01\n"  # its check digit is 6: a typo in the list
+    )
+    result = run_checkpoint("watchlist", "import-documents", str(documents), "--watchlist", "w", data_dir=data_dir)
+    assert result.returncode == 3
+    assert "refused 1 row(s)" in one_line_error(result)
+    assert "1 created" in result.stdout and "line 3" in result.stdout
+    fixed = documents.read_text().replace("2026-10-02,1,", "2026-10-02,6,")
+    documents.write_text(fixed)
+    again = run_checkpoint("watchlist", "import-documents", str(documents), "--watchlist", "w", data_dir=data_dir)
+    assert again.returncode == 0, again.stderr
+    assert "1 created" in again.stdout and "1 unchanged" in again.stdout
+
+
 @pytest.mark.lfw
 def test_bench_report_with_pairs_elsewhere_then_verify_report_exits_0_or_1(lfw_mini, tmp_path: Path) -> None:
     out = tmp_path / "reports"
