@@ -2,7 +2,8 @@
 
 Both backends see the very same chips (dlib.get_face_chip, 150 px, padding 0.25, from the 5-point landmarks
 of the largest HOG detection per image), so any difference is the embedder's alone. Timings interleave the two
-backends face by face, so machine load (shared, noisy) hits both alike; medians are reported.
+backends face by face, so machine load (shared, noisy) hits both alike; medians are reported. The ONNX backend
+with flip augmentation (chip and mirror, edge/face/flip.py) is timed in the same interleaving.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class EmbedderBenchResult:
     batch_faces_per_s_onnx: float
     speedup_batch: float
     environment: dict = field(default_factory=dict)
+    # Flip augmentation (edge/face/flip.py) on the ONNX backend: chip and mirror, timed in the same interleaving.
+    single_ms_onnx_flip_median: float | None = None
+    flip_cost_single: float | None = None
 
 
 def lfw_image_paths(lfw_images: Path) -> list[Path]:
@@ -127,11 +131,16 @@ def run(
     got, onnx_seconds = embed_in_batches(onnx_embedder, chips, batch_size)
     cosines = np.sum(ref * got, axis=1)
     progress(f"timing single-face embedding on {timing_faces} faces")
-    dlib_times, onnx_times = single_face_times([dlib_embedder, onnx_embedder], chips[:timing_faces])
+    from edge.face.flip import FlipEmbedder
+
+    dlib_times, onnx_times, flip_times = single_face_times(
+        [dlib_embedder, onnx_embedder, FlipEmbedder(onnx_embedder)], chips[:timing_faces]
+    )
     env = environment()
     env["loadavg_before"] = [round(v, 2) for v in load_before]
     single_dlib = statistics.median(dlib_times) * 1000
     single_onnx = statistics.median(onnx_times) * 1000
+    single_flip = statistics.median(flip_times) * 1000
     return EmbedderBenchResult(
         command=command,
         faces=len(chips),
@@ -151,6 +160,8 @@ def run(
         batch_faces_per_s_onnx=len(chips) / onnx_seconds,
         speedup_batch=dlib_seconds / onnx_seconds,
         environment=env,
+        single_ms_onnx_flip_median=single_flip,
+        flip_cost_single=single_flip / single_onnx,
     )
 
 
@@ -170,6 +181,11 @@ def format_table(r: EmbedderBenchResult) -> str:
         f"{'batch ' + str(r.batch_size) + ', faces per second':<40}{r.batch_faces_per_s_dlib:>12.1f}"
         f"{r.batch_faces_per_s_onnx:>12.1f}{r.speedup_batch:>9.1f}x",
     ]
+    if r.single_ms_onnx_flip_median is not None and r.flip_cost_single is not None:
+        lines.append(
+            f"{'single face with flip (onnx), median ms':<40}{'':>12}{r.single_ms_onnx_flip_median:>12.1f}"
+            f"{r.flip_cost_single:>9.1f}x"
+        )
     return "\n".join(lines)
 
 

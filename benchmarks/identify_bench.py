@@ -18,12 +18,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from benchmarks.identification import cmc, fnir, fnir_at_fpir, fpir, mate_outcome, rank1_identification_rate
 from matcher.calibration import Calibration
 from matcher.watchlist_threshold import watchlist_operating_point
+
+if TYPE_CHECKING:
+    from benchmarks.templates import PipelineConfig
 
 FPIR_TARGETS = (0.01, 0.003)
 MAX_RANK = 20
@@ -91,26 +95,28 @@ def make_protocol(people: dict[str, list[Path]], has_face: dict[Path, bool], per
     return Protocol(enrol, mated, nonmated, failed)
 
 
-def lfw_templates_for(cache_dir: Path, workers: int = 1, embedder: str = "dlib") -> TemplatesFor:
-    """Template extraction through the shared cache (benchmarks/templates.py): each image is embedded once."""
-    from benchmarks.templates import PipelineConfig, extract_templates
+def lfw_templates_for(config: PipelineConfig, cache_path: Path, workers: int = 1) -> TemplatesFor:
+    """Templates made by `config` (the configured pipeline, as the kiosk runs it) through the shared cache
+    (benchmarks/templates.py): each image is embedded once."""
+    from benchmarks.templates import extract_templates
 
     def templates_for(paths: Sequence[Path]) -> tuple[np.ndarray, list[bool]]:
-        extraction = extract_templates(
-            list(paths), PipelineConfig(embedder=embedder), Path(cache_dir) / "templates.sqlite", workers
-        )
+        extraction = extract_templates(list(paths), config, Path(cache_path), workers)
         return extraction.templates, [bool(x) for x in extraction.ok]
 
     return templates_for
 
 
-def lfw_real_templates(lfw_dir: Path, cache_dir: Path, workers: int = 1) -> tuple[np.ndarray, str]:
-    """Every LFW-dev template (dlib model) with a face found, and the model id (for the gallery benchmark)."""
-    from edge.face.dlib_embedder import dlib_resnet_model_id
+def lfw_real_templates(
+    lfw_dir: Path, config: PipelineConfig, cache_path: Path, workers: int = 1
+) -> tuple[np.ndarray, str]:
+    """Every LFW-dev template that `config` makes with a face found, and their model id (for the gallery
+    benchmark)."""
+    from benchmarks.templates import pipeline_model_id
 
     paths = [p for ps in lfw_identities(lfw_dir).values() for p in ps]
-    vectors, ok = lfw_templates_for(cache_dir, workers)(paths)
-    return vectors[np.asarray(ok, dtype=bool)], dlib_resnet_model_id()
+    vectors, ok = lfw_templates_for(config, cache_path, workers)(paths)
+    return vectors[np.asarray(ok, dtype=bool)], pipeline_model_id(config)
 
 
 def run(

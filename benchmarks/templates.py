@@ -26,6 +26,7 @@ from edge.errors import EdgeError
 from edge.image import load_image
 
 if TYPE_CHECKING:  # the analyzer loads dlib: imported only where one is made
+    from checkpoint.settings import Settings
     from edge.face.analyzer import FaceAnalyzer
 
 
@@ -38,8 +39,26 @@ class PipelineConfig:
     upsample: int = 1
     fallback_detector: str | None = "cnn"
     alignment: str = "dlib5"
-    # make_embedder keyword arguments (models_dir, threads, ...): where a backend's files are, not what it computes.
+    # make_embedder keyword arguments (models_dir, threads, ...): mostly where a backend's files are. The one that
+    # changes what it computes, flip, changes the model id, which every cache key holds.
     embedder_options: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def flip(self) -> bool:
+        """Templates are the mean of each chip's and its mirror's (edge/face/flip.py)."""
+        return bool(self.embedder_options.get("flip"))
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder: str | None = None) -> PipelineConfig:
+        """The pipeline the settings configure: the one the kiosk runs and every benchmark measures."""
+        return cls(
+            embedder or settings.embedder,
+            settings.face_detector,
+            settings.face_upsample,
+            settings.fallback_detector,
+            settings.face_alignment,
+            settings.embedder_options(),
+        )
 
     def make_analyzer(self) -> FaceAnalyzer:
         """The analyzer this configuration describes, with no quality gate (benchmarks keep every face)."""
@@ -54,6 +73,21 @@ class PipelineConfig:
             self.alignment,
             **self.embedder_options,
         )
+
+    def describe(self) -> dict:
+        """What a results file records of the pipeline its templates came from."""
+        return {
+            "embedder": self.embedder,
+            "detector": self.detector,
+            "upsample": self.upsample,
+            "fallback_detector": self.fallback_detector,
+            "alignment": self.alignment,
+            "flip": self.flip,
+        }
+
+    def detectors(self) -> str:
+        """The detector and its fallback, as calibration files name them (e.g. "yunet+cnn")."""
+        return self.detector + (f"+{self.fallback_detector}" if self.fallback_detector else "")
 
     def key(self, model_id: str) -> str:
         # The backend is part of the key even when two backends share a model id (dlib and its ONNX
@@ -160,6 +194,13 @@ def _work(task: tuple[int, str, bool, bool]) -> tuple[int, np.ndarray | None, st
             shape = shape_predictor(rgb, best)
             ref = np.asarray(net.compute_face_descriptor(rgb, shape), dtype=np.float32)
     return index, ours, reason, ref, ref_reason
+
+
+def pipeline_model_id(config: PipelineConfig) -> str:
+    """The model id of the templates `config` makes (what galleries and calibrations are keyed by)."""
+    from edge.face.factory import configured_model_id
+
+    return configured_model_id(config.embedder, config.alignment, **config.embedder_options)
 
 
 def extract_templates(

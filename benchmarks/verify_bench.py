@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import verification as vm
+from benchmarks.calibration_pipeline import kept_identification
 from benchmarks.lfw import DatasetError, Pair, identity_of, read_pairs
 from benchmarks.machine import dataset_fingerprint, machine_info
 from benchmarks.scoring import Scorer
@@ -175,13 +176,7 @@ def run(
             "images": len(paths),
         },
         "model_id": extraction.model_id,
-        "pipeline": {
-            "embedder": config.embedder,
-            "detector": config.detector,
-            "upsample": config.upsample,
-            "fallback_detector": config.fallback_detector,
-            "alignment": config.alignment,
-        },
+        "pipeline": config.describe(),
         "failure_to_acquire": _fta(extraction, pairs, rows, ours=True),
         "ours": cross_validate(ours, pairs, rows, identities),
     }
@@ -212,7 +207,9 @@ def run(
     )
     results["calibration"] = json.loads(calibration.to_json())
     if calibration_dir is not None:
-        results["calibration_file"] = str(save_calibration(_usable(calibration, images), calibration_dir))
+        installed, note = kept_identification(_usable(calibration, images), [calibration_dir])
+        results["calibration_file"] = str(save_calibration(installed, calibration_dir))
+        results["calibration_identification"] = note
     results["timing"] = stage_timing(paths, config, timing_faces) if timing_faces else None
     results["templates_from_cache"] = extraction.cached
     results["wall_seconds"] = round(time.perf_counter() - started, 1)
@@ -237,12 +234,14 @@ def _usable(calibration: Calibration, images: Path) -> Calibration:
 
 
 def _detectors(config: PipelineConfig) -> str:
-    return config.detector + (f"+{config.fallback_detector}" if config.fallback_detector else "")
+    return config.detectors()
 
 
 def _pipeline_name(config: PipelineConfig) -> str:
-    """The detectors, and the alignment unless it is dlib's 5 points (every result file before issue 16)."""
-    return _detectors(config) + ("" if config.alignment == "dlib5" else f"-{config.alignment}")
+    """The detectors, the alignment unless it is dlib's 5 points (every result file before issue 16), and -flip
+    with flip augmentation."""
+    name = _detectors(config) + ("" if config.alignment == "dlib5" else f"-{config.alignment}")
+    return name + ("-flip" if config.flip else "")
 
 
 def _fta(extraction: Extraction, pairs: list[Pair], rows: dict[Path, int], ours: bool) -> dict:

@@ -42,7 +42,8 @@ def astronaut() -> np.ndarray:
 
 @pytest.fixture(scope="session")
 def analyzer(tmp_path_factory: pytest.TempPathFactory):
-    """The default pipeline (ONNX embedder, converted into a temporary models dir), loaded once per session."""
+    """The default pipeline without flip augmentation (ONNX embedder, converted into a temporary models dir; the plain
+    model id, whose calibration is shipped too), loaded once per session."""
     from edge.face.factory import make_analyzer
 
     return make_analyzer("onnx", models_dir=tmp_path_factory.mktemp("models"))

@@ -43,6 +43,7 @@ class ReportRequest:
     upsample: int = 1
     fallback_detector: str | None = "cnn"
     alignment: str = "dlib5"
+    flip: bool = False  # False in reports written before flip augmentation existed
     target_fmr: float = 1e-3
     seed: int = 0
     iterations: int = 1000
@@ -54,7 +55,7 @@ class ReportRequest:
             f"CHECKPOINT_EMBEDDER={self.embedder} CHECKPOINT_FACE_DETECTOR={self.detector} "
             f"CHECKPOINT_FACE_UPSAMPLE={self.upsample} "
             f"CHECKPOINT_FACE_FALLBACK_DETECTOR={self.fallback_detector or 'none'} "
-            f"CHECKPOINT_FACE_ALIGNMENT={self.alignment}"
+            f"CHECKPOINT_FACE_ALIGNMENT={self.alignment} CHECKPOINT_FACE_FLIP={'1' if self.flip else '0'}"
         )
         args = [f"--images {self.images}"]
         args += [f"--pairs {self.pairs}"] if self.pairs else []
@@ -97,7 +98,7 @@ def build(
         request.upsample,
         request.fallback_detector,
         request.alignment,
-        embedder_options,
+        {**embedder_options, "flip": request.flip},  # the report's own, so verify-report recomputes the same
     )
     extraction = extract_templates(dataset.paths, config, cache_path, workers, False, progress)
     scorer = Scorer(request.embedder, extraction.templates, extraction.ok, False)

@@ -57,6 +57,7 @@ def gallery(
     from benchmarks.gallery_bench import check_specs, format_table, run
     from benchmarks.identify_bench import lfw_real_templates
     from benchmarks.result_file import RESULTS_DIR, save_result
+    from benchmarks.templates import PipelineConfig
     from checkpoint.settings import get_settings
     from matcher.calibration import load_calibration
 
@@ -66,7 +67,8 @@ def gallery(
         raise click.BadParameter(f"sizes must be integers, got {sizes!r}", param_hint="--sizes") from exc
     check_specs(indexes)
     settings = get_settings()
-    real, model_id = lfw_real_templates(settings.lfw_dir, settings.cache_dir, workers)
+    config = PipelineConfig.from_settings(settings)  # the pipeline the kiosk runs, as `bench verify` measures it
+    real, model_id = lfw_real_templates(settings.lfw_dir, config, settings.cache_dir / "templates.sqlite", workers)
     # A watchlist alarm is a raw similarity at the calibrated threshold for --alarm-fmr: alarm_recall is measured there.
     alarm_threshold = load_calibration(model_id, [settings.calibration_dir]).threshold_at(alarm_fmr)
     click.echo(f"{len(real)} real LFW-dev templates ({model_id}); probes: {probes}", err=True)

@@ -42,19 +42,20 @@ def identify(out: Path | None, workers: int, enrolments: list[str]) -> None:
     """Enrol LFW-dev identities with >= 2 images, search the rest; print a table, save JSON."""
     from benchmarks.identify_bench import format_report, lfw_templates_for, parse_enrolment, run
     from benchmarks.result_file import RESULTS_DIR, save_result
+    from benchmarks.templates import PipelineConfig, pipeline_model_id
     from checkpoint.policy.policy import load_policy
     from checkpoint.settings import get_settings
-    from edge.face.dlib_embedder import dlib_resnet_model_id
     from matcher.calibration import CalibrationError, load_calibration
 
     settings = get_settings()
-    model_id = dlib_resnet_model_id()
+    config = PipelineConfig.from_settings(settings)  # the pipeline the kiosk runs, as `bench verify` measures it
+    model_id = pipeline_model_id(config)
     try:
         calibration = load_calibration(model_id, [settings.calibration_dir])
     except CalibrationError:
         calibration = None  # the 1:N figures stand alone; the calibrated comparisons are skipped
     target_fpir = load_policy(settings.kiosk_policy).watchlist_fpir
-    templates = lfw_templates_for(settings.cache_dir, workers, settings.embedder)
+    templates = lfw_templates_for(config, settings.cache_dir / "templates.sqlite", workers)
     results = [
         run(
             settings.lfw_dir,
@@ -66,7 +67,11 @@ def identify(out: Path | None, workers: int, enrolments: list[str]) -> None:
         )
         for name in enrolments
     ]
-    path = save_result(out or RESULTS_DIR, "identify", {"protocols": results})
+    path = save_result(
+        out or RESULTS_DIR,
+        "identify" + ("-flip" if config.flip else ""),
+        {"pipeline": config.describe(), "protocols": results},
+    )
     click.echo(format_report(results))
     click.echo(f"saved {path}")
 
@@ -79,22 +84,27 @@ def identify(out: Path | None, workers: int, enrolments: list[str]) -> None:
 @click.option("--ship", is_flag=True, help="also write the chosen 1:N block into the shipped calibration file")
 def fusion(out: Path | None, workers: int, ship: bool) -> None:
     """Cross-validate subject fusion and score normalisation on LFW-dev; measure the kiosk's probe fusion."""
+    from benchmarks.calibration_pipeline import check_same_pipeline
     from benchmarks.identify_bench import lfw_templates_for
     from benchmarks.identify_fusion import format_report, run, shipped_block
     from benchmarks.result_file import RESULTS_DIR, save_result
+    from benchmarks.templates import PipelineConfig, pipeline_model_id
     from checkpoint.policy.policy import load_policy
     from checkpoint.settings import get_settings
-    from edge.face.dlib_embedder import dlib_resnet_model_id
     from matcher.calibration import SHIPPED_DIR, load_calibration, save_calibration
 
     settings = get_settings()
-    calibration = load_calibration(dlib_resnet_model_id(), [settings.calibration_dir])
+    config = PipelineConfig.from_settings(settings)  # the pipeline the kiosk runs, as `bench verify` measures it
+    model_id = pipeline_model_id(config)
+    shipped = None
+    if ship:  # refused before any template is made: the block must fit the file's thresholds and pipeline
+        shipped = check_same_pipeline(SHIPPED_DIR, config, model_id)
+    calibration = load_calibration(model_id, [settings.calibration_dir])
     agree_at = calibration.threshold_at(load_policy(settings.kiosk_policy).face_vs_document_fmr)
-    templates = lfw_templates_for(settings.cache_dir, workers, settings.embedder)
-    result = run(settings.lfw_dir, templates, calibration, agree_at)
-    path = save_result(out or RESULTS_DIR, "identify-fusion", result)
+    templates = lfw_templates_for(config, settings.cache_dir / "templates.sqlite", workers)
+    result = {"pipeline": config.describe(), **run(settings.lfw_dir, templates, calibration, agree_at)}
+    path = save_result(out or RESULTS_DIR, "identify-fusion" + ("-flip" if config.flip else ""), result)
     click.echo(format_report(result))
     click.echo(f"saved {path}")
-    if ship:
-        shipped = load_calibration(calibration.model_id)  # the shipped file, not a site's
+    if shipped is not None:
         click.echo(f"shipped calibration: {save_calibration(shipped_block(shipped, result), SHIPPED_DIR)}")

@@ -51,6 +51,7 @@ def report(
         upsample=settings.face_upsample,
         fallback_detector=settings.fallback_detector,
         alignment=settings.face_alignment,
+        flip=settings.face_flip,
         target_fmr=target_fmr if target_fmr is not None else settings.target_fmr,
         seed=seed,
         iterations=iterations,

@@ -51,6 +51,7 @@ def verify(
     quiet: bool,
 ) -> None:
     """Verification accuracy on the LFW pairs protocol; writes results JSON, and a calibration file when asked."""
+    from benchmarks.calibration_pipeline import kept_identification
     from benchmarks.templates import PipelineConfig
     from benchmarks.verify_bench import RESULTS_DIR, format_table, run
     from checkpoint.settings import get_settings
@@ -59,14 +60,7 @@ def verify(
     settings = get_settings()
     images = images or settings.lfw_dir / "images"
     pairs_file = pairs_file or images.parent / "pairs.txt"
-    config = PipelineConfig(
-        embedder or settings.embedder,
-        settings.face_detector,
-        settings.face_upsample,
-        settings.fallback_detector,
-        settings.face_alignment,
-        settings.embedder_options(),
-    )
+    config = PipelineConfig.from_settings(settings, embedder)
     results = run(
         images,
         pairs_file,
@@ -84,10 +78,13 @@ def verify(
     click.echo(f"results: {results['results_file']}")
     if write_calibration:
         click.echo(f"calibration: {results['calibration_file']} (this site's, used instead of the shipped one)")
+        click.echo(f"calibration: {results['calibration_identification']}")
     else:
         click.echo("calibration: not installed (--write-calibration installs it as this site's)")
     if ship:
         import json
 
-        path = save_calibration(Calibration.from_json(json.dumps(results["calibration"])), SHIPPED_DIR)
-        click.echo(f"shipped calibration: {path}")
+        fitted = Calibration.from_json(json.dumps(results["calibration"]))
+        shipped, note = kept_identification(fitted, [])
+        click.echo(f"shipped calibration: {save_calibration(shipped, SHIPPED_DIR)}")
+        click.echo(f"shipped calibration: {note}")

@@ -14,7 +14,9 @@ def models() -> None:
 @click.option("--force", is_flag=True, help="convert again even if the converted file exists")
 def prepare(force: bool) -> None:
     """Convert dlib's ResNet face embedder to ONNX (keyed by the source file's SHA-256) and check it."""
+    from checkpoint.i18n import _
     from checkpoint.settings import get_settings
+    from edge.face.flip import flip_model_id
     from edge.face.model_files import RESNET, model_path
     from edge.face.onnx_embedder import OnnxDlibEmbedder
     from edge.face.onnx_model_cache import ensure_converted
@@ -25,3 +27,8 @@ def prepare(force: bool) -> None:
     click.echo(f"converted model: {path}")
     click.echo(f"model id: {embedder.model_id}")
     click.echo(f"self-check, smallest cosine vs dlib: {embedder.min_cosine_vs_dlib:.7f}")
+    if settings.face_flip:  # what templates, galleries and calibrations are keyed by is the flipped model's id
+        click.echo(
+            _("templates' model id (CHECKPOINT_FACE_FLIP on: chip and mirror): %(model)s")
+            % {"model": flip_model_id(embedder.model_id)}
+        )

@@ -19,12 +19,18 @@ def make_embedder(
     threads: int = 0,
     arcface_model: Path | None = None,
     arcface_alignment: str = "arcface",
+    flip: bool = False,
 ) -> Embedder:
     """The embedder backend named in the settings.
 
     "onnx": dlib's ResNet converted to ONNX (converted into `models_dir` on first use), the default;
     "dlib": dlib's own inference, the reference; "arcface": the ONNX model at `arcface_model`.
+    `flip`: each template is the mean of the chip's and its mirror's (edge/face/flip.py), under its own model id.
     """
+    if flip:
+        from edge.face.flip import FlipEmbedder
+
+        return FlipEmbedder(make_embedder(name, models_dir, threads, arcface_model, arcface_alignment))
     if name == "dlib":
         from edge.face.dlib_embedder import DlibEmbedder
 

@@ -111,3 +111,16 @@ def test_verify_report_cli_catches_an_edited_figure(built, mini) -> None:
     bad = subprocess.run([*cmd, str(tampered)], capture_output=True, text=True, env=env, timeout=600)
     assert bad.returncode == 1
     assert "DIFFERS eer" in bad.stdout and "did not reproduce: eer" in bad.stderr
+
+
+def test_a_flip_report_records_flip_and_recomputes_with_it_whatever_the_verifiers_setting(built, mini) -> None:
+    options = {"models_dir": mini["data"] / "models", "flip": False}  # the verifier's own setting: flip off
+    request = ReportRequest(images=str(mini["images"]), iterations=200, flip=True)
+    report, _ = build(request, mini["data"] / "templates.sqlite", [], options, progress=False)
+    meta = report["reproducibility"]
+    assert report["request"]["flip"] is True and meta["model_id"].endswith("-flip")
+    assert "CHECKPOINT_FACE_FLIP=1" in meta["command"]
+    assert meta["model_id"] != built[0]["reproducibility"]["model_id"]  # not the plain templates' report
+    again, _ = build(ReportRequest(**report["request"]), mini["data"] / "templates.sqlite", [], options, progress=False)
+    assert again["reproducibility"]["model_id"] == meta["model_id"]
+    assert all(same for *_, same in compare_headlines(headline(report), headline(again)))

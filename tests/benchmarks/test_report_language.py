@@ -52,8 +52,8 @@ def test_the_report_reads_in_french():
     assert "Rapport sur les taux de correspondance" in page and "Vérification (1:1)" in page
     leftovers = sorted(set(ENGLISH.findall(_visible_prose(page))))
     assert not leftovers, f"English words on the French report: {leftovers}"
-    assert "9,667\u00a0%" in page  # FNMR at FMR 1e-3 as French writes a percentage (no-break space)
-    assert "<td>0,0001</td><td>0,9415</td>" in page  # target FMR written out, threshold with its four decimals
+    assert "8,733\u00a0%" in page  # FNMR at FMR 1e-3 as French writes a percentage (no-break space)
+    assert "<td>0,0001</td><td>0,9439</td>" in page  # target FMR written out, threshold with its four decimals
 
 
 def test_the_report_still_reads_in_english():
@@ -61,8 +61,8 @@ def test_the_report_still_reads_in_english():
     assert '<html lang="en">' in page
     for heading in ("Match-rate report", "Verification (1:1)", "Identification (1:N)", "Reproducibility"):
         assert heading in page
-    assert "9.667%" in page
-    assert "<td>0.0001</td><td>0.9415</td>" in page
+    assert "8.733%" in page
+    assert "<td>0.0001</td><td>0.9439</td>" in page
 
 
 def _keep(path: Path) -> None:

@@ -12,6 +12,8 @@ from sqlmodel import Session
 
 from benchmarks.travellers import Traveller, astronaut_portrait, make_traveller
 from checkpoint.settings import Settings
+from edge.face.dlib_embedder import dlib_resnet_model_id
+from edge.face.flip import flip_model_id
 from watchlists.db import make_engine, sqlite_url
 from watchlists.errors import WatchlistError
 from watchlists.models import Category, ChangeAction, DocumentCreate, SubjectCreate, WatchlistCreate
@@ -26,7 +28,8 @@ from watchlists.store import (
     set_subject_status,
 )
 
-MODEL = "dlib-resnet-v1-55533b28a958"
+# The model id of the templates a kiosk with the default settings makes (flip augmentation on).
+MODEL = flip_model_id(dlib_resnet_model_id()) if Settings.model_fields["face_flip"].default else dlib_resnet_model_id()
 
 
 @pytest.fixture(scope="session")

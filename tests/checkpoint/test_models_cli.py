@@ -24,6 +24,9 @@ def test_prepare_converts_once_and_reports_the_model_id(data_dir, capsys):
     (made,) = list((data_dir / "models").glob("*.onnx"))
     assert f"converted model: {made}" in out
     assert "model id: dlib-resnet-v1-" in out
+    # With flip on (the default) the templates' id, which calibrations and galleries go by, is the -flip one.
+    assert "templates' model id (CHECKPOINT_FACE_FLIP on: chip and mirror): dlib-resnet-v1-" in out
+    assert out.strip().splitlines()[-1].endswith("-flip")
     before = made.stat().st_mtime_ns
     assert main(["models", "prepare"]) == 0
     assert made.stat().st_mtime_ns == before
@@ -53,8 +56,10 @@ def test_bench_embedder_prints_the_table_and_saves_json(data_dir, tmp_path, caps
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "cosine onnx vs dlib: min" in out and "single face, median ms" in out
+    assert "single face with flip (onnx), median ms" in out  # what flip augmentation costs, in the same run
     saved = json.loads(output.read_text())
     assert saved["faces"] == 12 and saved["timing_faces"] == 4 and saved["onnx_threads"] == 1
     assert saved["cosine_min"] >= 0.9999
     assert saved["model_id_onnx"] == saved["model_id_dlib"]
+    assert saved["single_ms_onnx_flip_median"] > saved["single_ms_onnx_median"] > 0
     assert "loadavg" in saved["environment"] and saved["environment"]["cpu_count"]

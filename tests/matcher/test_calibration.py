@@ -55,9 +55,11 @@ def test_corrupt_and_misnamed_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_data_dir_calibration_overrides_the_shipped_one(tmp_path: Path) -> None:
-    from edge.face.dlib_embedder import dlib_resnet_model_id
+    from checkpoint.settings import Settings
+    from edge.face.factory import configured_model_id
 
-    model_id = dlib_resnet_model_id()
+    settings = Settings(data_dir=tmp_path / "data")
+    model_id = configured_model_id(settings.embedder, settings.face_alignment, **settings.embedder_options())
     shipped = load_calibration(model_id)
     assert shipped.points, "the release ships a calibration for the default face model"
     site = _calibration(model_id)
