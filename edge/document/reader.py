@@ -24,6 +24,7 @@ import numpy as np
 
 from checkpoint.i18n import gettext
 from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_checks
+from edge.document.closer_look import detect_in_region, document_region
 from edge.document.errors import InvalidMRZ, NoMRZFound
 from edge.document.glyph_height import settle_by_height
 from edge.document.locate import MrzBlock, block_box, find_mrz, fit_resolution, upright_crops, upright_rotation
@@ -58,7 +59,11 @@ RE_READ_STRETCHES = (0.8, 1.25, 1.5)
 # CPU time, not wall time: on the kiosk's 2 cores with nothing else running 4 CPU s is ~2-3 s, and a budget in
 # wall time would refuse more pages whenever other work (the face camera, a sync) shares the cores.
 TIME_BUDGET_S = 4.0
-RETRY_DETECT_SCALE = 1.5  # where no MRZ is found, the text detector looks again at 1.5x its usual resolution
+# Where the first look finds no MRZ, the detector looks again at the document cut out of the frame, scaled to
+# these multiples of its usual side (see closer_look): an MRZ character then spans ~15-25 px of the detector's view
+# on a passport page or an ID card, where a document filling half of the frame left it 5-10. On 40 held-out
+# real-like pages (seeds 1000-1009) the first look found no MRZ on 18, the closer ones on 16 of them.
+CLOSER_LOOKS = (1.25, 1.5)
 UPSIDE_DOWN_CONFIDENCE = 0.8  # an MRZ read upside down comes out with a mean character confidence far below
 
 
@@ -191,11 +196,15 @@ class DocumentReader:
         """Stage 1: the page's text boxes and the MRZ block among them; NoMRZFound when there is none."""
         boxes, _ = self.ocr.detect(rgb)
         block = find_mrz(boxes)
-        if block is None and max(rgb.shape[:2]) > self.ocr.detect_side:
-            # A small, blurred MRZ can melt into one blob or vanish at the detector's usual scale: one more look
-            # at a larger one, paid only by pages where the first found nothing.
-            boxes, _ = self.ocr.detect(rgb, round(self.ocr.detect_side * RETRY_DETECT_SCALE))
-            block = find_mrz(boxes)
+        if block is None:
+            # A small, blurred MRZ can melt into one blob or vanish at the detector's usual scale: closer looks at
+            # the document alone, paid only by pages where the first found nothing. Boxes in the page's pixels.
+            region = document_region(rgb)
+            for zoom in CLOSER_LOOKS:
+                boxes = detect_in_region(self.ocr, rgb, region, round(self.ocr.detect_side * zoom))
+                block = find_mrz(boxes)
+                if block is not None:
+                    break
         if block is None:
             raise NoMRZFound(
                 gettext("no machine readable zone found on the image (%(areas)d text areas, none MRZ-shaped)")
