@@ -87,17 +87,44 @@ def find_mrz(boxes: list[np.ndarray]) -> MrzBlock | None:
     When no such lines are found, shorter ones are tried (MIN_PIECE_RATIO): on a blurred page the detector
     sees only the start of each MRZ line, up to its run of fillers; the reader cuts the rest from the pitch.
     """
+    candidates = mrz_candidates(boxes)
+    return candidates[0] if candidates else None
+
+
+def mrz_candidates(boxes: list[np.ndarray]) -> list[MrzBlock]:
+    """Every block of long parallel lines among `boxes` that could be the MRZ, the likeliest first (find_mrz's):
+    on an ID card the two heading lines (state, document title) can be longer than the MRZ lines the detector
+    saw, and only reading the lines tells them apart."""
     geo = [(b, *_axis(b)) for b in merge_collinear(boxes)]
-    return _find_block(geo, MIN_LINE_RATIO) or _find_block(geo, MIN_PIECE_RATIO)
+    blocks = _blocks(geo, MIN_LINE_RATIO) or _blocks(geo, MIN_PIECE_RATIO)
+    seen: set[frozenset[int]] = set()
+    distinct = []
+    for block in blocks:
+        key = frozenset(id(line) for line in block.lines)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(block)
+    return distinct
 
 
-def _find_block(geo: list[tuple], min_ratio: float) -> MrzBlock | None:
+def same_block(a: MrzBlock, b: MrzBlock) -> bool:
+    """True when `a` and `b` are the same lines (found by two looks): as many, each centre within half a line
+    height of one of the other's."""
+    if len(a.lines) != len(b.lines):
+        return False
+    centres = [_axis(line)[3] for line in b.lines]
+    for line in a.lines:
+        _, _, height, centre = _axis(line)
+        if min(float(np.linalg.norm(centre - other)) for other in centres) > 0.5 * height:
+            return False
+    return True
+
+
+def _blocks(geo: list[tuple], min_ratio: float) -> list[MrzBlock]:
     lines = sorted((g for g in geo if g[2] / g[3] >= min_ratio), key=lambda g: -g[2])
-    for longest in lines:  # the longest line is the MRZ's, unless a heading in the visual zone is longer
-        block = _block_around(longest, lines, geo)
-        if block is not None:
-            return block
-    return None
+    # The longest line is the MRZ's, unless a heading in the visual zone is longer.
+    blocks = (_block_around(longest, lines, geo) for longest in lines)
+    return [block for block in blocks if block is not None]
 
 
 def _block_around(longest: tuple, lines: list[tuple], geo: list[tuple]) -> MrzBlock | None:

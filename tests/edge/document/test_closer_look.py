@@ -67,3 +67,17 @@ def test_an_mrz_the_first_look_misses_on_a_small_image_or_a_small_document_is_re
     for name in ("surname", "given_names", "document_number", "nationality", "birth_date", "expiry_date"):
         assert getattr(seen, name) == getattr(printed, name)
     assert seen.surname == page.truth["identity"]["surname"]  # what the officer sees, as on the visual zone
+
+
+@pytest.mark.parametrize(
+    ("seed", "layout"),
+    [
+        (1003, "TD1"),  # the card's two heading lines are longer than the MRZ lines the detector saw
+        (1000, "MRV-B"),  # the first look pairs an MRZ line with a visual-zone line; the closer look sees both
+    ],
+)
+def test_lines_that_read_as_no_mrz_give_way_to_the_next_block_and_to_a_closer_look(reader, seed, layout):
+    page = generate_page(seed, layout, "real-like")
+    reading = reader.read(load_image(page.jpeg), TODAY, portrait=False)
+    assert reading.valid
+    assert list(reading.mrz.lines) == page.truth["mrz"]

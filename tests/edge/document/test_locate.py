@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from edge.document.locate import MrzBlock, find_mrz, upright_crops
+from edge.document.locate import MrzBlock, find_mrz, mrz_candidates, same_block, upright_crops
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
@@ -80,3 +80,23 @@ def test_a_box_that_catches_the_dark_backdrop_under_the_page_is_cut_to_its_own_l
     crops, _ = upright_crops(page, edge, flip=False)
     assert [c.shape[0] >= 30 for c in crops] == [True, True]
     assert all(_bar_widths(c) == [4] * 30 for c in crops)
+
+
+def test_every_block_of_long_parallel_lines_is_a_candidate_the_longest_first():
+    title = box(40, 76, 500, 110)  # 'CARTE NATIONALE D'IDENTITÉ': starts where the heading starts, one pitch below
+    mrz = [box(50, 400 + 46 * k, 420, 440 + 46 * k) for k in range(3)]
+    candidates = mrz_candidates([HEADING, title, *mrz])
+    assert len(candidates) == 2
+    first = find_mrz([HEADING, title, *mrz])
+    assert first is not None and all(
+        np.array_equal(a, b) for a, b in zip(first.lines, candidates[0].lines, strict=True)
+    )
+    assert any(np.array_equal(line, HEADING) for line in candidates[0].lines)
+    assert len(candidates[1].lines) == 3 and not any(np.array_equal(line, HEADING) for line in candidates[1].lines)
+
+
+def test_the_same_lines_found_by_two_looks_are_one_block():
+    lines = [box(50, 400 + 46 * k, 650, 440 + 46 * k) for k in range(2)]
+    seen_closer = [line + np.float32([3, -4]) for line in lines]
+    assert same_block(find_mrz(lines), find_mrz(seen_closer))
+    assert not same_block(find_mrz(lines), find_mrz([line + np.float32([0, 46]) for line in lines]))
