@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from edge.document.locate import MrzBlock, find_mrz, upright_crops
+from edge.document.locate import MrzBlock, find_mrz, mrz_candidates, same_block, upright_crops
 
 
 def box(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
@@ -82,10 +82,19 @@ def test_a_box_that_catches_the_dark_backdrop_under_the_page_is_cut_to_its_own_l
     assert all(_bar_widths(c) == [4] * 30 for c in crops)
 
 
-def test_a_two_line_heading_longer_than_the_mrz_comes_first_with_the_mrz_as_its_alternative():
-    heading = [box(20, 20, 760, 70), box(20, 80, 740, 130)]  # two long parallel lines together: MRZ-shaped
-    mrz = [box(50, 400 + 46 * k, 650, 440 + 46 * k) for k in range(3)]
-    block = find_mrz([*heading, *mrz])
-    assert block is not None and len(block.lines) == 2  # the longest lines win; the reader finds them no MRZ
-    assert len(block.alternatives) == 1
-    assert [line.tolist() for line in block.alternatives[0].lines] == [line.tolist() for line in mrz]
+def test_every_block_of_long_parallel_lines_is_a_candidate_more_lines_first():
+    title = box(40, 76, 500, 110)  # 'CARTE NATIONALE D'IDENTITÉ': starts where the heading starts, one pitch below
+    mrz = [box(50, 400 + 46 * k, 420, 440 + 46 * k) for k in range(3)]  # shorter than the heading: fillers unseen
+    candidates = mrz_candidates([HEADING, title, *mrz])
+    assert [len(c.lines) for c in candidates] == [3, 2]
+    assert not any(np.array_equal(line, HEADING) for line in candidates[0].lines)
+    assert any(np.array_equal(line, HEADING) for line in candidates[1].lines)
+    first = find_mrz([HEADING, title, *mrz])
+    assert first is not None and len(first.lines) == 3
+
+
+def test_the_same_lines_found_by_two_looks_are_one_block():
+    lines = [box(50, 400 + 46 * k, 650, 440 + 46 * k) for k in range(2)]
+    seen_closer = [line + np.float32([3, -4]) for line in lines]
+    assert same_block(find_mrz(lines), find_mrz(seen_closer))
+    assert not same_block(find_mrz(lines), find_mrz([line + np.float32([0, 46]) for line in lines]))
