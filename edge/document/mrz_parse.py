@@ -180,10 +180,20 @@ def _check(name: str, found: str, data: str, filler_when_empty: bool) -> CheckRe
 NAME_SHAPE = re.compile(r"[A-Z]+(<[A-Z]+)*(<<[A-Z]+(<[A-Z]+)*)?")
 
 
+# A name with no '<<' (a primary identifier alone) of more parts than this is taken for one whose '<<' was
+# misread as a letter ('AN<CYA<TAKOVAZU<MIMIRITI' for 'AN<<YA<TAKOVAZU<MIMIRITI'): a three-part surname with no
+# given names is rare enough that refusing it (the officer types it in) costs less than a wrong name.
+MAX_PARTS_WITHOUT_SEPARATOR = 2
+
+
 def well_formed_name(text: str) -> bool:
     """True when the MRZ name field `text` has the ICAO shape PRIMARY<<SECONDARY<NAMES, trailing fillers aside:
-    a letter after a second double filler ('SMITH<<ANNA<<<<<<K') is no name an issuer prints."""
-    return NAME_SHAPE.fullmatch(text.rstrip("<")) is not None
+    a letter after a second double filler ('SMITH<<ANNA<<<<<<K') is no name an issuer prints, and a name of
+    several parts with no '<<' most likely lost it to a misread filler."""
+    name = text.rstrip("<")
+    if "<<" not in name and name.count("<") + 1 > MAX_PARTS_WITHOUT_SEPARATOR:
+        return False
+    return NAME_SHAPE.fullmatch(name) is not None
 
 
 def _split_name(text: str) -> tuple[str, str, bool]:

@@ -311,6 +311,9 @@ class DocumentReader:
         # Readings that show the MRZ as printed, a check digit failing: the repair's own finding, or a swap no
         # reading saw undone (see unseen_swaps).
         printed: list[tuple[list[LineRead], RepairOutcome]] = []
+        # Whether some reading passed every check digit with only repairs the readings bear out (refused, if at
+        # all, for a field no check digit covers): then no check digit "fails as printed", whatever another says.
+        checks_hold = False
         for reads in (voted, *readings):
             repair = self._repair(reads, today)
             printed_invalid |= repair.finding == FAILS_AS_PRINTED
@@ -334,6 +337,7 @@ class DocumentReader:
                     printed.append((reads, shown))
                 reasons.append(f"a check digit holds only after a look-alike no reading saw: {swaps}")
                 continue
+            checks_hold = True
             unsettled = unsettled_fields(layout, repair.parsed.lines, per_line)
             if unsettled:
                 reasons.append(
@@ -368,12 +372,13 @@ class DocumentReader:
         if unknown_code:
             reasons = ["readings at different stretches disagree on an MRZ with an unknown state code"]
         repair = self._repair(voted, today)
-        if not agreed:
+        if not agreed and not checks_hold:
             shown = _printed_so(printed, voted, readings, repair, today)
             if shown is not None:
                 reads, repair = shown
                 return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
-        finding = repair.finding if repair.finding == FAILS_AS_PRINTED else ""  # an unknown code needs agreement
+        # An unknown code needs agreement; a failing check digit, that no reading made it hold.
+        finding = repair.finding if repair.finding == FAILS_AS_PRINTED and not checks_hold else ""
         reason = reasons[0] if reasons else repair.reason
         if cut:
             reason += (
@@ -416,7 +421,7 @@ class DocumentReader:
         no ICAO shape (fillers misread as letters, 'FAISAL<<<<<KK<<<'), or a character the OCR doubted."""
         assert repair.parsed is not None
         if not _well_formed(layout, repair):
-            return "the name has no ICAO 9303 shape (letters after its filler run): " + layout.field("name").span.of(
+            return "the name has no ICAO 9303 shape (fillers read as letters?): " + layout.field("name").span.of(
                 repair.parsed.lines
             ).rstrip("<")
         doubtful = [field for _, _, field in self._doubtful(layout, repair.parsed.lines, reads)]

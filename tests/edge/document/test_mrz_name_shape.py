@@ -14,6 +14,7 @@ from edge.document.mrz_parse import well_formed_name
         "TIKOBE<<NOANAN<<<<<<<<<<<<<<<<",
         "SA<YA<<NESESERA<TAEL<TIDORA<<<",  # two-part surname
         "MOHAMMED<<<<<<<<<<<<<<<<<<<<<<",  # primary identifier only
+        "DE<SOUSA<<<<<<<<<<<<<<<<<<<<<<",  # a two-part primary identifier only
         "ABDULRAHMANALKHATEEBSHARIF<<MU",  # truncated: ends in a letter
     ],
 )
@@ -29,6 +30,8 @@ def test_names_an_issuer_prints_are_well_formed(name):
         "<<ANNA<<<<<<<<<<<<<<<<<<<<<<<<",  # no primary identifier
         "SMITH<<ANNA<<MARIA<<<<<<<<<<<<",  # a second double filler
         "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<",  # nothing at all
+        "AN<CYA<TAKOVAZU<MIMIRITI<<<<<<",  # 'AN<<YA...' with a filler read as C: no separator, four parts
+        "ELBABEMIKSOYA<KTAELAN<ZULESORA<ORTAUMSE",  # 'ELBABEMI<SOYA<<TAELAN...' with fillers read as K
     ],
 )
 def test_names_of_no_icao_shape_are_not(name):
