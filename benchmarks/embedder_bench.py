@@ -46,6 +46,10 @@ class EmbedderBenchResult:
     # Flip augmentation (edge/face/flip.py) on the ONNX backend: chip and mirror, timed in the same interleaving.
     single_ms_onnx_flip_median: float | None = None
     flip_cost_single: float | None = None
+    # Flip with jittered chip views (CHECKPOINT_FACE_JITTER), when configured: timed in the same interleaving.
+    jitter: str = ""
+    single_ms_onnx_jitter_median: float | None = None
+    jitter_cost_single: float | None = None
 
 
 def lfw_image_paths(lfw_images: Path) -> list[Path]:
@@ -119,6 +123,7 @@ def run(
     onnx_threads: int = 0,
     command: str = "",
     progress: Callable[[str], None] = lambda _: None,
+    jitter: str = "",
 ) -> EmbedderBenchResult:
     """Measure equivalence on `faces` LFW faces and speed on `timing_faces` of them."""
     progress(f"finding {faces} faces in {lfw_images}")
@@ -133,15 +138,16 @@ def run(
     progress(f"timing single-face embedding on {timing_faces} faces")
     from edge.face.flip import FlipEmbedder
 
-    dlib_times, onnx_times, flip_times = single_face_times(
-        [dlib_embedder, onnx_embedder, FlipEmbedder(onnx_embedder)], chips[:timing_faces]
-    )
+    timed = [dlib_embedder, onnx_embedder, FlipEmbedder(onnx_embedder)]
+    if jitter:
+        timed.append(FlipEmbedder(onnx_embedder, jitter))
+    dlib_times, onnx_times, flip_times, *jitter_times = single_face_times(timed, chips[:timing_faces])
     env = environment()
     env["loadavg_before"] = [round(v, 2) for v in load_before]
     single_dlib = statistics.median(dlib_times) * 1000
     single_onnx = statistics.median(onnx_times) * 1000
     single_flip = statistics.median(flip_times) * 1000
-    return EmbedderBenchResult(
+    result = EmbedderBenchResult(
         command=command,
         faces=len(chips),
         timing_faces=len(dlib_times),
@@ -163,6 +169,11 @@ def run(
         single_ms_onnx_flip_median=single_flip,
         flip_cost_single=single_flip / single_onnx,
     )
+    if jitter_times:
+        result.jitter = timed[-1].model_id.removeprefix(onnx_embedder.model_id)
+        result.single_ms_onnx_jitter_median = statistics.median(jitter_times[0]) * 1000
+        result.jitter_cost_single = result.single_ms_onnx_jitter_median / single_onnx
+    return result
 
 
 def format_table(r: EmbedderBenchResult) -> str:
@@ -185,6 +196,11 @@ def format_table(r: EmbedderBenchResult) -> str:
         lines.append(
             f"{'single face with flip (onnx), median ms':<40}{'':>12}{r.single_ms_onnx_flip_median:>12.1f}"
             f"{r.flip_cost_single:>9.1f}x"
+        )
+    if r.single_ms_onnx_jitter_median is not None and r.jitter_cost_single is not None:
+        lines.append(
+            f"{'single face with ' + r.jitter.lstrip('-') + ', median ms':<40}{'':>12}"
+            f"{r.single_ms_onnx_jitter_median:>12.1f}{r.jitter_cost_single:>9.1f}x"
         )
     return "\n".join(lines)
 

@@ -173,7 +173,10 @@ def run(
             result["at_calibrated_thresholds"].append(
                 {"fmr": point.fmr, "threshold": point.threshold, **raw.at(point.threshold)}
             )
-    if normalisation is not None:
+    if normalisation is not None and gallery.subject_count < normalisation.scoring().subjects_needed:
+        # A gallery smaller than the cohort is searched on raw similarities, as the kiosk does (watchlist_threshold)
+        result["normalised_skipped"] = f"{gallery.subject_count} subjects: fewer than the calibration's cohort needs"
+    elif normalisation is not None:
         scoring = normalisation.scoring()
         normalised = _scored(gallery, protocol, template_of, has_face, model_id, max_rank, scoring)
         result["normalised"] = {"normalisation": scoring.to_dict(), **normalised.figures(max_rank)}

@@ -48,6 +48,15 @@ class PipelineConfig:
         """Templates are the mean of each chip's and its mirror's (edge/face/flip.py)."""
         return bool(self.embedder_options.get("flip"))
 
+    @property
+    def augmentation(self) -> str:
+        """The "-flip" and any jitter views ("-flip-zin4") the model id adds; "" without augmentation."""
+        if not self.flip:
+            return ""
+        from edge.face.flip import flip_model_id
+
+        return flip_model_id("", self.embedder_options.get("jitter") or ())
+
     @classmethod
     def from_settings(cls, settings: Settings, embedder: str | None = None) -> PipelineConfig:
         """The pipeline the settings configure: the one the kiosk runs and every benchmark measures."""
@@ -83,6 +92,7 @@ class PipelineConfig:
             "fallback_detector": self.fallback_detector,
             "alignment": self.alignment,
             "flip": self.flip,
+            **({"jitter": self.embedder_options["jitter"]} if self.embedder_options.get("jitter") else {}),
         }
 
     def detectors(self) -> str:

@@ -239,9 +239,9 @@ def _detectors(config: PipelineConfig) -> str:
 
 def _pipeline_name(config: PipelineConfig) -> str:
     """The detectors, the alignment unless it is dlib's 5 points (every result file before issue 16), and -flip
-    with flip augmentation."""
+    with flip augmentation (-flip-zin4... with jitter views)."""
     name = _detectors(config) + ("" if config.alignment == "dlib5" else f"-{config.alignment}")
-    return name + ("-flip" if config.flip else "")
+    return name + config.augmentation
 
 
 def _fta(extraction: Extraction, pairs: list[Pair], rows: dict[Path, int], ours: bool) -> dict:

@@ -70,6 +70,15 @@ class Settings(BaseSettings):
     face_flip: bool = Field(
         True, description="embed each face chip and its mirror image and keep the mean (own model id, ~2x embed time)"
     )
+    # Jittered re-cuts of the chip averaged in with flip (edge/face/flip.py JITTER_VIEWS, e.g. "zin4,zout4"): each
+    # view adds two embedder passes and the set is spelt into the model id. "zout8" (the chip zoomed out 8 %, as a
+    # wider alignment padding would cut it) is the default by measurement on LFW-dev (README, issue 16): fewer 1:N
+    # misses at ~3.3-3.7x the plain embedding time; "" goes back to flip alone (its own id and calibration).
+    face_jitter: str = Field(
+        "zout8",
+        description="extra chip views averaged with flip, comma-separated (zin4, zout4, zout8, zout12, left2, right2, "
+        "up2, down2; empty: flip alone)",
+    )
     embedder: Literal["onnx", "dlib", "arcface"] = Field(
         "onnx", description="onnx: dlib's ResNet converted to ONNX (default); dlib: the reference; arcface: a file"
     )
@@ -305,6 +314,8 @@ class Settings(BaseSettings):
             "arcface_model": self.arcface_model,
             "arcface_alignment": self.arcface_alignment,
             "flip": self.face_flip,
+            # jitter views are averaged with flip: CHECKPOINT_FACE_FLIP=0 alone goes back to the plain templates
+            **({"jitter": self.face_jitter} if self.face_flip and self.face_jitter else {}),
         }
 
     @property

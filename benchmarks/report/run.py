@@ -44,6 +44,7 @@ class ReportRequest:
     fallback_detector: str | None = "cnn"
     alignment: str = "dlib5"
     flip: bool = False  # False in reports written before flip augmentation existed
+    jitter: str = ""  # jittered chip views averaged with flip (edge/face/flip.py); "" in reports before them
     target_fmr: float = 1e-3
     seed: int = 0
     iterations: int = 1000
@@ -55,7 +56,8 @@ class ReportRequest:
             f"CHECKPOINT_EMBEDDER={self.embedder} CHECKPOINT_FACE_DETECTOR={self.detector} "
             f"CHECKPOINT_FACE_UPSAMPLE={self.upsample} "
             f"CHECKPOINT_FACE_FALLBACK_DETECTOR={self.fallback_detector or 'none'} "
-            f"CHECKPOINT_FACE_ALIGNMENT={self.alignment} CHECKPOINT_FACE_FLIP={'1' if self.flip else '0'}"
+            f"CHECKPOINT_FACE_ALIGNMENT={self.alignment} CHECKPOINT_FACE_FLIP={'1' if self.flip else '0'} "
+            f"CHECKPOINT_FACE_JITTER={self.jitter}"
         )
         args = [f"--images {self.images}"]
         args += [f"--pairs {self.pairs}"] if self.pairs else []
@@ -98,7 +100,9 @@ def build(
         request.upsample,
         request.fallback_detector,
         request.alignment,
-        {**embedder_options, "flip": request.flip},  # the report's own, so verify-report recomputes the same
+        # the report's own flip and jitter, so verify-report recomputes the same
+        {**{k: v for k, v in embedder_options.items() if k != "jitter"}, "flip": request.flip}
+        | ({"jitter": request.jitter} if request.jitter else {}),
     )
     extraction = extract_templates(dataset.paths, config, cache_path, workers, False, progress)
     scorer = Scorer(request.embedder, extraction.templates, extraction.ok, False)

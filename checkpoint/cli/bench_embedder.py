@@ -61,6 +61,7 @@ def embedder(faces: int, timing_faces: int, batch_size: int, threads: int | None
             + ["--batch", str(batch_size), "--threads", str(threads), "--output", str(output)]
         ),
         progress=lambda msg: click.echo(msg, err=True),
+        jitter=settings.face_jitter if settings.face_flip else "",
     )
     click.echo(format_table(result))
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -69,7 +69,7 @@ def identify(out: Path | None, workers: int, enrolments: list[str]) -> None:
     ]
     path = save_result(
         out or RESULTS_DIR,
-        "identify" + ("-flip" if config.flip else ""),
+        "identify" + config.augmentation,
         {"pipeline": config.describe(), "protocols": results},
     )
     click.echo(format_report(results))
@@ -103,7 +103,7 @@ def fusion(out: Path | None, workers: int, ship: bool) -> None:
     agree_at = calibration.threshold_at(load_policy(settings.kiosk_policy).face_vs_document_fmr)
     templates = lfw_templates_for(config, settings.cache_dir / "templates.sqlite", workers)
     result = {"pipeline": config.describe(), **run(settings.lfw_dir, templates, calibration, agree_at)}
-    path = save_result(out or RESULTS_DIR, "identify-fusion" + ("-flip" if config.flip else ""), result)
+    path = save_result(out or RESULTS_DIR, "identify-fusion" + config.augmentation, result)
     click.echo(format_report(result))
     click.echo(f"saved {path}")
     if shipped is not None:

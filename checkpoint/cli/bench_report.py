@@ -52,6 +52,7 @@ def report(
         fallback_detector=settings.fallback_detector,
         alignment=settings.face_alignment,
         flip=settings.face_flip,
+        jitter=settings.face_jitter if settings.face_flip else "",
         target_fmr=target_fmr if target_fmr is not None else settings.target_fmr,
         seed=seed,
         iterations=iterations,

@@ -27,7 +27,15 @@ def prepare(force: bool) -> None:
     click.echo(f"converted model: {path}")
     click.echo(f"model id: {embedder.model_id}")
     click.echo(f"self-check, smallest cosine vs dlib: {embedder.min_cosine_vs_dlib:.7f}")
-    if settings.face_flip:  # what templates, galleries and calibrations are keyed by is the flipped model's id
+    if settings.face_flip and settings.face_jitter:  # flip with jittered views: their own id again
+        click.echo(
+            _(
+                "templates' model id (CHECKPOINT_FACE_FLIP on, CHECKPOINT_FACE_JITTER %(views)s: chip, mirror and "
+                "those views): %(model)s"
+            )
+            % {"views": settings.face_jitter, "model": flip_model_id(embedder.model_id, settings.face_jitter)}
+        )
+    elif settings.face_flip:  # what templates, galleries and calibrations are keyed by is the flipped model's id
         click.echo(
             _("templates' model id (CHECKPOINT_FACE_FLIP on: chip and mirror): %(model)s")
             % {"model": flip_model_id(embedder.model_id)}

@@ -20,17 +20,21 @@ def make_embedder(
     arcface_model: Path | None = None,
     arcface_alignment: str = "arcface",
     flip: bool = False,
+    jitter: str = "",
 ) -> Embedder:
     """The embedder backend named in the settings.
 
     "onnx": dlib's ResNet converted to ONNX (converted into `models_dir` on first use), the default;
     "dlib": dlib's own inference, the reference; "arcface": the ONNX model at `arcface_model`.
-    `flip`: each template is the mean of the chip's and its mirror's (edge/face/flip.py), under its own model id.
+    `flip`: each template is the mean of the chip's and its mirror's (edge/face/flip.py), under its own model id;
+    `jitter`: jittered views of the chip (and their mirrors) averaged in too, named in that id (flip only).
     """
+    if jitter and not flip:
+        raise ValueError("jittered chip views are averaged with flip: set CHECKPOINT_FACE_FLIP on to use them")
     if flip:
         from edge.face.flip import FlipEmbedder
 
-        return FlipEmbedder(make_embedder(name, models_dir, threads, arcface_model, arcface_alignment))
+        return FlipEmbedder(make_embedder(name, models_dir, threads, arcface_model, arcface_alignment), jitter)
     if name == "dlib":
         from edge.face.dlib_embedder import DlibEmbedder
 

@@ -29,7 +29,12 @@ from watchlists.store import (
 )
 
 # The model id of the templates a kiosk with the default settings makes (flip augmentation on).
-MODEL = flip_model_id(dlib_resnet_model_id()) if Settings.model_fields["face_flip"].default else dlib_resnet_model_id()
+_DEFAULTS = Settings.model_fields
+MODEL = (
+    flip_model_id(dlib_resnet_model_id(), _DEFAULTS["face_jitter"].default)
+    if _DEFAULTS["face_flip"].default
+    else dlib_resnet_model_id()
+)
 
 
 @pytest.fixture(scope="session")

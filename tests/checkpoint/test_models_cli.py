@@ -24,9 +24,10 @@ def test_prepare_converts_once_and_reports_the_model_id(data_dir, capsys):
     (made,) = list((data_dir / "models").glob("*.onnx"))
     assert f"converted model: {made}" in out
     assert "model id: dlib-resnet-v1-" in out
-    # With flip on (the default) the templates' id, which calibrations and galleries go by, is the -flip one.
-    assert "templates' model id (CHECKPOINT_FACE_FLIP on: chip and mirror): dlib-resnet-v1-" in out
-    assert out.strip().splitlines()[-1].endswith("-flip")
+    # With flip and the zout8 view on (the default) the templates' id, which calibrations and galleries go by, is
+    # the -flip-zout8 one.
+    assert "CHECKPOINT_FACE_JITTER zout8: chip, mirror and those views): dlib-resnet-v1-" in out
+    assert out.strip().splitlines()[-1].endswith("-flip-zout8")
     before = made.stat().st_mtime_ns
     assert main(["models", "prepare"]) == 0
     assert made.stat().st_mtime_ns == before
