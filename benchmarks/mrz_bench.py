@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import os
 import platform
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.datapages import LAYOUTS, LEVELS, REAL_LIKE, REAL_LIKE_LAYOUTS, generate_page
+from benchmarks.machine import git_commit
 from benchmarks.mrz_outcomes import CAUSES, Answer, judge
 from edge.document.errors import DocumentError, NoMRZFound
 from edge.document.mrz_parse import parse_mrz
@@ -178,13 +178,6 @@ def _machine() -> dict:
         except metadata.PackageNotFoundError:
             return None
 
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(Path(__file__).resolve().parent), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()  # fmt: skip
-    except (OSError, subprocess.CalledProcessError):
-        commit = None
     return {
         "cpu_count": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -192,7 +185,7 @@ def _machine() -> dict:
         "python": platform.python_version(),
         "onnxruntime": version("onnxruntime"),
         "rapidocr_onnxruntime": version("rapidocr_onnxruntime"),
-        "git_commit": commit,
+        "git_commit": git_commit(),  # "+dirty" when run with uncommitted changes
     }
 
 

@@ -53,15 +53,17 @@ def document_region(rgb: np.ndarray) -> tuple[int, int, int, int]:
     )
 
 
-def detect_in_region(ocr: MrzOcr, rgb: np.ndarray, region: tuple[int, int, int, int], side: int) -> list[np.ndarray]:
+def detect_in_region(
+    ocr: MrzOcr, rgb: np.ndarray, region: tuple[int, int, int, int], side: int, faint: bool = False
+) -> list[np.ndarray]:
     """The detector's text boxes in `region` of `rgb`, the region scaled to `side` pixels on its longer side (up or
-    down); the boxes in `rgb`'s pixels."""
+    down), faint text boxed too when `faint` (see MrzOcr.detect); the boxes in `rgb`'s pixels."""
     x0, y0, x1, y1 = region
     crop = rgb[y0:y1, x0:x1]
     scale = side / max(crop.shape[:2])
     if scale != 1.0:
         interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=interpolation)
-    boxes, _ = ocr.detect(crop, max(crop.shape[:2]))
+    boxes, _ = ocr.detect(crop, max(crop.shape[:2]), faint)
     offset = np.float32([x0, y0])
     return [(box / np.float32(scale) + offset).astype(np.float32) for box in boxes]

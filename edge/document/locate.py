@@ -30,6 +30,7 @@ REACH = 1.0
 MAX_GAP = 0.5
 END_PAD = 0.25
 BACKDROP_ROW = 0.9  # share of a row's pixels that are ink beyond which the row is no text (see _trim_to_ink)
+INK_MARGIN = 0.2  # blank kept above and below a line's ink band, as a share of the band's height
 INKED_COLUMN = 0.05  # share of a column's pixels that must be ink for the column to hold part of a character
 
 
@@ -244,10 +245,11 @@ def block_box(block: MrzBlock, rot: np.ndarray) -> tuple[float, float, float, fl
 
 
 def upright_crops(
-    rgb: np.ndarray, block: MrzBlock, flip: bool, extend: float = 0.0
+    rgb: np.ndarray, block: MrzBlock, flip: bool, extend: float = 0.0, max_band: float | None = None
 ) -> tuple[list[np.ndarray], np.ndarray]:
     """Each MRZ line cut out horizontally (turned a half turn more when `flip`), and the rotation used (2x3);
-    `extend` pixels more at the end of every line (where the detector stops short of a long filler run)."""
+    `extend` pixels more at the end of every line (where the detector stops short of a long filler run). With
+    `max_band`, a line's ink band is never taken taller than that many pixels (see _trim_to_ink)."""
     rot, _ = upright_rotation(rgb.shape, block, flip)
     crops = []
     placed = []
@@ -268,7 +270,7 @@ def upright_crops(
         shift[1, 2] -= y0
         size = (max(1, int(right - left) + 2 * reach), max(1, int(y1 - y0)))
         crop = cv2.warpAffine(rgb, shift, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        crops.append(_trim_to_ink(crop))
+        crops.append(_trim_to_ink(crop, max_band))
     # All lines keep one extent: a character cut at one line's end widens every line alike.
     start = reach - max(_ink_beyond(c, reach, -1) for c in crops)
     end = crops[0].shape[1] - reach + max(_ink_beyond(c, crops[0].shape[1] - reach - 1, 1) for c in crops)
@@ -298,8 +300,11 @@ def _ink_beyond(crop: np.ndarray, edge: int, step: int) -> int:
     return max(0, min(wanted, room))
 
 
-def _trim_to_ink(crop: np.ndarray) -> np.ndarray:
-    """The rows of `crop` holding the text line through its middle, plus 20% of its height above and below."""
+def _trim_to_ink(crop: np.ndarray, max_band: float | None = None) -> np.ndarray:
+    """The rows of `crop` holding the text line through its middle, plus 20% of its height above and below.
+
+    With `max_band`, a band taller than that is cut down to it about the crop's middle: where a line was cut by
+    geometry alone (companion_lines) and touches a line of other print, the two lines' ink runs together."""
     grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     _, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     rows = ink.mean(axis=1)
@@ -317,5 +322,8 @@ def _trim_to_ink(crop: np.ndarray) -> np.ndarray:
     bottom = mid
     while bottom < len(rows) - 1 and inked[bottom + 1]:
         bottom += 1
-    margin = int(round(0.2 * (bottom - top + 1)))
+    if max_band is not None and bottom - top + 1 > max_band:
+        top = max(0, len(rows) // 2 - int(max_band) // 2)
+        bottom = min(len(rows) - 1, top + int(max_band) - 1)
+    margin = int(round(INK_MARGIN * (bottom - top + 1)))
     return crop[max(0, top - margin) : min(len(rows), bottom + 1 + margin)]

@@ -19,6 +19,9 @@ from edge.errors import ModelUnavailable
 DEFAULT_DETECT_SIDE = 640  # the MRZ lines stay ~500 px long: plenty for the detector, cheap on a CPU
 
 
+# The detector's (pixel, box) probability thresholds for a look at faint text: RapidOCR's are (0.3, 0.5), at
+# which a light, blurred MRZ on a pale card can go wholly unboxed while the visual zone's bold print is found.
+FAINT_THRESHOLDS = (0.2, 0.3)
 MAX_WIDTH_PER_CHAR = 1.0  # a line is read at ~0.5 line heights a character; twice that is room enough
 ALTERNATIVE_MIN_PROB = 0.02  # a character the model gave at least this probability is a plausible reading
 # Where CTC's best is the blank, a character with at least this probability is a weak peak: the recogniser half
@@ -75,12 +78,19 @@ class MrzOcr:
         self._index = {s: i for i, s in enumerate(self._symbols)}
         self._merge = _merge_matrix(self._rec.postprocess_op.character, self._symbols)
 
-    def detect(self, rgb: np.ndarray, side: int | None = None) -> tuple[list[np.ndarray], float]:
+    def detect(self, rgb: np.ndarray, side: int | None = None, faint: bool = False) -> tuple[list[np.ndarray], float]:
         """Text boxes (4x2 float32 corner arrays, input-image pixels) and the scale the detector ran at; the
-        image is shrunk to `side` (default: detect_side) pixels on its longest side first."""
+        image is shrunk to `side` (default: detect_side) pixels on its longest side first. With `faint`, text the
+        detector is less sure of is boxed too (FAINT_THRESHOLDS)."""
         scale = min(1.0, (side or self.detect_side) / max(rgb.shape[:2]))
         small = rgb if scale == 1.0 else cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        boxes, _ = self._det(np.ascontiguousarray(small[:, :, ::-1]))
+        post = self._det.postprocess_op
+        usual = post.thresh, post.box_thresh
+        post.thresh, post.box_thresh = FAINT_THRESHOLDS if faint else usual
+        try:
+            boxes, _ = self._det(np.ascontiguousarray(small[:, :, ::-1]))
+        finally:
+            post.thresh, post.box_thresh = usual
         if boxes is None:
             return [], scale
         return [np.asarray(b, dtype=np.float32) / scale for b in boxes], scale

@@ -26,9 +26,11 @@ import numpy as np
 from checkpoint.i18n import gettext
 from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_checks
 from edge.document.closer_look import detect_in_region, document_region
+from edge.document.companion_lines import anchor_line, character_pitch, surely_mrz, with_companions
 from edge.document.errors import InvalidMRZ, NoMRZFound
 from edge.document.glyph_height import settle_by_height
 from edge.document.locate import (
+    INK_MARGIN,
     MrzBlock,
     block_box,
     fit_resolution,
@@ -73,10 +75,17 @@ TIME_BUDGET_S = 4.0
 # of the frame, scaled to these multiples of its usual side (see closer_look): an MRZ character then spans ~15-25 px
 # of the detector's view on a passport page or an ID card, where a document filling half of the frame left it 5-10.
 # On 40 held-out real-like pages (seeds 1000-1009) the first look found no MRZ on 18, the closer ones on 16 of them.
-CLOSER_LOOKS = (1.25, 1.5)
+# The last look is at faint text too (see MrzOcr.detect): a light, blurred MRZ the detector leaves unboxed at its
+# usual thresholds (real-like seed 1029: the visual zone boxed, the MRZ not, at every scale).
+CLOSER_LOOKS = ((1.25, False), (1.5, False), (1.5, True))
 # Blocks of long parallel lines read in turn while the one before reads as no MRZ at all: on the same 40 pages,
 # 8 first blocks were an ID card's heading lines or an MRZ line paired with a visual-zone line.
 MAX_CANDIDATES = 4
+# At most this many blocks' companion lines are read (see companion_lines), the likeliest block's first.
+MAX_COMPANION_READS = 2
+# A line cut beside an anchor line keeps an ink band at most this many times as tall as the anchor's (a visual-
+# zone line printed tight against the MRZ otherwise runs into it: real-like visa seed 1022 read '<<' as 'KK').
+COMPANION_BAND = 1.25
 UPSIDE_DOWN_CONFIDENCE = 0.8  # an MRZ read upside down comes out with a mean character confidence far below
 
 
@@ -143,6 +152,9 @@ class _Attempt:
     texts: tuple[str, ...]
     confidence: tuple[float, ...]
     repair: RepairOutcome
+    # Where the block read as no MRZ but one line as an MRZ line: the page (at the block's resolution), the lines
+    # to cut beside it (companion_lines), which way up, and their ink bands' limit; read if no other block reads.
+    companions: tuple[np.ndarray, MrzBlock, bool, float] | None = None
 
 
 class DocumentReader:
@@ -181,6 +193,7 @@ class DocumentReader:
         start = time.perf_counter()
         best = self._read_mrz(*fit_resolution(rgb, block), today, deadline)
         read = [block]
+        beside = [(best.companions, (boxes, block))] if best.companions else []
         while best.repair.parsed is None and len(read) < MAX_CANDIDATES and time.process_time() < deadline:
             # The lines read as no MRZ at all (an ID card's two heading lines are often longer than the MRZ lines
             # the detector saw, or the detector merged two MRZ lines): the next block is read, while the budget
@@ -194,6 +207,17 @@ class DocumentReader:
                 continue
             read.append(found[1])
             attempt = self._read_mrz(*fit_resolution(rgb, found[1]), today, deadline)
+            if attempt.repair.parsed is not None:
+                best, (boxes, block) = attempt, found
+            elif attempt.companions:
+                beside.append((attempt.companions, found))
+        for companions, found in beside[:MAX_COMPANION_READS]:
+            # No block read as an MRZ, but a line of one did: the lines one pitch beside it are read, last (they
+            # are cut by geometry alone; a block the detector found is likelier to be the MRZ where one reads).
+            if best.repair.parsed is not None or time.process_time() >= deadline:
+                break
+            page, lines, flip, band = companions
+            attempt = self._attempt(page, lines, flip, today, deadline, complete=False, companion_band=band)
             if attempt.repair.parsed is not None:
                 best, (boxes, block) = attempt, found
         timings["ocr"] = (time.perf_counter() - start) * 1000 - (timings["locate"] - first_look)
@@ -235,8 +259,8 @@ class DocumentReader:
             found += 1
             yield boxes, block
         region = document_region(rgb)
-        for zoom in CLOSER_LOOKS:
-            boxes = detect_in_region(self.ocr, rgb, region, round(self.ocr.detect_side * zoom))
+        for zoom, faint in CLOSER_LOOKS:
+            boxes = detect_in_region(self.ocr, rgb, region, round(self.ocr.detect_side * zoom), faint)
             for block in mrz_candidates(boxes):
                 found += 1
                 yield boxes, block
@@ -258,7 +282,10 @@ class DocumentReader:
             else:
                 reason = attempts[0].repair.reason + f"; not read the other way up: {self.time_budget_s:g} CPU s spent"
                 attempts[0] = replace(attempts[0], repair=replace(attempts[0].repair, reason=reason))
-        return max(attempts, key=lambda a: (a.repair.accepted, a.repair.parsed is not None, np.mean(a.confidence)))
+        best = max(attempts, key=lambda a: (a.repair.accepted, a.repair.parsed is not None, np.mean(a.confidence)))
+        if best.repair.parsed is None and best.companions is None:
+            best = replace(best, companions=next((a.companions for a in attempts if a.companions), None))
+        return best
 
     @staticmethod
     def _worth_turning(attempt: _Attempt) -> bool:
@@ -269,28 +296,63 @@ class DocumentReader:
             return False
         return parsed is None or float(np.mean(attempt.confidence)) < UPSIDE_DOWN_CONFIDENCE
 
-    def _attempt(self, rgb: np.ndarray, block: MrzBlock, flip: bool, today: dt.date, deadline: float) -> _Attempt:
-        crops, _ = upright_crops(rgb, block, flip)
+    def _attempt(
+        self,
+        rgb: np.ndarray,
+        block: MrzBlock,
+        flip: bool,
+        today: dt.date,
+        deadline: float,
+        complete: bool = True,
+        companion_band: float | None = None,
+    ) -> _Attempt:
+        """Stages 2-7 for one block one way up. `complete`: when the block reads as no MRZ, say which lines to cut
+        beside a line that reads as an MRZ line (see companion_lines, _Attempt.companions); `companion_band`: this
+        block's lines were so cut, their ink bands are no taller than this, and a first reading is never accepted
+        alone (a cut by geometry can catch a line of other print)."""
+        crops, _ = upright_crops(rgb, block, flip, max_band=companion_band)
         chars = 30 if len(crops) == 3 else 44
         first = self._reads(crops, chars, 1.0)
         attempt = self._judge(first, flip, today)
         if attempt.repair.parsed is None and len(crops) > 2:
             # Stray lines (visual zone, "SPECIMEN", copyright) were located with the MRZ: keep the run of lines
-            # that reads as an MRZ and cut it out again on its own (the common extent and heights change).
+            # that reads as an MRZ and cut it out again on its own (the common extent and heights change). Lines
+            # cut beside an anchor (see companion_lines) share its extent already: their run is kept as read.
             upright = sorted(range(len(block.lines)), key=lambda i: _upright_y(rgb, block, flip, i))
             run = mrz_lines([r.text for r in first], lambda idx: self._repair([first[i] for i in idx], today))
             if run is not None and len(run) < len(crops):
                 kept = replace(block, lines=tuple(block.lines[upright[i]] for i in run))
-                return self._attempt(rgb, kept, flip, today, deadline)
+                if companion_band is None:
+                    return self._attempt(rgb, kept, flip, today, deadline, complete=False)
+                block, crops, first = kept, [crops[i] for i in run], [first[i] for i in run]
+                chars = 30 if len(crops) == 3 else 44
+                attempt = self._judge(first, flip, today)
         missing = _missing_length(first, crops, chars)
         if attempt.repair.parsed is None and missing > 0:
             # The text detector does not see a long run of fillers as text: lines cut short where one starts
             # are cut again as long as the layout's line, from the pitch the OCR read them at.
-            crops, _ = upright_crops(rgb, block, flip, extend=missing)
+            crops, _ = upright_crops(rgb, block, flip, extend=missing, max_band=companion_band)
             first = self._reads(crops, chars, 1.0)
             attempt = self._judge(first, flip, today)
+        anchor = anchor_line(first) if attempt.repair.parsed is None and complete else None
+        if anchor is not None:
+            # One line reads as an MRZ line and the block as no MRZ: its companions may have been missed (a
+            # filler-only name line, a box straddling a visual-zone line); the lines one pitch beside it are named
+            # for the reader to cut and read if no block reads as an MRZ.
+            upright = sorted(range(len(block.lines)), key=lambda i: _upright_y(rgb, block, flip, i))
+            read = first[anchor]
+            beside = with_companions(rgb.shape, block, flip, upright[anchor], character_pitch(read), len(read.text))
+            band = COMPANION_BAND * crops[anchor].shape[0] / (1 + 2 * INK_MARGIN)
+            if surely_mrz(read.text) and time.process_time() < deadline:
+                # Its check digits hold: it is an MRZ line, so its companions are read now, before other blocks.
+                completed = self._attempt(rgb, beside, flip, today, deadline, complete=False, companion_band=band)
+                if completed.repair.parsed is not None:
+                    return completed
+            else:
+                attempt = replace(attempt, companions=(rgb, beside, flip, band))
         guessed = any(r.guessed for r in first)  # a weak peak (see mrz_align) is read again before it stands
-        if attempt.repair.parsed is None or (attempt.repair.accepted and attempt.repair.cost == 0 and not guessed):
+        settled_at_once = attempt.repair.accepted and attempt.repair.cost == 0 and not guessed
+        if attempt.repair.parsed is None or (settled_at_once and companion_band is None):
             return attempt
         # The recogniser drops a letter when a line is squeezed and reads fillers as 'K' when it is stretched:
         # a line not accepted as first read is read again squeezed and stretched, and the readings combined.
@@ -354,7 +416,8 @@ class DocumentReader:
             reads, repair = min(supporters, key=lambda s: s[1].cost)
             # One reading alone never overturns characters another reading saw clearly (the check digit failing
             # as printed): a stretch that misreads a 0 as O would otherwise "confirm" a repair.
-            if _settled(supporters, voted, cut, lone_ok=repair.cost == 0 and not printed_invalid):
+            lone_ok = repair.cost == 0 and not printed_invalid and companion_band is None
+            if _settled(supporters, voted, cut, lone_ok=lone_ok):
                 reason = repair.reason + f"; settled by {len(readings)} readings"
                 repair = replace(repair, accepted=True, reason=reason)
                 return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
