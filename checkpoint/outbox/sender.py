@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import random
 import threading
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -55,6 +56,9 @@ class Backoff:
         return base * random.uniform(0.5, 1.0)
 
 
+# After the centre failed to give partner answers in time, the officer's pages do not wait for it again this long:
+# a centre that drops packets instead of refusing would make every view of every screening wait the full timeout.
+PARTNER_ANSWERS_RETRY_SECONDS = 30.0
 ERASE_EVERY_SECONDS = 600  # how often the delivery loop erases what the centre holds (see erase_delivered)
 
 
@@ -79,6 +83,7 @@ class Sender:
         account: CentreAccount,
         backoff: Backoff | None = None,
         keep_delivered_hours: float | None = None,
+        partner_answers_retry_seconds: float = PARTNER_ANSWERS_RETRY_SECONDS,
     ) -> None:
         self.outbox = outbox
         self.account = account
@@ -92,6 +97,8 @@ class Sender:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.last_error: LazyProxy | None = None  # read by the officer's page, in the officer's language
+        self.partner_answers_retry_seconds = partner_answers_retry_seconds
+        self._answers_unreachable_until = 0.0  # time.monotonic() before which partner_answers does not ask
 
     def deliver_due(self) -> int:
         """Send every due item in order; stop at the first sign the centre is unreachable. Returns how many
@@ -183,7 +190,10 @@ class Sender:
     def partner_answers(self, server_id: int, timeout_seconds: float = 2.0) -> list[dict[str, str | None]] | None:
         """What partner centres answered about screening `server_id` (issue 19's hit/no-hit), as the centre words it
         in the post's language; [] when none was asked (or the centre takes no part in the exchange), None when the
-        centre cannot be reached now. Short timeout: the officer's page waits for it."""
+        centre cannot be reached now. Short timeout: the officer's page waits for it; and once the centre failed to
+        answer, None at once for partner_answers_retry_seconds (the page says the answers are unknown)."""
+        if time.monotonic() < self._answers_unreachable_until:
+            return None
         try:
             token = self._token()
             response = self._client.get(
@@ -192,6 +202,7 @@ class Sender:
                 timeout=timeout_seconds,
             )
         except (Unreachable, httpx.TransportError):
+            self._answers_unreachable_until = time.monotonic() + self.partner_answers_retry_seconds
             return None
         if response.status_code == 404 and _code(response) == "exchange_off":
             return []
@@ -239,8 +250,6 @@ class Sender:
         return thread
 
     def run(self, idle_seconds: float = 2.0) -> None:
-        import time
-
         next_erase = 0.0
         while not self._stop.is_set():
             try:
