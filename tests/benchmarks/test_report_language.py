@@ -34,6 +34,12 @@ def _plots() -> dict[str, bytes]:
     return {k: png for k in ("roc", "det", "histogram", "cmc")}
 
 
+def _shipped_point(fmr: float) -> tuple[float, float]:
+    """(FNMR in %, threshold) the shipped report gives at `fmr`: the figures the page must show, in its locale."""
+    [point] = [p for p in json.loads(SHIPPED.read_text())["verification"]["fnmr_at_fmr"] if p["fmr"] == fmr]
+    return 100 * point["fnmr"]["rate"], point["threshold"]
+
+
 def _page(lang: str) -> str:
     with i18n.language(lang):
         return render(json.loads(SHIPPED.read_text()), _plots())
@@ -52,8 +58,10 @@ def test_the_report_reads_in_french():
     assert "Rapport sur les taux de correspondance" in page and "Vérification (1:1)" in page
     leftovers = sorted(set(ENGLISH.findall(_visible_prose(page))))
     assert not leftovers, f"English words on the French report: {leftovers}"
-    assert "8,733\u00a0%" in page  # FNMR at FMR 1e-3 as French writes a percentage (no-break space)
-    assert "<td>0,0001</td><td>0,9439</td>" in page  # target FMR written out, threshold with its four decimals
+    fnmr = f"{_shipped_point(0.001)[0]:.3f}".replace(".", ",")
+    assert f"{fnmr}\u00a0%" in page  # FNMR at FMR 1e-3 as French writes a percentage (no-break space)
+    threshold = f"{_shipped_point(0.0001)[1]:.4f}".replace(".", ",")
+    assert f"<td>0,0001</td><td>{threshold}</td>" in page  # target FMR written out, threshold to four decimals
 
 
 def test_the_report_still_reads_in_english():
@@ -61,8 +69,8 @@ def test_the_report_still_reads_in_english():
     assert '<html lang="en">' in page
     for heading in ("Match-rate report", "Verification (1:1)", "Identification (1:N)", "Reproducibility"):
         assert heading in page
-    assert "8.733%" in page
-    assert "<td>0.0001</td><td>0.9439</td>" in page
+    assert f"{_shipped_point(0.001)[0]:.3f}%" in page
+    assert f"<td>0.0001</td><td>{_shipped_point(0.0001)[1]:.4f}</td>" in page
 
 
 def _keep(path: Path) -> None:
