@@ -8,7 +8,7 @@ data page), and checked again by the reader when that is unclear.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -42,6 +42,7 @@ class MrzBlock:
     lines: tuple[np.ndarray, ...]  # 4x2 corner arrays, top line first in the upright reading
     upside_down_votes: float  # share of other text found below the MRZ (0 sure upright, 1 sure upside down)
     others: int  # how many other text boxes voted
+    faint: bool = False  # found only by the detector's look at faint text: its first reading is confirmed by others
 
 
 def _axis(box: np.ndarray) -> tuple[np.ndarray, float, float, np.ndarray]:
@@ -222,7 +223,7 @@ def fit_resolution(rgb: np.ndarray, block: MrzBlock) -> tuple[np.ndarray, MrzBlo
         return rgb, block
     small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     lines = tuple((line * np.float32(scale)).astype(np.float32) for line in block.lines)
-    return small, MrzBlock(block.angle_deg, lines, block.upside_down_votes, block.others)
+    return small, replace(block, lines=lines)
 
 
 def upright_rotation(shape: tuple[int, ...], block: MrzBlock, flip: bool) -> tuple[np.ndarray, tuple[int, int]]:

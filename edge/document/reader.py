@@ -263,7 +263,7 @@ class DocumentReader:
             boxes = detect_in_region(self.ocr, rgb, region, round(self.ocr.detect_side * zoom), faint)
             for block in mrz_candidates(boxes):
                 found += 1
-                yield boxes, block
+                yield boxes, replace(block, faint=faint)
         if not found:
             raise NoMRZFound(
                 gettext("no machine readable zone found on the image (%(areas)d text areas, none MRZ-shaped)")
@@ -352,7 +352,10 @@ class DocumentReader:
                 attempt = replace(attempt, companions=(rgb, beside, flip, band))
         guessed = any(r.guessed for r in first)  # a weak peak (see mrz_align) is read again before it stands
         settled_at_once = attempt.repair.accepted and attempt.repair.cost == 0 and not guessed
-        if attempt.repair.parsed is None or (settled_at_once and companion_band is None):
+        # Lines cut by geometry alone, or boxed only at faint-text thresholds (seed 2002's visa: a '<' between two
+        # given names read as 'K' at once), are confirmed by the squeezed and stretched readings.
+        confirm = companion_band is not None or block.faint
+        if attempt.repair.parsed is None or (settled_at_once and not confirm):
             return attempt
         # The recogniser drops a letter when a line is squeezed and reads fillers as 'K' when it is stretched:
         # a line not accepted as first read is read again squeezed and stretched, and the readings combined.
@@ -416,7 +419,7 @@ class DocumentReader:
             reads, repair = min(supporters, key=lambda s: s[1].cost)
             # One reading alone never overturns characters another reading saw clearly (the check digit failing
             # as printed): a stretch that misreads a 0 as O would otherwise "confirm" a repair.
-            lone_ok = repair.cost == 0 and not printed_invalid and companion_band is None
+            lone_ok = repair.cost == 0 and not printed_invalid and not confirm
             if _settled(supporters, voted, cut, lone_ok=lone_ok):
                 reason = repair.reason + f"; settled by {len(readings)} readings"
                 repair = replace(repair, accepted=True, reason=reason)
