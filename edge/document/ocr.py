@@ -8,6 +8,7 @@ classes of confusions (Chinese look-alikes of '<', punctuation, lower case) befo
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, replace
 
 import cv2
@@ -73,6 +74,10 @@ class MrzOcr:
         self.detect_side = detect_side
         self._det = engine.text_det
         self._det.limit_type = "max"  # never upscale: the default 'min' enlarges pages to 736 px on the short side
+        # RapidOCR's detector keeps per-call state on itself (its resize step, and here the thresholds a faint look
+        # swaps in): one page at a time goes through it, or a concurrent screening could be detected at the other's
+        # size or thresholds.
+        self._detect_lock = threading.Lock()
         self._rec = engine.text_rec
         self._symbols = [""] + sorted(MRZ_ALPHABET)
         self._index = {s: i for i, s in enumerate(self._symbols)}
@@ -85,12 +90,13 @@ class MrzOcr:
         scale = min(1.0, (side or self.detect_side) / max(rgb.shape[:2]))
         small = rgb if scale == 1.0 else cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         post = self._det.postprocess_op
-        usual = post.thresh, post.box_thresh
-        post.thresh, post.box_thresh = FAINT_THRESHOLDS if faint else usual
-        try:
-            boxes, _ = self._det(np.ascontiguousarray(small[:, :, ::-1]))
-        finally:
-            post.thresh, post.box_thresh = usual
+        with self._detect_lock:
+            usual = post.thresh, post.box_thresh
+            post.thresh, post.box_thresh = FAINT_THRESHOLDS if faint else usual
+            try:
+                boxes, _ = self._det(np.ascontiguousarray(small[:, :, ::-1]))
+            finally:
+                post.thresh, post.box_thresh = usual
         if boxes is None:
             return [], scale
         return [np.asarray(b, dtype=np.float32) / scale for b in boxes], scale
