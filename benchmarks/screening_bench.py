@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -36,12 +37,17 @@ STAGES = (
 
 def travellers(lfw_images: Path | None, count: int, frames: int) -> list[Traveller]:
     """The astronaut plus up to `count - 1` LFW-dev people (if present), each on a synthetic passport."""
-    portraits = [astronaut_portrait()]
-    if lfw_images is not None and lfw_images.is_dir():
-        for person in sorted(p for p in lfw_images.iterdir() if p.is_dir())[: count - 1]:
-            shot = sorted(person.glob("*.jpg"))[0]
-            portraits.append(cv2.cvtColor(cv2.imread(str(shot)), cv2.COLOR_BGR2RGB))
+    portraits = [astronaut_portrait(), *first_photos(lfw_images, 0, count - 1)]
     return [make_traveller(p, seed=i + 1, frames=frames) for i, p in enumerate(portraits)]
+
+
+def first_photos(lfw_images: Path | None, skip: int, count: int) -> Iterator[np.ndarray]:
+    """The first photo (RGB) of each of `count` LFW-dev people after the first `skip`; none without LFW-dev."""
+    if lfw_images is None or not lfw_images.is_dir():
+        return
+    for person in sorted(p for p in lfw_images.iterdir() if p.is_dir())[skip : skip + count]:
+        shot = sorted(person.glob("*.jpg"))[0]
+        yield cv2.cvtColor(cv2.imread(str(shot)), cv2.COLOR_BGR2RGB)
 
 
 def face_like(count: int, faces: np.ndarray, seed: int = 0) -> np.ndarray:
@@ -59,11 +65,9 @@ def face_like(count: int, faces: np.ndarray, seed: int = 0) -> np.ndarray:
 
 def cohort_faces(lfw_images: Path | None, skip: int, count: int, analyzer) -> np.ndarray | None:  # type: ignore[no-untyped-def]
     """Templates of `count` LFW-dev people after the first `skip` (the travellers), or None without LFW-dev."""
-    if lfw_images is None or not lfw_images.is_dir():
-        return None
     out = []
-    for person in sorted(p for p in lfw_images.iterdir() if p.is_dir())[skip : skip + 3 * count]:
-        face = analyzer.primary(cv2.cvtColor(cv2.imread(str(sorted(person.glob("*.jpg"))[0])), cv2.COLOR_BGR2RGB))
+    for photo in first_photos(lfw_images, skip, 3 * count):
+        face = analyzer.primary(photo)
         if face is not None:
             out.append(face.embedding)
         if len(out) == count:

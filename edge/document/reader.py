@@ -311,7 +311,7 @@ class DocumentReader:
         block's lines were so cut, their ink bands are no taller than this, and a first reading is never accepted
         alone (a cut by geometry can catch a line of other print)."""
         crops, _ = upright_crops(rgb, block, flip, max_band=companion_band)
-        chars = 30 if len(crops) == 3 else 44
+        chars = _line_chars(len(crops))
         first = self._reads(crops, chars, 1.0)
         attempt = self._judge(first, flip, today)
         if attempt.repair.parsed is None and len(crops) > 2:
@@ -325,7 +325,7 @@ class DocumentReader:
                 if companion_band is None:
                     return self._attempt(rgb, kept, flip, today, deadline, complete=False)
                 block, crops, first = kept, [crops[i] for i in run], [first[i] for i in run]
-                chars = 30 if len(crops) == 3 else 44
+                chars = _line_chars(len(crops))
                 attempt = self._judge(first, flip, today)
         missing = _missing_length(first, crops, chars)
         if attempt.repair.parsed is None and missing > 0:
@@ -587,13 +587,14 @@ def _probabilities(read: LineRead) -> list[dict[str, float]]:
     return [{**dict(read.alternative_probs[k]), read.text[k]: read.char_confidence[k]} for k in range(len(read.text))]
 
 
+def _line_chars(lines: int) -> int:
+    """Characters a line of an MRZ of `lines` lines holds at most: a TD1's 30, else up to a TD3's 44."""
+    return 30 if lines == 3 else 44
+
+
 def _missing_length(reads: list[LineRead], crops: list[np.ndarray], chars: int) -> float:
     """Pixels the line crops lack to hold `chars` characters at the pitch the OCR read them at (0 if none)."""
-    spans = [
-        (r.position[0] * r.frame_px, (r.position[-1] - r.position[0]) / (len(r.position) - 1) * r.frame_px)
-        for r in reads
-        if len(r.position) >= 8 and r.frame_px
-    ]
+    spans = [(r.position[0] * r.frame_px, character_pitch(r)) for r in reads if character_pitch(r) > 0]
     if not spans or not crops:
         return 0.0
     start, pitch = min(s for s, _ in spans), float(np.median([p for _, p in spans]))
