@@ -196,6 +196,12 @@ def well_formed_name(text: str) -> bool:
     return NAME_SHAPE.fullmatch(name) is not None
 
 
+def letter_may_follow(name_start: str) -> bool:
+    """True when some name an issuer prints begins with `name_start` and then a letter: not after three fillers
+    in a row, nor after a second '<<' ('SMITH<<ANNA<<'), where only trailing fillers may follow."""
+    return NAME_SHAPE.fullmatch(name_start + "A") is not None
+
+
 def _split_name(text: str) -> tuple[str, str, bool]:
     """Primary and secondary identifiers split at the first '<<'; a field ending in a letter may be truncated."""
     truncated = not text.endswith("<")

@@ -15,6 +15,7 @@ from functools import lru_cache
 from edge.document.codes import code_table, lookup
 from edge.document.mrz_align import MISSING
 from edge.document.mrz_formats import MrzFormat
+from edge.document.mrz_parse import letter_may_follow, well_formed_name
 from edge.document.mrz_repair import LOOKALIKE_SWAP, TO_DIGIT, TO_LETTER, Repair
 from edge.document.ocr import ALTERNATIVE_MIN_PROB, LineRead
 
@@ -106,6 +107,7 @@ def unsettled_fields(
             # 'O?A'), is a misread the code list exposes: it does not count against a reading of a known code.
             group = [r for r in group if _could_be_code(r.text[spec.span.start : spec.span.end])]
             lone, clear = CODE_LONE_READING_CONFIDENCE, 0.0
+        name_end = _name_end(spec.span.of(final), group, spec.span.start) if spec.name == "name" else spec.span.end
         for p in range(spec.span.start, spec.span.end):
             chosen = final[spec.span.line][p]
             if not group or p >= len(group[0].text):
@@ -113,6 +115,10 @@ def unsettled_fields(
                     continue  # beyond what was read: the repair only ever pads a line's end with fillers
                 out.append(spec.name)
                 break
+            if p >= name_end:
+                # The name has ended: any name an issuer prints has only fillers from here on, however faintly
+                # seen, and a letter read here is a stretched reading's filler ('NAKOZU<<<C', see _name_end).
+                continue
             same = {chosen, TO_DIGIT.get(chosen), TO_LETTER.get(chosen)}
             seen = [(r.text[p], r.char_confidence[p]) for r in group if r.text[p] != MISSING]
             support = [c for ch, c in seen if ch in same]
@@ -122,6 +128,27 @@ def unsettled_fields(
                 out.append(spec.name)
                 break
     return out
+
+
+def _name_end(name: str, group: list[LineRead], start: int) -> int:
+    """Where the final MRZ's `name` field (at `start` on its line) has surely ended: from its first filler after
+    which no letter may follow (three in a row, or a second '<<'); the field's end when it has not.
+
+    Letters the readings saw there are fillers misread, and those the OCR favoured show which letters this line's
+    fillers are misread as. Should the name hold one of them where a filler would fit as well ('CANNA<CNOBE' for
+    'CANNA<<NOBE', every reading seeing 'C' for the filler), its end is not taken as settled: the misreads there
+    still count against the name.
+    """
+    end = next((k for k in range(len(name)) if name[k] == "<" and not letter_may_follow(name[:k])), len(name))
+    late = [
+        (r.text[p], r.char_confidence[p])
+        for r in group
+        for p in range(start + end, min(start + len(name), len(r.text)))
+    ]
+    confused = {ch for ch, c in late if c >= MIN_CONTRADICTION} - {"<", MISSING}
+    if any(ch in confused and well_formed_name(name[:q] + "<" + name[q + 1 :]) for q, ch in enumerate(name[:end])):
+        return start + len(name)
+    return start + end
 
 
 def unseen_swaps(repairs: tuple[Repair, ...], readings: list[list[LineRead]], width: int) -> list[Repair]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from edge.document.mrz_parse import well_formed_name
+from edge.document.mrz_parse import letter_may_follow, well_formed_name
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,20 @@ def test_names_an_issuer_prints_are_well_formed(name):
 )
 def test_names_of_no_icao_shape_are_not(name):
     assert not well_formed_name(name)
+
+
+@pytest.mark.parametrize(
+    ("name_start", "may"),
+    [
+        ("", True),
+        ("SMITH", True),
+        ("SMITH<", True),  # a second part of the primary identifier
+        ("SMITH<<", True),  # the secondary identifier begins
+        ("SMITH<<ANNA<", True),
+        ("SMITH<<<", False),  # three fillers: the name has ended
+        ("SMITH<<ANNA<<", False),  # a second double filler: the name has ended
+        ("NAKOZU<<<<<<", False),
+    ],
+)
+def test_a_letter_may_follow_a_name_only_where_the_name_has_not_ended(name_start, may):
+    assert letter_may_follow(name_start) is may

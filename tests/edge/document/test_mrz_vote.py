@@ -4,6 +4,7 @@ covers only where they agree."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from edge.document.mrz_align import MISSING
 from edge.document.mrz_formats import FORMATS
@@ -45,6 +46,42 @@ def test_a_filler_one_reading_saw_as_k_leaves_the_name_unsettled_even_when_the_v
     readings = [[reading(TD3[0]), reading(k_for_filler), reading(TD3[0])], [reading(TD3[1])] * 3]
     assert vote_line(readings[0], 44).text == TD3[0]
     assert unsettled_fields(FORMATS["TD3"], TD3, readings) == ["name"]
+
+
+def test_a_letter_read_after_the_name_has_ended_is_no_evidence_against_the_fillers():
+    # Stretched, the recogniser reads fillers as 'C'; after 'ERIKSSON<<ANNA<MARIA<<<' no name an issuer prints
+    # has a letter, so two readings seeing one there (once each) leave the name settled...
+    late_c = "P<UTOERIKSSON<<ANNA<MARIA<<<C<<<<<<<<<<<<<<<"
+    last_c = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<C"
+    readings = [[reading(TD3[0]), reading(late_c), reading(last_c)], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, readings) == []
+    # ...and fillers there need no clear reading: the last character at the line's edge is often barely seen.
+    edge_faint = replace(reading(TD3[0]), char_confidence=(0.95,) * 43 + (0.4,))
+    faint_end = [[edge_faint, edge_faint, reading(last_c)], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, faint_end) == []
+    # But where a name may go on, a letter seen twice is evidence: 'MARIA<C' could be a third given name.
+    third_name = "P<UTOERIKSSON<<ANNA<MARIA<C<<<<<<<<<<<<<<<<<"
+    readings = [[reading(TD3[0]), reading(third_name), reading(third_name)], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], TD3, readings) == ["name"]
+
+
+def test_letters_read_after_the_name_still_count_when_the_name_holds_one_a_filler_would_fit():
+    # Real-like TD3 seed 19: every reading saw the '<<' of 'CANNA<<NOBE' as '<C', and some saw 'C's after the
+    # name too. Those 'C's show this line's fillers read as 'C': the name's own 'C' may be one, so they count.
+    final = ("P<CANCANNA<CNOBE<<<<<<<<<<<<<<<<<<<<<<<<<<<<", TD3[1])
+    late_c = "P<CANCANNA<CNOBE<<<<<<<<<<C<<<<C<<<<<<<<<<<<"
+    readings = [[reading(final[0]), reading(late_c), reading(late_c)], [reading(TD3[1])] * 3]
+    assert unsettled_fields(FORMATS["TD3"], final, readings) == ["name"]
+
+
+def test_a_late_letter_the_ocr_did_not_favour_shows_no_confusion():
+    # Real-like visa B seed 0: an 'S' at 0.41 at the line's very edge. 'ERIKSSON' could be 'ERIK<SON' had the 'S'
+    # been a misread filler; only a late 'S' the OCR favoured says this line's fillers are read so.
+    late_s = TD3[0][:-1] + "S"
+    for confidence, unsettled in ((0.41, []), (0.95, ["name"])):
+        seen = replace(reading(late_s), char_confidence=(0.95,) * 43 + (confidence,))
+        readings = [[reading(TD3[0]), reading(TD3[0]), seen], [reading(TD3[1])] * 3]
+        assert unsettled_fields(FORMATS["TD3"], TD3, readings) == unsettled
 
 
 def test_a_letter_only_one_reading_saw_stands_only_when_the_ocr_was_sure_of_it():
