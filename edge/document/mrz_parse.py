@@ -184,16 +184,32 @@ NAME_SHAPE = re.compile(r"[A-Z]+(<[A-Z]+)*(<<[A-Z]+(<[A-Z]+)*)?")
 # misread as a letter ('AN<CYA<TAKOVAZU<MIMIRITI' for 'AN<<YA<TAKOVAZU<MIMIRITI'): a three-part surname with no
 # given names is rare enough that refusing it (the officer types it in) costs less than a wrong name.
 MAX_PARTS_WITHOUT_SEPARATOR = 2
+# The letters the recogniser reads a filler as. A name of no '<<' that would have one were one of these letters
+# beside a filler a filler ('CANNA<CNOBE' for 'CANNA<<NOBE': real-like TD3 seed 19, every reading alike) is
+# taken for a misread too, for the same reason.
+FILLER_MISREADS = "CK"
 
 
 def well_formed_name(text: str) -> bool:
     """True when the MRZ name field `text` has the ICAO shape PRIMARY<<SECONDARY<NAMES, trailing fillers aside:
     a letter after a second double filler ('SMITH<<ANNA<<<<<<K') is no name an issuer prints, and a name of
-    several parts with no '<<' most likely lost it to a misread filler."""
+    several parts with no '<<', or one where a 'C' or 'K' beside a filler would be one, most likely lost it to a
+    misread filler."""
     name = text.rstrip("<")
-    if "<<" not in name and name.count("<") + 1 > MAX_PARTS_WITHOUT_SEPARATOR:
-        return False
+    if "<<" not in name:
+        if name.count("<") + 1 > MAX_PARTS_WITHOUT_SEPARATOR or _lost_separator(name):
+            return False
     return NAME_SHAPE.fullmatch(name) is not None
+
+
+def _lost_separator(name: str) -> bool:
+    """True when `name`, of no '<<', gets one with a letter the recogniser reads fillers as, beside a filler,
+    read as a filler ('CANNA<CNOBE')."""
+    for q, ch in enumerate(name):
+        if ch in FILLER_MISREADS and "<" in (name[q - 1 : q], name[q + 1 : q + 2]):
+            if NAME_SHAPE.fullmatch(name[:q] + "<" + name[q + 1 :]) is not None:
+                return True
+    return False
 
 
 def letter_may_follow(name_start: str) -> bool:

@@ -32,6 +32,8 @@ def test_names_an_issuer_prints_are_well_formed(name):
         "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<",  # nothing at all
         "AN<CYA<TAKOVAZU<MIMIRITI<<<<<<",  # 'AN<<YA...' with a filler read as C: no separator, four parts
         "ELBABEMIKSOYA<KTAELAN<ZULESORA<ORTAUMSE",  # 'ELBABEMI<SOYA<<TAELAN...' with fillers read as K
+        "CANNA<CNOBE<<<<<<<<<<<<<<<<<<<",  # 'CANNA<<NOBE' with a filler read as C by every reading
+        "DIALLO<KADIATOU<<<<<<<<<<<<<<<",  # 'DIALLO<<KADIATOU' with a filler read as K
     ],
 )
 def test_names_of_no_icao_shape_are_not(name):
