@@ -212,6 +212,17 @@ def _lost_separator(name: str) -> bool:
     return False
 
 
+# Issuers print a field's data from its start and pad it with fillers: a character after this many fillers in a
+# row is a filler misread ('<<<<<<<K', a visa's last filler read as 'K' at the line's edge) in a field that no
+# check digit covers (a visa's optional data).
+STRAY_AFTER = 3
+
+
+def stray_after_fillers(field_text: str) -> bool:
+    """True when `field_text` has a character after a run of STRAY_AFTER fillers ('<<<<<<<K', 'AB<<<<C<')."""
+    return re.search("<" * STRAY_AFTER + "[^<]", field_text) is not None
+
+
 def letter_may_follow(name_start: str) -> bool:
     """True when some name an issuer prints begins with `name_start` and then a letter: not after three fillers
     in a row, nor after a second '<<' ('SMITH<<ANNA<<'), where only trailing fillers may follow."""

@@ -6,7 +6,8 @@ page within its CPU budget. Each MRZ line is read once; O/0 and K/< are told apa
 reading accepted as printed, with every check digit holding and no doubted character where none protects, is
 returned. Anything else (a failed check digit, a doubt, a digit forced into a name, a repair that needed unforced
 changes) is read three times more, the line squeezed and stretched, and settled only where the readings agree
-(mrz_vote); otherwise it is refused. A name of no ICAO shape is refused however often it is read.
+(mrz_vote); otherwise it is refused. A name of no ICAO shape, or a visa's optional data with a character after
+its fillers, is refused however often it is read.
 
 reader = DocumentReader(MrzOcr(), make_detector("hog"))
 reading = reader.read(load_image("page.jpg"))
@@ -42,7 +43,7 @@ from edge.document.locate import (
 from edge.document.mrz_align import mark_gaps, mark_missing_starts
 from edge.document.mrz_assemble import mrz_lines
 from edge.document.mrz_formats import FORMATS, MrzFormat
-from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz, well_formed_name
+from edge.document.mrz_parse import ALLOWED_CHARS, ParsedMrz, stray_after_fillers, well_formed_name
 from edge.document.mrz_repair import (
     FAILS_AS_PRINTED,
     TO_DIGIT,
@@ -475,7 +476,7 @@ class DocumentReader:
             # against the code list instead.)
             if any(r.field == "name" and r.read in TO_LETTER for r in repair.repairs):
                 doubtful.append("name")
-            if doubtful or not _well_formed(layout, repair):
+            if doubtful or _shape_problem(layout, repair):
                 reason = self._unchecked_doubts(layout, repair, reads) or (
                     "the OCR is unsure of characters no check digit protects, in: " + ", ".join(dict.fromkeys(doubtful))
                 )
@@ -484,12 +485,12 @@ class DocumentReader:
 
     def _unchecked_doubts(self, layout: MrzFormat, repair: RepairOutcome, reads: list[LineRead]) -> str:
         """Why the fields no check digit protects cannot be trusted in this reading ("" when they can): a name of
-        no ICAO shape (fillers misread as letters, 'FAISAL<<<<<KK<<<'), or a character the OCR doubted."""
+        no ICAO shape (fillers misread as letters, 'FAISAL<<<<<KK<<<'), a visa's optional data ending in a stray
+        character, or a character the OCR doubted."""
         assert repair.parsed is not None
-        if not _well_formed(layout, repair):
-            return "the name has no ICAO 9303 shape (fillers read as letters?): " + layout.field("name").span.of(
-                repair.parsed.lines
-            ).rstrip("<")
+        shape = _shape_problem(layout, repair)
+        if shape:
+            return shape
         doubtful = [field for _, _, field in self._doubtful(layout, repair.parsed.lines, reads)]
         if doubtful:
             return "the OCR is unsure of characters no check digit protects, in: " + ", ".join(dict.fromkeys(doubtful))
@@ -576,10 +577,20 @@ def _upright_y(rgb: np.ndarray, block: MrzBlock, flip: bool, line: int) -> float
     return float(cv2.transform(block.lines[line][None].astype(np.float64), rot)[0][:, 1].min())
 
 
-def _well_formed(layout: MrzFormat, repair: RepairOutcome) -> bool:
-    """True when the repaired MRZ's name field has the shape an issuer prints."""
+def _shape_problem(layout: MrzFormat, repair: RepairOutcome) -> str:
+    """Why the repaired MRZ's unchecked fields have no shape an issuer prints ("" when they have): a name that is
+    no ICAO name, or a visa's optional data with a character standing alone after its fillers."""
     assert repair.parsed is not None
-    return well_formed_name(layout.field("name").span.of(repair.parsed.lines))
+    lines = repair.parsed.lines
+    name = layout.field("name").span.of(lines)
+    if not well_formed_name(name):
+        return "the name has no ICAO 9303 shape (fillers read as letters?): " + name.rstrip("<")
+    for spec in layout.unchecked_fields():
+        if spec.name == "optional_data" and stray_after_fillers(spec.span.of(lines)):
+            return "a character stands alone after the fillers of the optional data (a filler read as a letter?): " + (
+                spec.span.of(lines)
+            )
+    return ""
 
 
 def _probabilities(read: LineRead) -> list[dict[str, float]]:

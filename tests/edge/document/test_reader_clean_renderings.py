@@ -68,3 +68,19 @@ def test_every_public_example_string_rendered_as_bench_mrz_renders_it_is_judged_
     else:
         assert truth["expected_outcome"] == "invalid_as_printed"
         assert not reading.valid and reading.repair.finding == FAILS_AS_PRINTED
+
+
+def test_a_visa_whose_optional_data_ends_in_a_character_after_its_fillers_is_refused_not_read(reader):
+    # A visa's optional data has no check digit: its last filler read as 'K' at the line's edge would pass every
+    # check. Issuers print a field's data from its start, so a character after a run of fillers is refused.
+    visa = MrzIdentity(
+        "MRV-B", "V", "NER", "ISSOUFOU", "AMINA", "VN4821937", "NER", dt.date(1990, 3, 4), "F", dt.date(2027, 6, 30)
+    )
+    lines = build_mrz(visa)
+    assert lines[1][28:] == "<" * 8
+    clean = reader.read(_rendering(lines, 24), TODAY, portrait=False)
+    assert clean.valid and clean.mrz.lines == lines, clean.repair.reason
+    stray = (lines[0], lines[1][:-1] + "K")
+    refused = reader.read(_rendering(stray, 24), TODAY, portrait=False)
+    assert not refused.valid
+    assert "optional data" in refused.repair.reason
