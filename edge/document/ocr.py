@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
+import onnxruntime
 
 from edge.document.check_digits import MRZ_ALPHABET
 from edge.errors import ModelUnavailable
@@ -54,6 +55,18 @@ class LineRead:
     guessed: tuple[int, ...] = ()
 
 
+def _without_spinning(session: onnxruntime.InferenceSession, threads: int) -> onnxruntime.InferenceSession:
+    """The same model as `session`, with RapidOCR's options (all graph optimisations, no memory arena), `threads`
+    intra-op threads and no spin-waiting between operators (onnxruntime's session.intra_op.allow_spinning)."""
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 4
+    options.enable_cpu_mem_arena = False
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(session._model_path, sess_options=options, providers=["CPUExecutionProvider"])
+
+
 class MrzOcr:
     """RapidOCR's detector and recogniser, loaded once; `detect` finds text boxes, `recognise` reads MRZ lines."""
 
@@ -67,6 +80,11 @@ class MrzOcr:
         threads = threads or min(2, os.cpu_count() or 1)
         try:
             engine = RapidOCR(intra_op_num_threads=threads, det_limit_type="max")
+            # RapidOCR builds its sessions with onnxruntime's default of worker threads that spin-wait between
+            # operators; on the kiosk's 2 cores that spinning is CPU taken from the page's other work and counted
+            # against the reader's CPU budget, so both sessions are rebuilt from the same model files without it.
+            engine.text_det.infer.session = _without_spinning(engine.text_det.infer.session, threads)
+            engine.text_rec.session.session = _without_spinning(engine.text_rec.session.session, threads)
         except Exception as exc:  # noqa: BLE001 - any failure to load the ONNX models means the same to the user
             raise ModelUnavailable(
                 f"the OCR models could not be loaded ({exc})", "Reinstall rapidocr_onnxruntime"
