@@ -27,6 +27,7 @@ import numpy as np
 from benchmarks.datapages import LAYOUTS, LEVELS, REAL_LIKE, REAL_LIKE_LAYOUTS, generate_page
 from benchmarks.machine import git_commit
 from benchmarks.mrz_outcomes import CAUSES, Answer, judge
+from checkpoint.i18n import SOURCE_LANGUAGE, language
 from edge.document.errors import DocumentError, NoMRZFound
 from edge.document.mrz_parse import parse_mrz
 from edge.document.reader import DocumentReader
@@ -92,7 +93,9 @@ def read_image(reader: DocumentReader, jpeg: bytes, truth: dict, page: str) -> P
     today = dt.date.fromisoformat(truth.get("reference_date", REFERENCE_DATE.isoformat()))
     start, cpu_start = time.perf_counter(), time.process_time()
     try:
-        reading = reader.read(rgb, today, portrait=reader.face_detector is not None)
+        # The reader speaks the officer's language; the failure causes (mrz_outcomes) are told from its English.
+        with language(SOURCE_LANGUAGE):
+            reading = reader.read(rgb, today, portrait=reader.face_detector is not None)
     except DocumentError as exc:  # NoMRZFound, or any other refusal the reader raises instead of returning
         found = not isinstance(exc, NoMRZFound)
         reading, answer, reason = None, Answer(found, False, None, exc.problem), exc.problem

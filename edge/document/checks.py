@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from checkpoint.i18n import _
 from edge.document.codes import lookup, valid_issuer, valid_nationality
+from edge.document.field_names import field_label, field_list
 from edge.document.mrz_parse import ParsedMrz
 
 MAX_VALIDITY_YEARS = 15  # no ICAO document is issued for longer; a later expiry date is implausible
@@ -34,15 +35,19 @@ def document_checks(
     if not failing:
         digits = _("all check digits hold")
     elif printed_invalid:
-        digits = _("check digit fails as printed: %(fields)s") % {"fields": ", ".join(failing)}
+        digits = _("check digit fails as printed: %(fields)s") % {"fields": field_list(failing)}
     else:
-        digits = _("check digits fail: %(fields)s") % {"fields": ", ".join(failing)}
+        digits = _("check digits fail: %(fields)s") % {"fields": field_list(failing)}
     out = [
         DocumentCheck("check_digits", not failing, digits),
         DocumentCheck(
             "field_characters",
             not parsed.problems,
-            "; ".join(f"{p.field}: {p.problem}" for p in parsed.problems) or _("every field holds allowed characters"),
+            "; ".join(
+                _("%(field)s: %(problem)s") % {"field": field_label(p.field), "problem": p.problem}
+                for p in parsed.problems
+            )
+            or _("every field holds allowed characters"),
         ),
     ]
     if f.expiry_date is None:

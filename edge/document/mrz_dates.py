@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from checkpoint.i18n import gettext
+
 # An expiry more than this many years ahead is read as last century ('96' in 2026 is 1996, not 2096).
 EXPIRY_YEARS_AHEAD = 50
 
@@ -16,7 +18,7 @@ def _split(raw: str) -> tuple[int, int, int] | None:
     if "<" in raw:
         return None  # ICAO 9303 allows fillers for unknown parts of a birth date
     if len(raw) != 6 or not raw.isdigit():
-        raise NotADate(f"{raw!r} is not six digits")
+        raise NotADate(gettext("%(raw)r is not six digits") % {"raw": raw})
     return int(raw[:2]), int(raw[2:4]), int(raw[4:])
 
 
@@ -24,7 +26,7 @@ def _make(year: int, month: int, day: int, raw: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError as exc:
-        raise NotADate(f"{raw!r} is not a calendar date") from exc
+        raise NotADate(gettext("%(raw)r is not a calendar date") % {"raw": raw}) from exc
 
 
 def birth_date(raw: str, today: dt.date) -> dt.date | None:

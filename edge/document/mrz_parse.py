@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
+from checkpoint.i18n import gettext, lazy_gettext
 from edge.document.check_digits import MRZ_ALPHABET, check_digit, holds
 from edge.document.codes import valid_issuer, valid_nationality
 from edge.document.errors import InvalidMRZ
@@ -18,6 +19,14 @@ ALLOWED_CHARS = {
     CharClass.NUMERIC: frozenset("0123456789<"),
     CharClass.ALNUM: MRZ_ALPHABET,
     CharClass.SEX: frozenset("MFX<"),
+}
+
+# What a field of each kind holds, for a person reading why a field was refused.
+KIND_WORDS = {
+    CharClass.ALPHA: lazy_gettext("letters"),
+    CharClass.NUMERIC: lazy_gettext("digits"),
+    CharClass.ALNUM: lazy_gettext("letters and digits"),
+    CharClass.SEX: lazy_gettext("sex (M, F, X)"),
 }
 
 
@@ -108,10 +117,11 @@ def parse_mrz(lines: Sequence[str], today: dt.date) -> ParsedMrz:
     widths = {len(line) for line in clean}
     layout = format_for(len(clean), widths.pop() if len(widths) == 1 else -1, clean[0][:1] if clean else "")
     if layout is None:
-        shape = " + ".join(str(len(line)) for line in clean) or "nothing"
+        shape = " + ".join(str(len(line)) for line in clean) or gettext("nothing")
         raise InvalidMRZ(
-            f"the MRZ has {len(clean)} line(s) of {shape} characters, which is no ICAO 9303 layout",
-            "An MRZ is 3 lines of 30 (ID card), 2 of 36 or 2 of 44 characters: rescan the document",
+            gettext("the MRZ has %(count)d line(s) of %(shape)s characters, which is no ICAO 9303 layout")
+            % {"count": len(clean), "shape": shape},
+            gettext("An MRZ is 3 lines of 30 (ID card), 2 of 36 or 2 of 44 characters: rescan the document"),
         )
     return parse_layout(clean, layout, today)
 
@@ -120,7 +130,11 @@ def parse_layout(lines: tuple[str, ...], layout: MrzFormat, today: dt.date) -> P
     """Parse lines already known to fit `layout`."""
     raw = {spec.name: spec.span.of(lines) for spec in layout.fields}
     problems = [
-        FieldProblem(spec.name, f"holds characters a {spec.chars.value} field cannot: {raw[spec.name]!r}")
+        FieldProblem(
+            spec.name,
+            gettext("holds characters a field of %(kind)s cannot: %(raw)r")
+            % {"kind": KIND_WORDS[spec.chars], "raw": raw[spec.name]},
+        )
         for spec in layout.fields
         if not set(raw[spec.name]) <= ALLOWED_CHARS[spec.chars]
     ]
@@ -138,7 +152,11 @@ def parse_layout(lines: tuple[str, ...], layout: MrzFormat, today: dt.date) -> P
         optional_data = rest
     for name, known in (("issuing_state", valid_issuer), ("nationality", valid_nationality)):
         if not known(raw[name]) and not any(p.field == name for p in problems):
-            problems.append(FieldProblem(name, f"{raw[name]!r} is not in the ICAO 9303 code list", "unknown_code"))
+            problems.append(
+                FieldProblem(
+                    name, gettext("%(code)r is not in the ICAO 9303 code list") % {"code": raw[name]}, "unknown_code"
+                )
+            )
     surname, given, truncated = _split_name(raw["name"])
     dates: dict[str, dt.date | None] = {}
     for name, convert in (("birth_date", birth_date), ("expiry_date", expiry_date)):

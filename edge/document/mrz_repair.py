@@ -18,7 +18,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from checkpoint.i18n import gettext
 from edge.document.check_digits import MRZ_ALPHABET
+from edge.document.field_names import field_label, field_list
 from edge.document.mrz_formats import CharClass, MrzFormat, format_for
 from edge.document.mrz_parse import ParsedMrz, normalise_lines, parse_layout
 
@@ -108,8 +110,10 @@ def repair_mrz(
     clean, filler_repairs = _replace_filler_lookalikes(normalise_lines(lines))
     layout = _guess_layout(clean)
     if layout is None:
-        shape = " + ".join(str(len(line)) for line in clean) or "no lines"
-        return RepairOutcome(None, (), False, 0, f"no ICAO 9303 layout has {shape} characters")
+        shape = " + ".join(str(len(line)) for line in clean) or "0"
+        return RepairOutcome(
+            None, (), False, 0, gettext("no ICAO 9303 layout has %(shape)s characters") % {"shape": shape}
+        )
     clean, gap_repairs = _fill_skipped_fillers(clean, name_line=2 if layout.lines == 3 else 0)
     filler_repairs += gap_repairs
     primary: tuple[tuple[str, ...], list[Repair], dict | None] | None = None
@@ -133,12 +137,20 @@ def repair_mrz(
                 kept[swapped] = (cost, parsed, filler_repairs + length_repairs + type_repairs + swap_repairs)
     if primary is None:  # a line too long by characters that are not fillers: nothing to cut safely
         shape = " + ".join(str(len(line)) for line in clean)
-        return RepairOutcome(None, (), False, 0, f"a line is too long for {layout.name} ({shape}) by more than fillers")
+        reason = gettext("a line is too long for %(layout)s (%(shape)s) by more than fillers") % {
+            "layout": layout.name,
+            "shape": shape,
+        }
+        return RepairOutcome(None, (), False, 0, reason)
     cheapest = min((cost for cost, _, _ in valid.values()), default=0)
     best = [(parsed, repairs) for cost, parsed, repairs in valid.values() if cost < cheapest + MARGIN]
     if len(best) == 1:
         parsed, repairs = best[0]
-        reason = "read as printed" if not repairs else f"{len(repairs)} repair(s), every check digit holds"
+        reason = (
+            gettext("read as printed")
+            if not repairs
+            else gettext("%(count)d repair(s), every check digit holds") % {"count": len(repairs)}
+        )
         rivals = sorted(cost for cost, _, _ in valid.values())[1:2]
         lead = rivals[0] - cheapest if rivals else None
         return RepairOutcome(parsed, tuple(repairs), True, 1, reason, cheapest, lead)
@@ -147,23 +159,32 @@ def repair_mrz(
         coded = [(cost, parsed, repairs) for cost, parsed, repairs in unknown_code.values() if cost < cheapest + MARGIN]
         if len(coded) == 1:
             cost, parsed, repairs = coded[0]
-            codes = ", ".join(f"{p.field} {p.problem}" for p in parsed.problems)
-            reason = f"every check digit holds but a state code is unknown: {codes}"
+            codes = ", ".join(f"{field_label(p.field)} {p.problem}" for p in parsed.problems)
+            reason = gettext("every check digit holds but a state code is unknown: %(codes)s") % {"codes": codes}
             return RepairOutcome(parsed, tuple(repairs), False, 0, reason, cost, None, UNKNOWN_STATE_CODE)
     parsed = parse_layout(primary[0], layout, today)
     if best:
-        reason = f"{len(best)} different readings pass every check digit, none clearly likelier: ambiguous, refused"
+        reason = gettext(
+            "%(count)d different readings pass every check digit, none clearly likelier: ambiguous, refused"
+        ) % {"count": len(best)}
     elif _fails_as_printed(parsed, layout, primary[2]):
-        failing = ", ".join(c.name for c in parsed.checks if not c.ok)
-        reason = f"check digit fails as printed: {failing} (every character it covers read clearly)"
+        failing = field_list(c.name for c in parsed.checks if not c.ok)
+        reason = gettext("check digit fails as printed: %(fields)s (every character it covers read clearly)") % {
+            "fields": failing
+        }
         return RepairOutcome(parsed, tuple(primary[1]), False, 0, reason, finding=FAILS_AS_PRINTED)
     else:
         failing_checks = [c.name for c in parsed.checks if not c.ok]
         reason = "; ".join(
             part
             for part in (
-                "check digits fail: " + ", ".join(failing_checks) if failing_checks else "",
-                "unreadable or impossible: " + ", ".join(p.field for p in parsed.problems) if parsed.problems else "",
+                gettext("check digits fail: %(fields)s") % {"fields": field_list(failing_checks)}
+                if failing_checks
+                else "",
+                gettext("unreadable or impossible: %(fields)s")
+                % {"fields": field_list(p.field for p in parsed.problems)}
+                if parsed.problems
+                else "",
             )
             if part
         )
@@ -191,9 +212,9 @@ def as_printed(outcome: RepairOutcome, undo: Sequence[Repair], today: dt.date, w
     parsed = parse_layout(lines, layout, today)
     if all(c.ok for c in parsed.checks) or any(p.kind == "characters" for p in parsed.problems):
         return None
-    failing = ", ".join(c.name for c in parsed.checks if not c.ok)
+    failing = field_list(c.name for c in parsed.checks if not c.ok)
     kept = tuple(r for r in outcome.repairs if r not in undo)
-    reason = f"check digit fails as printed: {failing} ({why})"
+    reason = gettext("check digit fails as printed: %(fields)s (%(why)s)") % {"fields": failing, "why": why}
     return RepairOutcome(parsed, kept, False, 0, reason, finding=FAILS_AS_PRINTED)
 
 

@@ -29,6 +29,7 @@ from edge.document.checks import MAX_VALIDITY_YEARS, DocumentCheck, document_che
 from edge.document.closer_look import detect_in_region, document_region
 from edge.document.companion_lines import anchor_line, character_pitch, surely_mrz, with_companions
 from edge.document.errors import InvalidMRZ, NoMRZFound
+from edge.document.field_names import field_label, field_list
 from edge.document.glyph_height import settle_by_height
 from edge.document.locate import (
     INK_MARGIN,
@@ -281,7 +282,12 @@ class DocumentReader:
             if time.process_time() < deadline:
                 attempts.append(self._attempt(page, block, not first, today, deadline))
             else:
-                reason = attempts[0].repair.reason + f"; not read the other way up: {self.time_budget_s:g} CPU s spent"
+                reason = (
+                    attempts[0].repair.reason
+                    + "; "
+                    + gettext("not read the other way up: %(budget)s CPU s spent")
+                    % {"budget": f"{self.time_budget_s:g}"}
+                )
                 attempts[0] = replace(attempts[0], repair=replace(attempts[0].repair, reason=reason))
         best = max(attempts, key=lambda a: (a.repair.accepted, a.repair.parsed is not None, np.mean(a.confidence)))
         if best.repair.parsed is None and best.companions is None:
@@ -397,17 +403,25 @@ class DocumentReader:
             layout = FORMATS[repair.parsed.format]
             unseen = unseen_swaps(repair.repairs, per_line, layout.width)
             if unseen:
-                swaps = ", ".join(f"{r.read}->{r.now} in {r.field}" for r in unseen)
-                shown = as_printed(repair, unseen, today, f"no reading saw what would make it hold: {swaps}")
+                swaps = ", ".join(
+                    gettext("%(read)s->%(now)s in %(field)s")
+                    % {"read": r.read, "now": r.now, "field": field_label(r.field)}
+                    for r in unseen
+                )
+                why = gettext("no reading saw what would make it hold: %(swaps)s") % {"swaps": swaps}
+                shown = as_printed(repair, unseen, today, why)
                 if shown is not None:
                     printed.append((reads, shown))
-                reasons.append(f"a check digit holds only after a look-alike no reading saw: {swaps}")
+                reasons.append(
+                    gettext("a check digit holds only after a look-alike no reading saw: %(swaps)s") % {"swaps": swaps}
+                )
                 continue
             checks_hold = True
             unsettled = unsettled_fields(layout, repair.parsed.lines, per_line)
             if unsettled:
                 reasons.append(
-                    "readings at different stretches disagree where no check digit protects: " + ", ".join(unsettled)
+                    gettext("readings at different stretches disagree where no check digit protects: %(fields)s")
+                    % {"fields": field_list(unsettled)}
                 )
                 continue
             doubted = self._unchecked_doubts(layout, repair, reads)
@@ -422,22 +436,26 @@ class DocumentReader:
             # as printed): a stretch that misreads a 0 as O would otherwise "confirm" a repair.
             lone_ok = repair.cost == 0 and not printed_invalid and not confirm
             if _settled(supporters, voted, cut, lone_ok=lone_ok):
-                reason = repair.reason + f"; settled by {len(readings)} readings"
+                reason = repair.reason + "; " + gettext("settled by %(count)d readings") % {"count": len(readings)}
                 repair = replace(repair, accepted=True, reason=reason)
                 return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
-            reasons = ["repaired into a valid MRZ by one reading only, which no other reading confirms"]
+            reasons = [gettext("repaired into a valid MRZ by one reading only, which no other reading confirms")]
         if len(agreed) > 1:
-            reasons = [f"readings at different stretches pass every check digit as {len(agreed)} different MRZs"]
+            reasons = [
+                gettext("readings at different stretches pass every check digit as %(count)d different MRZs")
+                % {"count": len(agreed)}
+            ]
         if not agreed and len(unknown_code) == 1:
             # The code list cannot vouch for the code: the readings must (each of its characters seen alike by
             # every reading that saw it, see unsettled_fields), and at least two readings give this one MRZ.
             supporters = next(iter(unknown_code.values()))
             if _settled(supporters, voted, cut, lone_ok=False):
                 reads, repair = min(supporters, key=lambda s: s[1].cost)
-                repair = replace(repair, reason=repair.reason + f"; settled by {len(readings)} readings")
+                reason = repair.reason + "; " + gettext("settled by %(count)d readings") % {"count": len(readings)}
+                repair = replace(repair, reason=reason)
                 return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
         if unknown_code:
-            reasons = ["readings at different stretches disagree on an MRZ with an unknown state code"]
+            reasons = [gettext("readings at different stretches disagree on an MRZ with an unknown state code")]
         repair = self._repair(voted, today)
         if not agreed and not checks_hold:
             shown = _printed_so(printed, voted, readings, repair, today)
@@ -448,9 +466,12 @@ class DocumentReader:
         finding = repair.finding if repair.finding == FAILS_AS_PRINTED and not checks_hold else ""
         reason = reasons[0] if reasons else repair.reason
         if cut:
-            reason += (
-                f"; re-reading stopped after {len(readings)} readings: the {self.time_budget_s:g} CPU s budget is spent"
-            )
+            reason += "; " + gettext(
+                "re-reading stopped after %(count)d readings: the %(budget)s CPU s budget is spent"
+            ) % {
+                "count": len(readings),
+                "budget": f"{self.time_budget_s:g}",
+            }
         refused = replace(repair, accepted=False, reason=reason, finding=finding)
         return _Attempt(flip, tuple(r.text for r in voted), tuple(r.confidence for r in voted), refused)
 
@@ -477,9 +498,7 @@ class DocumentReader:
             if any(r.field == "name" and r.read in TO_LETTER for r in repair.repairs):
                 doubtful.append("name")
             if doubtful or _shape_problem(layout, repair):
-                reason = self._unchecked_doubts(layout, repair, reads) or (
-                    "the OCR is unsure of characters no check digit protects, in: " + ", ".join(dict.fromkeys(doubtful))
-                )
+                reason = self._unchecked_doubts(layout, repair, reads) or _unsure_in(doubtful)
                 repair = replace(repair, accepted=False, reason=reason)
         return _Attempt(flip, texts, tuple(r.confidence for r in reads), repair)
 
@@ -493,7 +512,7 @@ class DocumentReader:
             return shape
         doubtful = [field for _, _, field in self._doubtful(layout, repair.parsed.lines, reads)]
         if doubtful:
-            return "the OCR is unsure of characters no check digit protects, in: " + ", ".join(dict.fromkeys(doubtful))
+            return _unsure_in(doubtful)
         return ""
 
     def _doubtful(self, layout: MrzFormat, final: tuple[str, ...], reads: list[LineRead]) -> list[tuple[int, int, str]]:
@@ -563,9 +582,8 @@ def _printed_so(
     failing = [c.name for c in parsed.checks if not c.ok]
     per_line = [[reads[i] for reads in readings] for i in range(len(parsed.lines))]
     if failing and failing_checks_read_alike(FORMATS[parsed.format], parsed.lines, failing, per_line):
-        shown = as_printed(
-            refused, (), today, f"every one of {len(readings)} readings that saw its characters saw them so"
-        )
+        why = gettext("every one of %(count)d readings that saw its characters saw them so") % {"count": len(readings)}
+        shown = as_printed(refused, (), today, why)
         if shown is not None:
             return voted, shown
     return None
@@ -584,13 +602,22 @@ def _shape_problem(layout: MrzFormat, repair: RepairOutcome) -> str:
     lines = repair.parsed.lines
     name = layout.field("name").span.of(lines)
     if not well_formed_name(name):
-        return "the name has no ICAO 9303 shape (fillers read as letters?): " + name.rstrip("<")
+        return gettext("the name has no ICAO 9303 shape (fillers read as letters?): %(name)s") % {
+            "name": name.rstrip("<")
+        }
     for spec in layout.unchecked_fields():
         if spec.name == "optional_data" and stray_after_fillers(spec.span.of(lines)):
-            return "a character stands alone after the fillers of the optional data (a filler read as a letter?): " + (
-                spec.span.of(lines)
-            )
+            return gettext(
+                "a character stands alone after the fillers of the optional data (a filler read as a letter?): %(data)s"
+            ) % {"data": spec.span.of(lines)}
     return ""
+
+
+def _unsure_in(fields: list[str]) -> str:
+    """Why a reading is refused when the OCR doubted characters of `fields`, which no check digit covers."""
+    return gettext("the OCR is unsure of characters no check digit protects, in: %(fields)s") % {
+        "fields": field_list(fields)
+    }
 
 
 def _probabilities(read: LineRead) -> list[dict[str, float]]:

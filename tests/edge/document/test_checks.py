@@ -67,7 +67,7 @@ def test_a_failed_check_digit_is_listed():
     )
     bad = (lines[0], lines[1][:9] + str((int(lines[1][9]) + 1) % 10) + lines[1][10:])
     checks = {c.name: c for c in document_checks(parse_mrz(bad, TODAY), TODAY)}
-    assert not checks["check_digits"].ok and "document_number" in checks["check_digits"].detail
+    assert not checks["check_digits"].ok and "document number" in checks["check_digits"].detail
 
 
 def test_a_check_digit_failing_as_printed_and_an_unknown_state_code_read_in_the_officer_s_language():
@@ -75,12 +75,12 @@ def test_a_check_digit_failing_as_printed_and_an_unknown_state_code_read_in_the_
         MrzIdentity("TD3", "P", "ASU", "DOE", "JO", "AB1234567", "COU", dt.date(1980, 5, 1), "F", dt.date(2030, 1, 1))
     )
     bad = (lines[0], lines[1][:9] + str((int(lines[1][9]) + 1) % 10) + lines[1][10:])
-    for lang, printed, unknown in (
-        ("en", "fails as printed", "unknown state code"),
-        ("fr", "tel qu'imprimé", "inconnu"),
+    for lang, printed, number, unknown in (
+        ("en", "fails as printed", "document number", "unknown state code"),
+        ("fr", "tel qu'imprimé", "numéro du document", "inconnu"),
     ):
         with language(lang):
             checks = {c.name: c for c in document_checks(parse_mrz(bad, TODAY), TODAY, printed_invalid=True)}
-        assert printed in checks["check_digits"].detail and "document_number" in checks["check_digits"].detail
+        assert printed in checks["check_digits"].detail and number in checks["check_digits"].detail
         assert unknown in checks["issuing_state_known"].detail and "'ASU'" in checks["issuing_state_known"].detail
         assert unknown in checks["nationality_known"].detail

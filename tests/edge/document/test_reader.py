@@ -64,7 +64,7 @@ def test_a_printed_mrz_with_a_wrong_check_digit_is_returned_invalid_with_the_fai
     assert "birth_date" in reading.mrz.failing
     with pytest.raises(InvalidMRZ) as caught:
         reading.require_valid()
-    assert "birth_date" in caught.value.problem and caught.value.remedy
+    assert "birth date" in caught.value.problem and caught.value.remedy
 
 
 def test_an_image_without_an_mrz_is_a_named_error(reader):
