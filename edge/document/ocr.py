@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 import onnxruntime
 
+from checkpoint.i18n import gettext
 from edge.document.check_digits import MRZ_ALPHABET
 from edge.errors import ModelUnavailable
 
@@ -75,7 +76,8 @@ class MrzOcr:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - a dependency of the project
             raise ModelUnavailable(
-                "the OCR engine rapidocr_onnxruntime is not installed", "Run scripts/setup.sh or pip install -e ."
+                gettext("the OCR engine rapidocr_onnxruntime is not installed"),
+                gettext("Run scripts/setup.sh or pip install -e ."),
             ) from exc
         threads = threads or min(2, os.cpu_count() or 1)
         try:
@@ -87,7 +89,8 @@ class MrzOcr:
             engine.text_rec.session.session = _without_spinning(engine.text_rec.session.session, threads)
         except Exception as exc:  # noqa: BLE001 - any failure to load the ONNX models means the same to the user
             raise ModelUnavailable(
-                f"the OCR models could not be loaded ({exc})", "Reinstall rapidocr_onnxruntime"
+                gettext("the OCR models could not be loaded (%(error)s)") % {"error": exc},
+                gettext("Reinstall rapidocr_onnxruntime"),
             ) from exc
         self.detect_side = detect_side
         self._det = engine.text_det
