@@ -436,7 +436,7 @@ class DocumentReader:
             # as printed): a stretch that misreads a 0 as O would otherwise "confirm" a repair.
             lone_ok = repair.cost == 0 and not printed_invalid and not confirm
             if _settled(supporters, voted, cut, lone_ok=lone_ok):
-                reason = repair.reason + "; " + gettext("settled by %(count)d readings") % {"count": len(readings)}
+                reason = _settled_by(repair.reason, len(readings))
                 repair = replace(repair, accepted=True, reason=reason)
                 return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
             reasons = [gettext("repaired into a valid MRZ by one reading only, which no other reading confirms")]
@@ -451,7 +451,7 @@ class DocumentReader:
             supporters = next(iter(unknown_code.values()))
             if _settled(supporters, voted, cut, lone_ok=False):
                 reads, repair = min(supporters, key=lambda s: s[1].cost)
-                reason = repair.reason + "; " + gettext("settled by %(count)d readings") % {"count": len(readings)}
+                reason = _settled_by(repair.reason, len(readings))
                 repair = replace(repair, reason=reason)
                 return _Attempt(flip, tuple(r.text for r in reads), tuple(r.confidence for r in reads), repair)
         if unknown_code:
@@ -611,6 +611,11 @@ def _shape_problem(layout: MrzFormat, repair: RepairOutcome) -> str:
                 "a character stands alone after the fillers of the optional data (a filler read as a letter?): %(data)s"
             ) % {"data": spec.span.of(lines)}
     return ""
+
+
+def _settled_by(reason: str, readings: int) -> str:
+    """`reason` of a repair accepted once `readings` readings agreed, saying so."""
+    return reason + "; " + gettext("settled by %(count)d readings") % {"count": readings}
 
 
 def _unsure_in(fields: list[str]) -> str:
